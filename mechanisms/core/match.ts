@@ -1,0 +1,193 @@
+/**
+ * The match runner: the one place where actions meet the engine. It checks the
+ * seat, the action schema, the stateId and legal(), lets time pass, and reports
+ * every input and every engine event to an optional recorder, so that a match is
+ * a record and replay is a fold over it.
+ */
+import type { AnyMechanism, Audience, BaseState, MechEvent, Outcome, Rejection, SeatId } from './types.ts';
+import { mechanismKey } from './types.ts';
+import { checkLegal, reject } from './legal.ts';
+import { hashOf } from './hash.ts';
+import type { SeedSet } from './random.ts';
+
+/** Everything needed to start a match again. */
+export interface MatchHeader {
+  readonly mechanism: string; // id@version
+  readonly config: unknown; // parsed, defaults filled
+  readonly seats: readonly SeatId[];
+  readonly seed: number;
+  readonly seatOverrides?: Readonly<Record<number, number>>;
+}
+
+/** One thing to write down, in order. Inputs are `action`, `rejection` and `tick`; the rest are outputs. */
+export interface MatchEntry {
+  readonly kind: string;
+  readonly at: number;
+  readonly seat: SeatId | null;
+  readonly audience: Audience;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type Recorder = (entry: MatchEntry) => void;
+
+export type SubmitResult = { readonly ok: true; readonly stateId: number; readonly events: readonly MechEvent[] } | Rejection;
+
+export const seatIds = (n: number): SeatId[] => Array.from({ length: n }, (_, i) => `p${i}` as SeatId);
+
+export class Match<S extends BaseState = BaseState> {
+  readonly mechanism: AnyMechanism;
+  readonly header: MatchHeader;
+  #state: S;
+  #now = 0;
+  readonly #seatSet: ReadonlySet<SeatId>;
+  readonly #record: Recorder | undefined;
+  #ended = false;
+
+  /** `config` must already be parsed by the mechanism's configSchema (see `openMatch`). */
+  constructor(mechanism: AnyMechanism, header: MatchHeader, record?: Recorder) {
+    this.mechanism = mechanism;
+    this.header = header;
+    this.#record = record;
+    this.#seatSet = new Set(header.seats);
+    const seeds: SeedSet = { seed: header.seed, seatOverrides: header.seatOverrides };
+    this.#state = mechanism.setup(header.config, header.seats, seeds) as S;
+    record?.({ kind: 'match_started', at: 0, seat: null, audience: 'experimenter', data: { ...header, hash: this.hash() } });
+  }
+
+  get state(): S {
+    return this.#state;
+  }
+
+  get over(): boolean {
+    return this.#state.over;
+  }
+
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Lets time pass up to `at`; returns what happened. */
+  tick(at: number): readonly MechEvent[] {
+    this.#now = Math.max(this.#now, at);
+    const prev = this.#state;
+    const { state, events } = this.mechanism.advance(prev, this.#now);
+    if (state === prev) return events;
+    this.#transition(prev, state as S);
+    this.#record?.({ kind: 'tick', at: this.#now, seat: null, audience: 'experimenter', data: { stateId: state.stateId } });
+    this.#emit(events, null);
+    this.#maybeEnd();
+    return events;
+  }
+
+  /** Submits an action for a seat, naming the stateId the seat acted on. Never throws on bad input. */
+  submit(seat: SeatId, stateId: number, action: unknown, at: number): SubmitResult {
+    const deadline = this.#state.deadline;
+    const pending = deadline !== null && at >= deadline ? this.tick(at) : [];
+    this.#now = Math.max(this.#now, at);
+    const checked = this.#check(seat, stateId, action);
+    if (!checked.ok) {
+      this.#record?.({
+        kind: 'rejection',
+        at: this.#now,
+        seat: this.#seatSet.has(seat) ? seat : null,
+        audience: this.#seatSet.has(seat) ? [seat] : 'experimenter',
+        data: { stateId, action: action ?? null, code: checked.code, message: checked.message },
+      });
+      return checked;
+    }
+    const parsed = checked.action;
+    const prev = this.#state;
+    const result = this.mechanism.apply(prev, seat, parsed, this.#now);
+    if (!result.ok) {
+      this.#record?.({ kind: 'rejection', at: this.#now, seat, audience: [seat], data: { stateId, action: parsed, code: result.code, message: result.message } });
+      return result;
+    }
+    this.#transition(prev, result.state as S);
+    this.#record?.({ kind: 'action', at: this.#now, seat, audience: 'experimenter', data: { stateId, action: parsed, next: result.state.stateId } });
+    this.#emit(result.events, seat);
+    this.#maybeEnd();
+    return { ok: true, stateId: result.state.stateId, events: pending.length ? [...pending, ...result.events] : result.events };
+  }
+
+  #check(seat: SeatId, stateId: number, action: unknown): Rejection | { ok: true; action: { type: string } } {
+    const state = this.#state;
+    if (state.over) return reject('GAME_OVER', 'the match has ended');
+    if (!this.#seatSet.has(seat)) return reject('UNKNOWN_SEAT', 'no such seat in this match');
+    const parsed = this.mechanism.actionSchema.safeParse(action);
+    if (!parsed.success) return reject('INVALID_ACTION', parsed.error.issues.map((i) => `${i.path.join('.') || 'action'}: ${i.message}`).join('; '));
+    if (!Number.isInteger(stateId) || stateId < state.phaseId || stateId > state.stateId) {
+      return reject('STALE_STATE', `the state has moved on (now ${state.stateId}); look again and resend`);
+    }
+    const parsedAction = parsed.data as { type: string };
+    return checkLegal(this.mechanism.legal(state, seat), parsedAction) ?? { ok: true, action: parsedAction };
+  }
+
+  #transition(prev: S, next: S): void {
+    if (next.stateId !== prev.stateId + 1) {
+      throw new Error(`${mechanismKey(this.mechanism)} moved stateId from ${prev.stateId} to ${next.stateId}; every transition bumps it by one`);
+    }
+    this.#state = next;
+  }
+
+  #emit(events: readonly MechEvent[], seat: SeatId | null): void {
+    if (!this.#record) return;
+    for (const e of events) this.#record({ kind: e.kind, at: this.#now, seat, audience: e.audience, data: e.data });
+  }
+
+  #maybeEnd(): void {
+    if (!this.#state.over || this.#ended) return;
+    this.#ended = true;
+    this.#record?.({ kind: 'match_ended', at: this.#now, seat: null, audience: 'public', data: { hash: this.hash(), outcome: this.outcome() } });
+  }
+
+  legal(seat: SeatId) {
+    return this.mechanism.legal(this.#state, seat);
+  }
+
+  view(seat: SeatId): unknown {
+    return this.mechanism.view(this.#state, seat);
+  }
+
+  publicView(): unknown {
+    return this.mechanism.publicView(this.#state);
+  }
+
+  outcome(): Outcome {
+    return this.mechanism.outcome(this.#state);
+  }
+
+  hash(): string {
+    return hashOf(this.#state);
+  }
+}
+
+/** Errors in a config, each with the path of the bad field. */
+export class ConfigError extends Error {
+  readonly issues: readonly { readonly path: string; readonly message: string }[];
+  constructor(issues: readonly { readonly path: string; readonly message: string }[]) {
+    super(issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('\n'));
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Parses a config (filling defaults) and checks the seat count; throws ConfigError naming the bad fields. */
+export function parseConfig(mechanism: AnyMechanism, config: unknown, seatCount?: number): unknown {
+  const parsed = mechanism.configSchema.safeParse(config ?? {});
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (seatCount !== undefined) {
+    const plan = mechanism.seats(parsed.data);
+    if (seatCount < plan.min || seatCount > plan.max) {
+      const want = plan.min === plan.max ? `${plan.min}` : `${plan.min} to ${plan.max}`;
+      throw new ConfigError([{ path: 'seats', message: `${mechanismKey(mechanism)} takes ${want} seats under this config, got ${seatCount}` }]);
+    }
+  }
+  return parsed.data;
+}
+
+/** Opens a match from a raw config: parses it, then starts the match. */
+export function openMatch(mechanism: AnyMechanism, spec: { config: unknown; seats: number | readonly SeatId[]; seed: number; seatOverrides?: Record<number, number> }, record?: Recorder): Match {
+  const seats = typeof spec.seats === 'number' ? seatIds(spec.seats) : spec.seats;
+  const config = parseConfig(mechanism, spec.config, seats.length);
+  return new Match(mechanism, { mechanism: mechanismKey(mechanism), config, seats, seed: spec.seed, ...(spec.seatOverrides ? { seatOverrides: spec.seatOverrides } : {}) }, record);
+}

@@ -1,0 +1,55 @@
+/**
+ * Config pieces every mechanism shares: the communication policy (which chat
+ * channels exist and their limits) and distributions of private values.
+ */
+import { z } from 'zod';
+import type { Rng } from './random.ts';
+
+export const CHANNELS = ['public', 'private', 'coalition'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const communicationSchema = z
+  .object({
+    /** Which channels exist; none means no chat at all. */
+    channels: z.array(z.enum(CHANNELS)).default([]),
+    maxLength: z.number().int().min(1).max(2000).default(280),
+    /** Messages per seat per minute. */
+    ratePerMinute: z.number().int().min(1).max(600).default(12),
+    /** Delivery delay in milliseconds. */
+    delayMs: z.number().int().min(0).max(60_000).default(0),
+    /** Whether participants are told the experimenter reads every channel. */
+    monitored: z.boolean().default(true),
+  })
+  .prefault({});
+export type Communication = z.infer<typeof communicationSchema>;
+
+export const distributionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('uniform'), low: z.number().min(0), high: z.number() }).refine((d) => d.high > d.low, { message: 'high must exceed low', path: ['high'] }),
+  z.object({ kind: z.literal('uniformInt'), low: z.number().int().min(0), high: z.number().int() }).refine((d) => d.high >= d.low, { message: 'high must be at least low', path: ['high'] }),
+  z.object({ kind: z.literal('discrete'), values: z.array(z.number().min(0)).min(1) }),
+]);
+export type Distribution = z.infer<typeof distributionSchema>;
+
+export function drawFrom(dist: Distribution, rng: Rng): number {
+  switch (dist.kind) {
+    case 'uniform':
+      return dist.low + (dist.high - dist.low) * rng.float();
+    case 'uniformInt':
+      return rng.int(dist.low, dist.high);
+    case 'discrete':
+      return rng.pick(dist.values);
+  }
+}
+
+export function support(dist: Distribution): { low: number; high: number } {
+  switch (dist.kind) {
+    case 'uniform':
+    case 'uniformInt':
+      return { low: dist.low, high: dist.high };
+    case 'discrete':
+      return { low: Math.min(...dist.values), high: Math.max(...dist.values) };
+  }
+}
+
+/** Rounds money to cents, so that sums print cleanly and replay compares exactly. */
+export const cents = (x: number): number => Math.round(x * 100) / 100;

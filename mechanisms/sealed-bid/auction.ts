@@ -1,0 +1,372 @@
+/**
+ * The sealed-bid single-item auction that first-price and second-price share:
+ * the same rounds, values, reserve, ties, deadlines and information policy, with
+ * the price rule as the one difference.
+ */
+import { z } from 'zod';
+import type { ApplyResult, Legal, Mechanism, MechEvent, Outcome, ParticipantRound, SeatId } from '../core/types.ts';
+import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
+import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
+
+export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
+export type Reveal = (typeof REVEALS)[number];
+
+export const sealedBidConfigSchema = z
+  .object({
+    rounds: z.number().int().min(1).max(10_000).default(10),
+    values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }),
+    /** Draw fresh values every round, or keep the first round's values throughout. */
+    freshValues: z.boolean().default(true),
+    reserve: z.number().min(0).default(0),
+    /** Highest bid accepted; null means the top of the value distribution's support. */
+    maxBid: z.number().positive().nullable().default(null),
+    /** Bids must be multiples of this; 0 accepts any amount. */
+    bidStep: z.number().min(0).default(0),
+    tieBreak: z.enum(['random', 'lowestSeat']).default('random'),
+    /** What everyone learns when a round closes (each bidder always learns their own result). */
+    reveal: z.enum(REVEALS).default('winningPrice'),
+    /** Round length in ms; null: a round closes only when every bidder has bid. */
+    roundMs: z.number().int().positive().nullable().default(null),
+    communication: communicationSchema,
+  })
+  .refine((c) => c.maxBid === null || c.maxBid >= c.reserve, { message: 'maxBid must be at least the reserve', path: ['maxBid'] });
+export type SealedBidConfig = z.infer<typeof sealedBidConfigSchema>;
+
+export const sealedBidActionSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('bid'), amount: z.number() })]);
+export type SealedBidAction = z.infer<typeof sealedBidActionSchema>;
+
+export interface RoundRecord {
+  readonly round: number;
+  readonly values: Readonly<Record<SeatId, number>>;
+  readonly bids: Readonly<Record<SeatId, number | null>>;
+  readonly winner: SeatId | null;
+  readonly price: number | null;
+}
+
+export interface SealedBidState {
+  readonly stateId: number;
+  readonly phaseId: number;
+  readonly deadline: number | null;
+  readonly over: boolean;
+  readonly config: SealedBidConfig;
+  readonly seats: readonly SeatId[];
+  readonly round: number;
+  readonly values: Readonly<Record<SeatId, number>>;
+  readonly bids: Readonly<Record<SeatId, number | null>>;
+  readonly bidsIn: number;
+  readonly history: readonly RoundRecord[];
+  readonly rng: { readonly shared: RngState; readonly seats: readonly RngState[] };
+}
+
+/** One closed round as a given audience may see it under the information policy. */
+export interface RoundReport {
+  readonly round: number;
+  readonly sold: boolean;
+  readonly winner?: SeatId | null;
+  readonly price?: number | null;
+  readonly bids?: Readonly<Record<SeatId, number | null>>;
+}
+
+export interface OwnRound extends RoundReport {
+  readonly value: number;
+  readonly bid: number | null;
+  readonly won: boolean;
+  readonly paid: number;
+  readonly payoff: number;
+}
+
+export interface BidderView {
+  readonly mechanism: string;
+  readonly seat: SeatId;
+  readonly round: number;
+  readonly rounds: number;
+  readonly over: boolean;
+  readonly bidders: number;
+  readonly value: number;
+  readonly myBid: number | null;
+  readonly bidsIn: number;
+  readonly reserve: number;
+  readonly maxBid: number;
+  readonly deadline: number | null;
+  readonly history: readonly OwnRound[];
+  readonly totalPayoff: number;
+}
+
+export interface AuctionPublicView {
+  readonly mechanism: string;
+  readonly round: number;
+  readonly rounds: number;
+  readonly over: boolean;
+  readonly bidders: number;
+  readonly bidsIn: number;
+  readonly reserve: number;
+  readonly deadline: number | null;
+  readonly history: readonly RoundReport[];
+}
+
+export type PriceRule = 'first' | 'second';
+
+const maxBidOf = (c: SealedBidConfig): number => c.maxBid ?? Math.max(support(c.values).high, c.reserve);
+
+function drawValues(config: SealedBidConfig, seats: readonly SeatId[], streams: readonly RngState[]): [Record<SeatId, number>, RngState[]] {
+  const values: Record<SeatId, number> = {};
+  const next: RngState[] = [];
+  seats.forEach((seat, i) => {
+    const [value, after] = draw(streams[i] as RngState, (rng) => drawFrom(config.values, rng));
+    values[seat] = value;
+    next.push(after);
+  });
+  return [values, next];
+}
+
+const emptyBids = (seats: readonly SeatId[]): Record<SeatId, number | null> => Object.fromEntries(seats.map((s) => [s, null]));
+
+/** Payoff, payment and win of one seat in a closed round. */
+function resultOf(r: RoundRecord, seat: SeatId): { won: boolean; paid: number; payoff: number } {
+  const won = r.winner === seat;
+  const paid = won ? (r.price as number) : 0;
+  return { won, paid, payoff: won ? (r.values[seat] as number) - paid : 0 };
+}
+
+function report(r: RoundRecord, reveal: Reveal): RoundReport {
+  const sold = r.winner !== null;
+  switch (reveal) {
+    case 'nothing':
+      return { round: r.round, sold };
+    case 'winner':
+      return { round: r.round, sold, winner: r.winner };
+    case 'winningPrice':
+      return { round: r.round, sold, price: r.price };
+    case 'allBids':
+      return { round: r.round, sold, winner: r.winner, price: r.price, bids: r.bids };
+  }
+}
+
+export function sealedBidAuction(spec: { id: string; title: string; price: PriceRule; rules(config: SealedBidConfig): string }): Mechanism<SealedBidConfig, SealedBidState, SealedBidAction, BidderView, AuctionPublicView> {
+  const legalCache = new WeakMap<SealedBidConfig, Legal>();
+  const bidLegal = (config: SealedBidConfig): Legal => {
+    let legal = legalCache.get(config);
+    if (!legal) {
+      legal = [{ type: 'bid', params: { amount: { kind: 'number', min: 0, max: maxBidOf(config), ...(config.bidStep > 0 ? { step: config.bidStep } : {}) } } }];
+      legalCache.set(config, legal);
+    }
+    return legal;
+  };
+
+  /** Closes the current round at time `at` and opens the next one (or ends the match). */
+  function closeRound(state: SealedBidState, at: number): { state: SealedBidState; events: MechEvent[] } {
+    const { config, seats } = state;
+    let best = -1;
+    let top: SeatId[] = [];
+    let second = -1;
+    for (const seat of seats) {
+      const bid = state.bids[seat];
+      if (bid === null || bid === undefined || bid < config.reserve) continue;
+      if (bid > best) {
+        second = best;
+        best = bid;
+        top = [seat];
+      } else if (bid === best) {
+        second = best;
+        top.push(seat);
+      } else if (bid > second) second = bid;
+    }
+    let shared = state.rng.shared;
+    let winner: SeatId | null = null;
+    if (top.length === 1) winner = top[0] as SeatId;
+    else if (top.length > 1) {
+      if (config.tieBreak === 'lowestSeat') winner = top[0] as SeatId;
+      else [winner, shared] = draw(shared, (rng) => rng.pick(top));
+    }
+    const price = winner === null ? null : spec.price === 'first' ? best : Math.max(second, config.reserve);
+    const record: RoundRecord = { round: state.round, values: state.values, bids: state.bids, winner, price };
+    const history = [...state.history, record];
+    const over = state.round >= config.rounds;
+    const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: report(record, config.reveal) as unknown as Record<string, unknown> }];
+    for (const seat of seats) {
+      const own = resultOf(record, seat);
+      events.push({ kind: 'round_result', audience: [seat], data: { round: record.round, value: record.values[seat], bid: record.bids[seat], ...own } });
+    }
+    let values = state.values;
+    let seatStreams = state.rng.seats;
+    if (!over && config.freshValues) [values, seatStreams] = drawValues(config, seats, seatStreams);
+    const stateId = state.stateId + 1;
+    return {
+      state: {
+        ...state,
+        stateId,
+        phaseId: stateId,
+        deadline: over || config.roundMs === null ? null : at + config.roundMs,
+        over,
+        round: over ? state.round : state.round + 1,
+        values,
+        bids: over ? state.bids : emptyBids(seats),
+        bidsIn: over ? state.bidsIn : 0,
+        history,
+        rng: { shared, seats: seatStreams },
+      },
+      events,
+    };
+  }
+
+  return {
+    id: spec.id,
+    version: 1,
+    title: spec.title,
+    rules: spec.rules,
+    configSchema: sealedBidConfigSchema,
+    actionSchema: sealedBidActionSchema,
+
+    seats(config) {
+      return { min: 2, max: 1000, roles: (n) => Array.from({ length: n }, () => 'bidder') };
+    },
+
+    setup(config, seats, seeds: SeedSet) {
+      const [values, streams] = drawValues(
+        config,
+        seats,
+        seats.map((_, i) => seatStream(seeds, i)),
+      );
+      return {
+        stateId: 0,
+        phaseId: 0,
+        deadline: null,
+        over: false,
+        config,
+        seats,
+        round: 1,
+        values,
+        bids: emptyBids(seats),
+        bidsIn: 0,
+        history: [],
+        rng: { shared: sharedStream(seeds), seats: streams },
+      };
+    },
+
+    legal(state, seat) {
+      if (state.over || state.bids[seat] !== null) return [];
+      return bidLegal(state.config);
+    },
+
+    apply(state, seat, action, at): ApplyResult<SealedBidState> {
+      const bids = { ...state.bids, [seat]: action.amount };
+      const placed: SealedBidState = { ...state, stateId: state.stateId + 1, bids, bidsIn: state.bidsIn + 1 };
+      const events: MechEvent[] = [
+        { kind: 'bid_placed', audience: [seat], data: { round: state.round, amount: action.amount } },
+        { kind: 'bid_count', audience: 'public', data: { round: state.round, bidsIn: placed.bidsIn } },
+      ];
+      if (placed.bidsIn < state.seats.length) return { ok: true, state: placed, events };
+      const closed = closeRound({ ...placed, stateId: state.stateId }, at);
+      return { ok: true, state: closed.state, events: [...events, ...closed.events] };
+    },
+
+    advance(state, at) {
+      if (state.over || state.config.roundMs === null) return { state, events: [] };
+      if (state.deadline === null) {
+        return { state: { ...state, stateId: state.stateId + 1, deadline: at + state.config.roundMs }, events: [] };
+      }
+      if (at < state.deadline) return { state, events: [] };
+      return closeRound(state, state.deadline);
+    },
+
+    view(state, seat): BidderView {
+      const reveal = state.config.reveal;
+      let total = 0;
+      const history = state.history.map((r): OwnRound => {
+        const own = resultOf(r, seat);
+        total += own.payoff;
+        return { ...report(r, reveal), value: r.values[seat] as number, bid: r.bids[seat] ?? null, ...own };
+      });
+      return {
+        mechanism: spec.id,
+        seat,
+        round: state.round,
+        rounds: state.config.rounds,
+        over: state.over,
+        bidders: state.seats.length,
+        value: state.values[seat] as number,
+        myBid: state.bids[seat] ?? null,
+        bidsIn: state.bidsIn,
+        reserve: state.config.reserve,
+        maxBid: maxBidOf(state.config),
+        deadline: state.deadline,
+        history,
+        totalPayoff: total,
+      };
+    },
+
+    publicView(state): AuctionPublicView {
+      return {
+        mechanism: spec.id,
+        round: state.round,
+        rounds: state.config.rounds,
+        over: state.over,
+        bidders: state.seats.length,
+        bidsIn: state.bidsIn,
+        reserve: state.config.reserve,
+        deadline: state.deadline,
+        history: state.history.map((r) => report(r, state.config.reveal)),
+      };
+    },
+
+    describe(view) {
+      const lines = [
+        `You are bidder ${view.seat} of ${view.bidders} in a ${spec.price}-price sealed-bid auction, round ${view.round} of ${view.rounds}.`,
+        `Your private value for the item this round is ${view.value}.`,
+        view.myBid === null ? `You have not bid yet. Bids run from 0 to ${view.maxBid}; the reserve price is ${view.reserve}.` : `You bid ${view.myBid}; waiting for the others (${view.bidsIn} of ${view.bidders} bids in).`,
+      ];
+      for (const r of view.history.slice(-5)) {
+        const seen = [r.winner !== undefined ? `winner ${r.winner ?? 'none'}` : '', r.price !== undefined && r.price !== null ? `price ${r.price}` : ''].filter(Boolean).join(', ');
+        lines.push(`Round ${r.round}: value ${r.value}, your bid ${r.bid ?? 'none'}, ${r.won ? `you won and paid ${r.paid}` : 'you did not win'}, payoff ${r.payoff}${seen ? ` (${seen})` : ''}.`);
+      }
+      lines.push(`Your total payoff so far: ${view.totalPayoff}.`);
+      return lines.join('\n');
+    },
+
+    outcome(state): Outcome {
+      const payoffs: Record<SeatId, number> = Object.fromEntries(state.seats.map((s) => [s, 0]));
+      const rows: ParticipantRound[] = [];
+      let revenue = 0;
+      let welfare = 0;
+      let maxWelfare = 0;
+      let sold = 0;
+      let shadeSum = 0;
+      let shadeN = 0;
+      for (const r of state.history) {
+        let top = 0;
+        for (const seat of state.seats) {
+          const value = r.values[seat] as number;
+          const bid = r.bids[seat] ?? null;
+          const own = resultOf(r, seat);
+          payoffs[seat] = (payoffs[seat] as number) + own.payoff;
+          if (value > top) top = value;
+          if (bid !== null && value > 0) {
+            shadeSum += bid / value;
+            shadeN++;
+          }
+          rows.push({ round: r.round, seat, role: 'bidder', fields: { value, bid, won: own.won, price: r.price, winner: r.winner }, payoff: own.payoff, outside: 0 });
+        }
+        maxWelfare += top;
+        if (r.winner !== null) {
+          sold++;
+          revenue += r.price as number;
+          welfare += r.values[r.winner] as number;
+        }
+      }
+      const rounds = state.history.length;
+      return {
+        payoffs,
+        revenue,
+        welfare,
+        maxWelfare,
+        rows,
+        measures: { sale_rate: rounds ? sold / rounds : 0, bid_to_value: shadeN ? shadeSum / shadeN : 0 },
+      };
+    },
+
+    payoffBounds(config) {
+      const { high } = support(config.values);
+      return { min: -config.rounds * maxBidOf(config), max: config.rounds * high };
+    },
+  };
+}
