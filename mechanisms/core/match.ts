@@ -43,12 +43,21 @@ export class Match<S extends BaseState = BaseState> {
   readonly #record: Recorder | undefined;
   #ended = false;
 
-  /** `config` must already be parsed by the mechanism's configSchema (see `openMatch`). */
-  constructor(mechanism: AnyMechanism, header: MatchHeader, record?: Recorder) {
+  /**
+   * `config` must already be parsed by the mechanism's configSchema (see `openMatch`).
+   * With `resume`, the match continues from a stored state instead of setting up a new one.
+   */
+  constructor(mechanism: AnyMechanism, header: MatchHeader, record?: Recorder, resume?: { readonly state: S; readonly now: number }) {
     this.mechanism = mechanism;
     this.header = header;
     this.#record = record;
     this.#seatSet = new Set(header.seats);
+    if (resume) {
+      this.#state = resume.state;
+      this.#now = resume.now;
+      this.#ended = resume.state.over;
+      return;
+    }
     const seeds: SeedSet = { seed: header.seed, seatOverrides: header.seatOverrides };
     this.#state = mechanism.setup(header.config, header.seats, seeds) as S;
     record?.({ kind: 'match_started', at: 0, seat: null, audience: 'experimenter', data: { ...header, hash: this.hash() } });

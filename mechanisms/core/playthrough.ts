@@ -28,17 +28,20 @@ export function playRandom(match: Match, rng: Rng, options: PlayOptions = {}): {
   match.tick(match.now);
   while (!match.over) {
     let acted = false;
+    let couldAct = false;
     for (const seat of rng.shuffle(match.header.seats)) {
       if (match.over) break;
       const action = sampleLegal(match.legal(seat), rng);
-      if (!action || rng.float() < passRate) continue;
+      if (!action) continue;
+      couldAct = true;
+      if (rng.float() < passRate) continue;
       options.onStep?.(seat, action);
       const result = match.submit(seat, match.state.stateId, action, match.now + stepMs);
       if (!result.ok) rejections++;
       acted = true;
       if (++steps > maxSteps) throw new Error(`${match.header.mechanism} did not end within ${maxSteps} actions`);
     }
-    if (!acted && !match.over) {
+    if (!acted && !couldAct && !match.over) {
       const deadline = match.state.deadline;
       if (deadline === null) throw new Error(`${match.header.mechanism} is stuck: nobody can act and no deadline is set`);
       match.tick(Math.max(deadline, match.now));

@@ -1,0 +1,258 @@
+/**
+ * One conformance suite over every registered mechanism (STYLE habit 8), under each
+ * mechanism's golden configs and many seeds: random legal play terminates; same
+ * seed and log give the same hash; replay equals live; states round-trip through
+ * JSON; another seat's private draw never changes my view until the rules reveal
+ * it; payoffs stay in bounds; invalid and out-of-turn actions are rejected with a
+ * code and change nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MECHANISMS } from './registry.ts';
+import type { AnyMechanism, SeatId } from './core/types.ts';
+import { REJECT_CODES } from './core/types.ts';
+import { openMatch, type Match, type MatchEntry } from './core/match.ts';
+import { Rng } from './core/random.ts';
+import { sampleLegal } from './core/legal.ts';
+import { playRandom } from './core/playthrough.ts';
+import { replay } from './core/replay.ts';
+import { canonicalJson } from './core/hash.ts';
+import type { GoldenCase } from './core/golden.ts';
+import { goldenCasesOf } from '../scripts/golden-files.ts';
+
+const RUNS = Number(process.env.CONFORMANCE_RUNS ?? 12);
+
+const cases = new Map<string, readonly GoldenCase[]>();
+for (const m of MECHANISMS) cases.set(m.id, await goldenCasesOf(m));
+
+const find = (ref: string) => MECHANISMS.find((m) => `${m.id}@${m.version}` === ref);
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function open(m: AnyMechanism, c: GoldenCase, seed: number, record?: (e: MatchEntry) => void, seatOverrides?: Record<number, number>): Match {
+  return openMatch(m, { config: c.config, seats: c.seats, seed, ...(seatOverrides ? { seatOverrides } : {}) }, record);
+}
+
+/** Random legal play that freezes every state, so any mutation of an input throws. */
+function play(match: Match, rngSeed: number, passRate = 0.2): void {
+  deepFreeze(match.state);
+  playRandom(match, new Rng(rngSeed), { passRate, onStep: () => deepFreeze(match.state) });
+}
+
+const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
+
+for (const m of MECHANISMS) {
+  const mechCases = cases.get(m.id) ?? [];
+
+  describe(`${m.id}@${m.version} conformance`, () => {
+    it('has golden cases to run the suite under', () => {
+      expect(mechCases.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('declares rules text, schemas and seats for every case', () => {
+      for (const c of mechCases) {
+        const config = m.configSchema.parse(c.config);
+        expect(m.rules(config).length).toBeGreaterThan(50);
+        const plan = m.seats(config);
+        expect(c.seats).toBeGreaterThanOrEqual(plan.min);
+        expect(c.seats).toBeLessThanOrEqual(plan.max);
+        expect(plan.roles(c.seats)).toHaveLength(c.seats);
+      }
+    });
+
+    for (const c of mechCases) {
+      describe(c.name, () => {
+        it('random legal play terminates with payoffs in the declared bounds', () => {
+          fc.assert(
+            fc.property(seedArb, seedArb, (seed, playSeed) => {
+              const match = open(m, c, seed);
+              play(match, playSeed);
+              const bounds = m.payoffBounds(match.header.config);
+              const outcome = match.outcome();
+              for (const seat of match.header.seats) {
+                const p = outcome.payoffs[seat] as number;
+                expect(Number.isFinite(p)).toBe(true);
+                expect(p).toBeGreaterThanOrEqual(bounds.min - 1e-9);
+                expect(p).toBeLessThanOrEqual(bounds.max + 1e-9);
+              }
+              expect(outcome.welfare).toBeLessThanOrEqual(outcome.maxWelfare + 1e-6);
+              expect(outcome.rows.length).toBeGreaterThan(0);
+            }),
+            { numRuns: RUNS },
+          );
+        });
+
+        it('same seed and same play give the same hash and the same record', () => {
+          fc.assert(
+            fc.property(seedArb, seedArb, (seed, playSeed) => {
+              const a: MatchEntry[] = [];
+              const b: MatchEntry[] = [];
+              const ma = open(m, c, seed, (e) => a.push(e));
+              const mb = open(m, c, seed, (e) => b.push(e));
+              play(ma, playSeed);
+              play(mb, playSeed);
+              expect(ma.hash()).toBe(mb.hash());
+              expect(canonicalJson(a)).toBe(canonicalJson(b));
+            }),
+            { numRuns: RUNS },
+          );
+        });
+
+        it('replaying the record reproduces the live final hash', () => {
+          fc.assert(
+            fc.property(seedArb, seedArb, (seed, playSeed) => {
+              const entries: MatchEntry[] = [];
+              const match = open(m, c, seed, (e) => entries.push(e));
+              play(match, playSeed);
+              const result = replay(find, JSON.parse(JSON.stringify(entries)) as MatchEntry[]);
+              expect(result.problem).toBeNull();
+              expect(result.hash).toBe(match.hash());
+              expect(result.recordedHash).toBe(match.hash());
+            }),
+            { numRuns: RUNS },
+          );
+        });
+
+        it('states round-trip through JSON and play on identically', () => {
+          fc.assert(
+            fc.property(seedArb, seedArb, seedArb, fc.integer({ min: 0, max: 60 }), (seed, playSeed, restSeed, cut) => {
+              const live = open(m, c, seed);
+              const rng = new Rng(playSeed);
+              live.tick(0);
+              // Play `cut` actions, checking that every state survives JSON unchanged.
+              for (let k = 0; k < cut && !live.over; k++) {
+                const seat = rng.pick(live.header.seats);
+                const action = sampleLegal(live.legal(seat), rng);
+                if (action) live.submit(seat, live.state.stateId, action, live.now + 500);
+                else if (live.state.deadline !== null) live.tick(live.state.deadline);
+                expect(canonicalJson(JSON.parse(JSON.stringify(live.state)))).toBe(canonicalJson(live.state));
+              }
+              const copy = new (live.constructor as typeof Match)(m, live.header, undefined, { state: JSON.parse(JSON.stringify(live.state)), now: live.now });
+              expect(copy.hash()).toBe(live.hash());
+              playRandom(live, new Rng(restSeed), { passRate: 0.2 });
+              playRandom(copy, new Rng(restSeed), { passRate: 0.2 });
+              expect(copy.hash()).toBe(live.hash());
+            }),
+            { numRuns: RUNS },
+          );
+        });
+
+        it("another seat's private draw never changes my view until the rules reveal it", () => {
+          fc.assert(
+            fc.property(seedArb, seedArb, seedArb, fc.nat(), fc.nat(), (seed, otherSeed, playSeed, iRaw, jRaw) => {
+              const i = iRaw % c.seats;
+              const j = (i + 1 + (jRaw % (c.seats - 1))) % c.seats;
+              const me = `p${i}` as SeatId;
+              const a = open(m, c, seed);
+              const b = open(m, c, seed, undefined, { [j]: otherSeed });
+              const same = () => {
+                if (m.revealsPrivate?.(a.state)) return false;
+                expect(canonicalJson(b.view(me))).toBe(canonicalJson(a.view(me)));
+                expect(canonicalJson(b.legal(me))).toBe(canonicalJson(a.legal(me)));
+                expect(canonicalJson(b.publicView())).toBe(canonicalJson(a.publicView()));
+                return true;
+              };
+              const rng = new Rng(playSeed);
+              a.tick(0);
+              b.tick(0);
+              let steps = 0;
+              while (!a.over && same() && steps++ < 2000) {
+                let acted = false;
+                for (const seat of rng.shuffle(a.header.seats)) {
+                  if (a.over) break;
+                  const action = sampleLegal(a.legal(seat), rng);
+                  if (!action) continue;
+                  const at = a.now + 1000;
+                  const ra = a.submit(seat, a.state.stateId, action, at);
+                  const rb = b.submit(seat, b.state.stateId, action, at);
+                  acted = true;
+                  // The other seat's own action may be legal under one draw and not the other:
+                  // from there the two histories differ, and so may everything else.
+                  if (ra.ok !== rb.ok) return;
+                  if (!same()) return;
+                }
+                if (!acted && a.state.deadline !== null) {
+                  a.tick(a.state.deadline);
+                  b.tick(a.state.deadline);
+                }
+              }
+            }),
+            { numRuns: RUNS * 2 },
+          );
+        });
+
+        it('invalid, out-of-range and out-of-turn actions are rejected with a code and change nothing', () => {
+          const junk = fc.oneof(
+            fc.anything(),
+            fc.record({ type: fc.string(), amount: fc.anything() }),
+            fc.record({ type: fc.constantFrom('bid', 'placeOrder', 'cancelOrder', 'contribute', 'punish'), amount: fc.double(), price: fc.double(), side: fc.string(), orderId: fc.anything(), points: fc.anything() }),
+          );
+          fc.assert(
+            fc.property(seedArb, seedArb, fc.array(junk, { minLength: 1, maxLength: 8 }), fc.integer({ min: -3, max: 3 }), (seed, playSeed, actions, staleBy) => {
+              const match = open(m, c, seed);
+              const rng = new Rng(playSeed);
+              match.tick(0);
+              // Play a little so that the junk lands mid-match.
+              for (let k = 0; k < 3 && !match.over; k++) {
+                for (const seat of match.header.seats) {
+                  const action = sampleLegal(match.legal(seat), rng);
+                  if (action && !match.over) match.submit(seat, match.state.stateId, action, match.now + 10);
+                }
+              }
+              if (match.over) return;
+              const tryReject = (seat: SeatId, stateId: number, action: unknown) => {
+                const before = canonicalJson(match.state);
+                const id = match.state.stateId;
+                const r = match.submit(seat, stateId, action, match.now);
+                if (r.ok) return true;
+                expect(REJECT_CODES).toContain(r.code);
+                expect(typeof r.message).toBe('string');
+                expect(match.state.stateId).toBe(id);
+                expect(canonicalJson(match.state)).toBe(before);
+                return false;
+              };
+              const seats = match.header.seats;
+              for (const action of actions) {
+                // Junk either fails validation or happens to be a legal action; both are fine,
+                // but a rejection must change nothing (checked in tryReject).
+                tryReject(rng.pick(seats), match.state.stateId, action);
+                if (match.over) return;
+              }
+              // Unknown seats, stale or future stateIds, and seats with nothing to do.
+              const seat = rng.pick(seats);
+              const legal = match.legal(seat);
+              const valid = sampleLegal(legal, rng);
+              expect(tryReject('p999' as SeatId, match.state.stateId, valid ?? { type: 'x' })).toBe(false);
+              if (valid) {
+                const wrongId = staleBy >= 0 ? match.state.phaseId - 1 - staleBy : match.state.stateId - staleBy;
+                expect(tryReject(seat, wrongId, valid)).toBe(false);
+                expect(tryReject(seat, 1.5, valid)).toBe(false);
+                // Every numeric parameter pushed past its bound is out of range.
+                const open = legal.find((a) => a.type === valid.type);
+                for (const [name, spec] of Object.entries(open?.params ?? {})) {
+                  if (spec.kind !== 'number') continue;
+                  expect(tryReject(seat, match.state.stateId, { ...valid, [name]: spec.max + Math.max(1, Math.abs(spec.max)) })).toBe(false);
+                  expect(tryReject(seat, match.state.stateId, { ...valid, [name]: spec.min - Math.max(1, Math.abs(spec.min)) })).toBe(false);
+                  expect(tryReject(seat, match.state.stateId, { ...valid, [name]: Number.NaN })).toBe(false);
+                }
+              }
+              for (const other of seats) {
+                if (match.legal(other).length === 0) {
+                  const any = sampleLegal(m.legal(m.setup(match.header.config, seats, { seed }), other), rng);
+                  if (any) expect(tryReject(other, match.state.stateId, any)).toBe(false);
+                }
+              }
+            }),
+            { numRuns: RUNS * 2 },
+          );
+        });
+      });
+    }
+  });
+}

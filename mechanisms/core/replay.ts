@@ -1,0 +1,63 @@
+/**
+ * Replay is a fold: start the match from its header, feed it every recorded input
+ * (actions, rejections, ticks) in order, and compare the final state hash with the
+ * recorded one. Rejections must be rejected again with the same code.
+ */
+import type { AnyMechanism, SeatId } from './types.ts';
+import { Match, type MatchEntry, type MatchHeader } from './match.ts';
+
+export interface ReplayResult {
+  readonly ok: boolean;
+  readonly hash: string;
+  readonly recordedHash: string | null;
+  readonly inputs: number;
+  readonly problem: string | null;
+  readonly match: Match;
+}
+
+export function replay(find: (ref: string) => AnyMechanism | undefined, entries: readonly MatchEntry[]): ReplayResult {
+  const first = entries[0];
+  if (!first || first.kind !== 'match_started') throw new Error('a record starts with a match_started event');
+  const header = first.data as unknown as MatchHeader;
+  const mechanism = find(header.mechanism);
+  if (!mechanism) throw new Error(`unknown mechanism ${header.mechanism}`);
+  const match = new Match(mechanism, header);
+  let problem: string | null = null;
+  let recordedHash: string | null = null;
+  let inputs = 0;
+  const fail = (i: number, why: string) => {
+    problem ??= `entry ${i} (${entries[i]?.kind}): ${why}`;
+  };
+  if (first.data.hash !== undefined && first.data.hash !== match.hash()) fail(0, 'the initial state differs from the recorded one');
+  entries.forEach((e, i) => {
+    const data = e.data as Record<string, unknown>;
+    switch (e.kind) {
+      case 'tick':
+        inputs++;
+        match.tick(e.at);
+        if (data.stateId !== match.state.stateId) fail(i, `stateId ${match.state.stateId} after the tick, recorded ${String(data.stateId)}`);
+        break;
+      case 'action': {
+        inputs++;
+        const r = match.submit(e.seat as SeatId, data.stateId as number, data.action, e.at);
+        if (!r.ok) fail(i, `recorded as accepted, now rejected with ${r.code}`);
+        else if (r.stateId !== data.next) fail(i, `stateId ${r.stateId}, recorded ${String(data.next)}`);
+        break;
+      }
+      case 'rejection': {
+        if (e.seat === null) break; // unknown seats change nothing and name no seat to replay
+        inputs++;
+        const r = match.submit(e.seat, data.stateId as number, data.action, e.at);
+        if (r.ok) fail(i, 'recorded as rejected, now accepted');
+        else if (r.code !== data.code) fail(i, `rejected with ${r.code}, recorded ${String(data.code)}`);
+        break;
+      }
+      case 'match_ended':
+        recordedHash = data.hash as string;
+        break;
+    }
+  });
+  const hash = match.hash();
+  if (recordedHash !== null && recordedHash !== hash) fail(entries.length - 1, `final hash ${hash} differs from the recorded ${recordedHash}`);
+  return { ok: problem === null, hash, recordedHash, inputs, problem, match };
+}
