@@ -3,7 +3,7 @@ import { firstPrice } from '../first-price/index.ts';
 import { secondPrice } from '../second-price/index.ts';
 import { openMatch, type Match } from '../core/match.ts';
 import type { AnyMechanism, SeatId } from '../core/types.ts';
-import type { BidderView, AuctionPublicView } from './auction.ts';
+import type { BidderView, AuctionPublicView, SealedBidState } from './auction.ts';
 
 /** A match with every value fixed: discrete distributions with one point. */
 function auction(m: AnyMechanism, config: Record<string, unknown>, seats = 3, seed = 1): Match {
@@ -77,7 +77,7 @@ describe('first-price', () => {
     expect(match.state.deadline).toBe(1500);
     bidAll(match, [30, null, null], 600);
     match.tick(1499);
-    expect(match.state.round).toBe(1);
+    expect((match.state as unknown as SealedBidState).round).toBe(1);
     match.tick(1500);
     expect(lastRound(match)).toMatchObject({ winner: 'p0', price: 30, bids: { p0: 30, p1: null, p2: null } });
     expect(match.state.deadline).toBe(2500);
@@ -93,7 +93,7 @@ describe('first-price', () => {
     const stale = match.state.stateId;
     const r = match.submit('p0', stale, { type: 'bid', amount: 20 }, 1200);
     expect(r).toMatchObject({ ok: false, code: 'STALE_STATE' });
-    expect(match.state.round).toBe(2);
+    expect((match.state as unknown as SealedBidState).round).toBe(2);
   });
 
   it('the information policy decides what others see; each bidder always sees its own result', () => {

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { main } from '../server/cli.ts';
+
+await main(process.argv);

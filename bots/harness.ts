@@ -1,0 +1,92 @@
+/**
+ * The in-process harness: policies play a match directly, each seeing only its
+ * seat's view and legal actions, through the same match runner (validation,
+ * stateId checks, events) that live rooms use. Seats are asked in a fresh random
+ * order every sweep; the clock moves `stepMs` per decision and jumps to the next
+ * deadline when a sweep brings no accepted move.
+ */
+import type { Match } from '../mechanisms/core/match.ts';
+import type { SeatId } from '../mechanisms/core/types.ts';
+import { Rng, deriveSeed } from '../mechanisms/core/random.ts';
+import type { Observation, Policy } from './policy.ts';
+
+export interface HeadlessResult {
+  readonly decisions: number;
+  readonly rejections: number;
+}
+
+export interface HeadlessOptions {
+  readonly stepMs: number;
+  /** Guard against matches that never end; a bug in a mechanism or a policy. */
+  readonly maxDecisions?: number;
+}
+
+/** Seeds of the scheduler and of each seat's policy, derived from the episode seed. */
+export function harnessRngs(episodeSeed: number, seats: number): { order: Rng; seats: Rng[] } {
+  return {
+    order: new Rng(deriveSeed(episodeSeed, 0x0de7)),
+    seats: Array.from({ length: seats }, (_, i) => new Rng(deriveSeed(episodeSeed, 0x5ea7 + i))),
+  };
+}
+
+class SeatObservation implements Observation {
+  readonly mechanism: string;
+  readonly seat: SeatId;
+  readonly stateId: number;
+  readonly view: unknown;
+  readonly legal: Observation['legal'];
+  readonly now: number;
+  readonly #describe: (view: unknown) => string;
+  #text: string | undefined;
+
+  constructor(match: Match, seat: SeatId, legal: Observation['legal'], now: number) {
+    this.mechanism = match.mechanism.id;
+    this.seat = seat;
+    this.stateId = match.state.stateId;
+    this.view = match.view(seat);
+    this.legal = legal;
+    this.now = now;
+    this.#describe = (v) => match.mechanism.describe(v);
+  }
+
+  get text(): string {
+    this.#text ??= this.#describe(this.view);
+    return this.#text;
+  }
+}
+
+export function playHeadless(match: Match, policies: readonly Policy[], rngs: { order: Rng; seats: readonly Rng[] }, options: HeadlessOptions): HeadlessResult {
+  const seats = match.header.seats;
+  const maxDecisions = options.maxDecisions ?? 10_000_000;
+  let clock = match.now;
+  let decisions = 0;
+  let rejections = 0;
+  match.tick(clock);
+  const indices = seats.map((_, i) => i);
+  while (!match.over) {
+    let acted = false;
+    for (const i of rngs.order.shuffle(indices)) {
+      if (match.over) break;
+      const seat = seats[i] as SeatId;
+      const legal = match.legal(seat);
+      if (legal.length === 0) continue;
+      const decision = (policies[i] as Policy).decide(new SeatObservation(match, seat, legal, clock), rngs.seats[i] as Rng);
+      if (!decision) continue;
+      clock += options.stepMs;
+      const stateId = match.state.stateId;
+      const result = match.submit(seat, stateId, decision.action, clock);
+      if (result.ok) acted = true;
+      else rejections++;
+      if (++decisions > maxDecisions) throw new Error(`${match.header.mechanism}: no end after ${maxDecisions} decisions`);
+    }
+    if (!acted && !match.over) {
+      const deadline = match.state.deadline;
+      if (deadline === null) {
+        throw new Error(`${match.header.mechanism}: no seat made an accepted move and no deadline is set, so the match cannot go on (check the policies, or set a deadline in the config)`);
+      }
+      clock = Math.max(clock, deadline);
+      match.tick(clock);
+    }
+  }
+  return { decisions, rejections };
+}

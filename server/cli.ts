@@ -1,0 +1,223 @@
+/**
+ * The `arena` command line: run studies headless, replay and verify records, list
+ * mechanisms and policies, and run the demo.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { MECHANISMS, findMechanism } from '../mechanisms/registry.ts';
+import { mechanismKey } from '../mechanisms/core/types.ts';
+import { POLICIES } from '../bots/registry.ts';
+import { resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
+import { runStudy, type RunOptions } from '../studies/runner.ts';
+import { summaryTable } from '../studies/report.ts';
+import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { verifyRecords, readJsonl, type Verdict } from './verify.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const DEFAULT_DB = process.env.ARENA_DB ?? join(ROOT, 'data', 'arena.db');
+export const EXAMPLES = join(ROOT, 'studies', 'examples');
+
+/** A user error: printed without a stack, exit code 2. */
+class UsageError extends Error {}
+
+function codeVersion(): { version: string; commit: string | null } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    commit = null;
+  }
+  return { version: pkg.version, commit };
+}
+
+export function loadStudy(file: string): ResolvedStudy {
+  if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return resolveStudy(raw);
+  } catch (error) {
+    if (error instanceof StudyError) throw new UsageError(`${file} is not a valid study:\n${error.issues.map((i) => `  ${pc.bold(i.path || '(study)')}: ${i.message}`).join('\n')}`);
+    throw error;
+  }
+}
+
+function progressBar(label: string): { onProgress: RunOptions['onProgress']; stop(): void } {
+  if (!process.stderr.isTTY) return { onProgress: undefined, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {value}/{total} episodes | {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(done, total) {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function runCommand(file: string, opts: { out?: string; episodes?: number; seed?: number; force?: boolean; rounds: boolean; events?: boolean; db?: string; json?: boolean }): void {
+  const resolved = loadStudy(file);
+  const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
+  const ledger = opts.db ? new SqliteLedger(opts.db) : undefined;
+  const bar = progressBar(resolved.study.name);
+  try {
+    const report = runStudy(resolved, {
+      out,
+      replace: opts.force ?? false,
+      rounds: opts.rounds && resolved.study.output.rounds,
+      events: opts.events ?? resolved.study.output.events,
+      ...(opts.episodes !== undefined ? { episodes: opts.episodes } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(ledger ? { ledger } : {}),
+      onProgress: bar.onProgress,
+      code: codeVersion(),
+    });
+    bar.stop();
+    if (opts.json) {
+      console.log(JSON.stringify(report.summary, null, 2));
+      return;
+    }
+    console.log(summaryTable(report.summary));
+    const eps = (report.summary.episodes * report.summary.treatments.length) / report.seconds;
+    console.log(pc.dim(`${report.summary.episodes * report.summary.treatments.length} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s) → ${report.out}${ledger ? `, ledger in ${ledger.path}` : ''}`));
+  } catch (error) {
+    bar.stop();
+    if (error instanceof Error && /already exists/.test(error.message)) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    ledger?.close();
+  }
+}
+
+function printVerdicts(verdicts: readonly Verdict[]): void {
+  for (const v of verdicts) {
+    const mark = v.ok ? pc.green('✓') : pc.red('✗');
+    console.log(`${mark} ${v.match}  ${v.events} events, ${v.inputs} inputs  final hash ${v.hash}`);
+    if (!v.ok) console.log(`  ${pc.red(v.problem ?? 'unknown problem')}`);
+  }
+  const bad = verdicts.filter((v) => !v.ok).length;
+  console.log(bad ? pc.red(`${bad} of ${verdicts.length} records failed to verify`) : pc.green(`${verdicts.length} record${verdicts.length === 1 ? '' : 's'} verified: hash chains intact, replay reproduces every final hash`));
+  if (bad) process.exitCode = 1;
+}
+
+async function replayCommand(file: string | undefined, opts: { session?: string; db: string }): Promise<void> {
+  if (file && opts.session) throw new UsageError('give a FILE or --session ID, not both');
+  if (file) {
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    printVerdicts(await verifyRecords(readJsonl(file)));
+    return;
+  }
+  if (!opts.session) throw new UsageError('give a record FILE (events.jsonl) or --session ID');
+  if (!existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE)`);
+  const ledger = new SqliteLedger(opts.db);
+  try {
+    const events = ledger.events(opts.session);
+    if (!events.length) {
+      const known = ledger.matches().slice(-10).map((m) => m.id);
+      throw new UsageError(`no session '${opts.session}' in ${opts.db}${known.length ? `; recent: ${known.join(', ')}` : ''}`);
+    }
+    printVerdicts(await verifyRecords(events));
+  } finally {
+    ledger.close();
+  }
+}
+
+function demoCommand(): void {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
+  console.log(pc.bold('Mechanism Arena demo: every example study, headless, with scripted bots.\n'));
+  for (const f of files) {
+    const resolved = loadStudy(join(EXAMPLES, f));
+    console.log(pc.bold(`${resolved.study.name}`) + pc.dim(` (studies/examples/${f})`));
+    if (resolved.study.description) console.log(pc.dim(resolved.study.description));
+    const bar = progressBar(resolved.study.name);
+    const report = runStudy(resolved, { onProgress: bar.onProgress });
+    bar.stop();
+    console.log(`${summaryTable(report.summary)}\n`);
+  }
+  console.log(`Run one yourself: ${pc.cyan('npm run arena -- run studies/examples/first-price.json')} (results land in out/).`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('arena').description('Mechanism Arena: economic mechanisms under strategic pressure').showHelpAfterError();
+  program
+    .command('run')
+    .description('run a study headless and write its results folder')
+    .argument('<study>', 'study file (JSON)')
+    .option('-o, --out <dir>', 'results folder (default: out/<study>-<time>)')
+    .option('-n, --episodes <n>', 'episodes per treatment (overrides the study)', positiveInt('episodes'))
+    .option('-s, --seed <s>', 'study seed (overrides the study)', positiveInt('seed'))
+    .option('-f, --force', 'replace the results folder if it exists')
+    .option('--no-rounds', 'skip rounds.csv (one row per participant-round)')
+    .option('--events', "write events.jsonl: every episode's hash-chained ledger")
+    .option('--db <file>', 'also record every episode in this SQLite ledger')
+    .option('--json', 'print the summary as JSON instead of a table')
+    .action(runCommand);
+  program
+    .command('replay')
+    .description('verify a record: hash chain intact, replay reproduces the final hash')
+    .argument('[file]', 'events.jsonl written by `arena run --events`')
+    .option('--session <id>', 'a match recorded in the SQLite ledger')
+    .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .action(replayCommand);
+  program.command('demo').description('run every example study and print the results').action(demoCommand);
+  program
+    .command('mechanisms')
+    .description('list mechanisms, or print the rules of one')
+    .argument('[id]', 'mechanism id to print the default rules of')
+    .action((id?: string) => {
+      if (id) {
+        const m = findMechanism(id);
+        if (!m) throw new UsageError(`unknown mechanism '${id}'`);
+        console.log(`${pc.bold(m.title)} (${mechanismKey(m)})\n\n${m.rules(m.configSchema.parse({}))}`);
+        return;
+      }
+      for (const m of MECHANISMS) console.log(`${pc.bold(mechanismKey(m).padEnd(20))} ${m.title}`);
+    });
+  program
+    .command('policies')
+    .description('list scripted policies')
+    .action(() => {
+      for (const p of POLICIES) console.log(`${pc.bold(p.name.padEnd(24))} ${pc.dim(p.mechanisms === '*' ? 'any mechanism' : p.mechanisms.join(', '))}\n${' '.repeat(25)}${p.description}`);
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(pc.red(error.message));
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The harness's measures. Per episode: revenue, efficiency, welfare, individual-
+ * rationality violations, Gini of payoffs, plus what the mechanism's outcome
+ * reports as its own measures. Per treatment: streamed mean, sd and a t-based 95%
+ * confidence interval, so memory stays flat however many episodes run.
+ */
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import type { Outcome } from '../mechanisms/core/types.ts';
+
+/** Gini coefficient of non-negative amounts (negatives count as 0); 0 when all are 0. */
+export function gini(amounts: readonly number[]): number {
+  const xs = amounts.map((x) => Math.max(0, x)).sort((a, b) => a - b);
+  const n = xs.length;
+  let total = 0;
+  let weighted = 0;
+  xs.forEach((x, i) => {
+    total += x;
+    weighted += (i + 1) * x;
+  });
+  if (n === 0 || total === 0) return 0;
+  return (2 * weighted) / (n * total) - (n + 1) / n;
+}
+
+/** The metrics of one episode, by name. NaN marks a metric that is undefined here (e.g. efficiency with no surplus to gain). */
+export function episodeMetrics(outcome: Outcome, rejections: number): Record<string, number> {
+  let violations = 0;
+  for (const row of outcome.rows) if (row.payoff < row.outside - 1e-9) violations++;
+  return {
+    revenue: outcome.revenue,
+    welfare: outcome.welfare,
+    efficiency: outcome.maxWelfare > 0 ? outcome.welfare / outcome.maxWelfare : Number.NaN,
+    ir_violation_rate: outcome.rows.length ? violations / outcome.rows.length : 0,
+    gini: gini(Object.values(outcome.payoffs)),
+    ...outcome.measures,
+    rejections,
+  };
+}
+
+export interface MetricSummary {
+  readonly mean: number;
+  readonly sd: number;
+  readonly ci95: readonly [number, number];
+  readonly n: number;
+}
+
+/** Welford's streaming mean and variance; NaN values are skipped and not counted. */
+export class RunningStat {
+  #n = 0;
+  #mean = 0;
+  #m2 = 0;
+
+  push(x: number): void {
+    if (Number.isNaN(x)) return;
+    this.#n++;
+    const d = x - this.#mean;
+    this.#mean += d / this.#n;
+    this.#m2 += d * (x - this.#mean);
+  }
+
+  summary(): MetricSummary {
+    const n = this.#n;
+    if (n === 0) return { mean: Number.NaN, sd: Number.NaN, ci95: [Number.NaN, Number.NaN], n };
+    const sd = n > 1 ? Math.sqrt(this.#m2 / (n - 1)) : 0;
+    const half = n > 1 ? tQuantile(0.975, n - 1) * (sd / Math.sqrt(n)) : 0;
+    return { mean: this.#mean, sd, ci95: [this.#mean - half, this.#mean + half], n };
+  }
+}
+
+/** Running summaries of every metric of one treatment. */
+export class MetricSet {
+  readonly #stats = new Map<string, RunningStat>();
+
+  push(metrics: Readonly<Record<string, number>>): void {
+    for (const name in metrics) {
+      let stat = this.#stats.get(name);
+      if (!stat) {
+        stat = new RunningStat();
+        this.#stats.set(name, stat);
+      }
+      stat.push(metrics[name] as number);
+    }
+  }
+
+  summary(): Record<string, MetricSummary> {
+    const out: Record<string, MetricSummary> = {};
+    for (const [name, stat] of this.#stats) out[name] = stat.summary();
+    return out;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * A results folder that appears whole or not at all: files are written into a
+ * temporary sibling folder, then renamed into place. Writers buffer and hash as
+ * they go, so a million-episode study streams to disk in constant memory.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
+
+const FLUSH_AT = 1 << 20;
+
+/** An append-only text file with a write buffer and a running SHA-256. */
+export class StreamFile {
+  readonly path: string;
+  readonly #fd: number;
+  readonly #hash: Hash = createHash('sha256');
+  #chunks: string[] = [];
+  #size = 0;
+  #closed = false;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#fd = openSync(path, 'w');
+  }
+
+  write(text: string): void {
+    this.#chunks.push(text);
+    this.#size += text.length;
+    if (this.#size >= FLUSH_AT) this.flush();
+  }
+
+  flush(): void {
+    if (!this.#chunks.length) return;
+    const text = this.#chunks.join('');
+    this.#hash.update(text);
+    writeSync(this.#fd, text);
+    this.#chunks = [];
+    this.#size = 0;
+  }
+
+  /** Flushes, syncs and closes; returns the SHA-256 of everything written. */
+  close(): string {
+    if (this.#closed) throw new Error(`${this.path} is already closed`);
+    this.flush();
+    fsyncSync(this.#fd);
+    closeSync(this.#fd);
+    this.#closed = true;
+    return this.#hash.digest('hex');
+  }
+
+  /** Closes without syncing, for abandoning a run. */
+  abandon(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeSync(this.#fd);
+  }
+}
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NA' : String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? '1' : '0') : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** A CSV file whose header is fixed by the first row written. */
+export class CsvFile {
+  readonly #file: StreamFile;
+  #columns: readonly string[] | null = null;
+
+  constructor(path: string) {
+    this.#file = new StreamFile(path);
+  }
+
+  get path(): string {
+    return this.#file.path;
+  }
+
+  row(values: Readonly<Record<string, unknown>>): void {
+    if (!this.#columns) {
+      this.#columns = Object.keys(values);
+      this.#file.write(`${this.#columns.map(csvCell).join(',')}\n`);
+    }
+    let line = '';
+    for (let i = 0; i < this.#columns.length; i++) line += (i ? ',' : '') + csvCell(values[this.#columns[i] as string]);
+    this.#file.write(`${line}\n`);
+  }
+
+  close(): string {
+    return this.#file.close();
+  }
+
+  abandon(): void {
+    this.#file.abandon();
+  }
+}
+
+/** A folder filled in a temporary place and moved to `target` only on commit. */
+export class StagedDir {
+  readonly target: string;
+  readonly staging: string;
+
+  /** Fails when `target` exists and is not empty, unless `replace` is set. */
+  constructor(target: string, options: { replace?: boolean } = {}) {
+    this.target = resolve(target);
+    if (existsSync(this.target) && readdirSync(this.target).length > 0 && !options.replace) {
+      throw new Error(`${target} already exists and is not empty (choose another --out, or pass --force to replace it)`);
+    }
+    mkdirSync(dirname(this.target), { recursive: true });
+    this.staging = join(dirname(this.target), `.${basename(this.target)}.partial-${process.pid}`);
+    rmSync(this.staging, { recursive: true, force: true });
+    mkdirSync(this.staging);
+  }
+
+  file(name: string): string {
+    return join(this.staging, name);
+  }
+
+  commit(): void {
+    rmSync(this.target, { recursive: true, force: true });
+    renameSync(this.staging, this.target);
+  }
+
+  discard(): void {
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}
