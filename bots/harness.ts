@@ -21,12 +21,25 @@ export interface HeadlessOptions {
   readonly maxDecisions?: number;
 }
 
-/** Seeds of the scheduler and of each seat's policy, derived from the episode seed. */
-export function harnessRngs(episodeSeed: number, seats: number): { order: Rng; seats: Rng[] } {
-  return {
-    order: new Rng(deriveSeed(episodeSeed, 0x0de7)),
-    seats: Array.from({ length: seats }, (_, i) => new Rng(deriveSeed(episodeSeed, 0x5ea7 + i))),
-  };
+/** Random sources of one episode: the scheduler's, and one per seat's policy (made on first use). */
+export class HarnessRngs {
+  readonly order: Rng;
+  readonly #seed: number;
+  readonly #seats: (Rng | undefined)[] = [];
+
+  constructor(episodeSeed: number) {
+    this.#seed = episodeSeed;
+    this.order = new Rng(deriveSeed(episodeSeed, 0x0de7));
+  }
+
+  seat(i: number): Rng {
+    let rng = this.#seats[i];
+    if (!rng) {
+      rng = new Rng(deriveSeed(this.#seed, 0x5ea7 + i));
+      this.#seats[i] = rng;
+    }
+    return rng;
+  }
 }
 
 class SeatObservation implements Observation {
@@ -55,7 +68,7 @@ class SeatObservation implements Observation {
   }
 }
 
-export function playHeadless(match: Match, policies: readonly Policy[], rngs: { order: Rng; seats: readonly Rng[] }, options: HeadlessOptions): HeadlessResult {
+export function playHeadless(match: Match, policies: readonly Policy[], rngs: HarnessRngs, options: HeadlessOptions): HeadlessResult {
   const seats = match.header.seats;
   const maxDecisions = options.maxDecisions ?? 10_000_000;
   let clock = match.now;
@@ -70,7 +83,7 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: { 
       const seat = seats[i] as SeatId;
       const legal = match.legal(seat);
       if (legal.length === 0) continue;
-      const decision = (policies[i] as Policy).decide(new SeatObservation(match, seat, legal, clock), rngs.seats[i] as Rng);
+      const decision = (policies[i] as Policy).decide(new SeatObservation(match, seat, legal, clock), rngs.seat(i));
       if (!decision) continue;
       clock += options.stepMs;
       const stateId = match.state.stateId;

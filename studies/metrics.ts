@@ -9,14 +9,17 @@ import type { Outcome } from '../mechanisms/core/types.ts';
 
 /** Gini coefficient of non-negative amounts (negatives count as 0); 0 when all are 0. */
 export function gini(amounts: readonly number[]): number {
-  const xs = amounts.map((x) => Math.max(0, x)).sort((a, b) => a - b);
-  const n = xs.length;
+  const n = amounts.length;
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = Math.max(0, amounts[i] as number);
+  xs.sort();
   let total = 0;
   let weighted = 0;
-  xs.forEach((x, i) => {
+  for (let i = 0; i < n; i++) {
+    const x = xs[i] as number;
     total += x;
     weighted += (i + 1) * x;
-  });
+  }
   if (n === 0 || total === 0) return 0;
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }

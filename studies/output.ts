@@ -7,15 +7,15 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { createHash, type Hash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 
-const FLUSH_AT = 1 << 20;
+const BUFFER_BYTES = 1 << 18;
 
-/** An append-only text file with a write buffer and a running SHA-256. */
+/** An append-only text file with a fixed write buffer and a running SHA-256. */
 export class StreamFile {
   readonly path: string;
   readonly #fd: number;
   readonly #hash: Hash = createHash('sha256');
-  #chunks: string[] = [];
-  #size = 0;
+  readonly #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  #used = 0;
   #closed = false;
 
   constructor(path: string) {
@@ -24,18 +24,24 @@ export class StreamFile {
   }
 
   write(text: string): void {
-    this.#chunks.push(text);
-    this.#size += text.length;
-    if (this.#size >= FLUSH_AT) this.flush();
+    // Worst case 3 bytes per UTF-16 unit; long texts bypass the buffer.
+    if (text.length * 3 > BUFFER_BYTES) {
+      this.flush();
+      const bytes = Buffer.from(text);
+      this.#hash.update(bytes);
+      writeSync(this.#fd, bytes);
+      return;
+    }
+    if (this.#used + text.length * 3 > BUFFER_BYTES) this.flush();
+    this.#used += this.#buffer.write(text, this.#used);
   }
 
   flush(): void {
-    if (!this.#chunks.length) return;
-    const text = this.#chunks.join('');
-    this.#hash.update(text);
-    writeSync(this.#fd, text);
-    this.#chunks = [];
-    this.#size = 0;
+    if (this.#used === 0) return;
+    const filled = this.#buffer.subarray(0, this.#used);
+    this.#hash.update(filled);
+    writeSync(this.#fd, filled);
+    this.#used = 0;
   }
 
   /** Flushes, syncs and closes; returns the SHA-256 of everything written. */

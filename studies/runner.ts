@@ -12,7 +12,7 @@ import { deriveSeed } from '../mechanisms/core/random.ts';
 import { mechanismKey, type Outcome } from '../mechanisms/core/types.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { hashOf } from '../mechanisms/core/hash.ts';
-import { harnessRngs, playHeadless } from '../bots/harness.ts';
+import { HarnessRngs, playHeadless } from '../bots/harness.ts';
 import type { ResolvedStudy, Treatment } from './spec.ts';
 import { episodeMetrics, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
@@ -117,7 +117,7 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
         const play = () => {
           const match = new Match(mechanism, header, record);
           const policies = treatment.seats.map((s) => s.factory.create(s.params));
-          return { match, played: playHeadless(match, policies, harnessRngs(episodeSeedValue, seats.length), { stepMs: study.clock.stepMs }) };
+          return { match, played: playHeadless(match, policies, new HarnessRngs(episodeSeedValue), { stepMs: study.clock.stepMs }) };
         };
         const { match, played } = ledger ? ledger.transaction(play) : play();
         decisions += played.decisions;

@@ -8,8 +8,8 @@ const AUCTIONS = ['first-price', 'second-price'] as const;
 
 /** Clamps a bid into the legal range and onto the grid, so a shaded bid is always legal. */
 function legalBid(obs: Observation<BidderView>, amount: number): number | null {
-  const open = obs.legal.find((a) => a.type === 'bid');
-  const spec = open?.params.amount;
+  let spec;
+  for (const open of obs.legal) if (open.type === 'bid') spec = open.params.amount;
   if (!spec || spec.kind !== 'number') return null;
   let x = Math.min(spec.max, Math.max(spec.min, amount));
   if (spec.step) x = spec.min + Math.floor((x - spec.min) / spec.step + 1e-9) * spec.step;

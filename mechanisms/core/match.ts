@@ -39,7 +39,6 @@ export class Match<S extends BaseState = BaseState> {
   readonly header: MatchHeader;
   #state: S;
   #now = 0;
-  readonly #seatSet: ReadonlySet<SeatId>;
   readonly #record: Recorder | undefined;
   #ended = false;
 
@@ -51,7 +50,6 @@ export class Match<S extends BaseState = BaseState> {
     this.mechanism = mechanism;
     this.header = header;
     this.#record = record;
-    this.#seatSet = new Set(header.seats);
     if (resume) {
       this.#state = resume.state;
       this.#now = resume.now;
@@ -98,8 +96,8 @@ export class Match<S extends BaseState = BaseState> {
       this.#record?.({
         kind: 'rejection',
         at: this.#now,
-        seat: this.#seatSet.has(seat) ? seat : null,
-        audience: this.#seatSet.has(seat) ? [seat] : 'experimenter',
+        seat: this.header.seats.includes(seat) ? seat : null,
+        audience: this.header.seats.includes(seat) ? [seat] : 'experimenter',
         data: { stateId, action: action ?? null, code: checked.code, message: checked.message },
       });
       return checked;
@@ -121,7 +119,7 @@ export class Match<S extends BaseState = BaseState> {
   #check(seat: SeatId, stateId: number, action: unknown): Rejection | { ok: true; action: { type: string } } {
     const state = this.#state;
     if (state.over) return reject('GAME_OVER', 'the match has ended');
-    if (!this.#seatSet.has(seat)) return reject('UNKNOWN_SEAT', 'no such seat in this match');
+    if (!this.header.seats.includes(seat)) return reject('UNKNOWN_SEAT', 'no such seat in this match');
     const parsed = this.mechanism.actionSchema.safeParse(action);
     if (!parsed.success) return reject('INVALID_ACTION', parsed.error.issues.map((i) => `${i.path.join('.') || 'action'}: ${i.message}`).join('; '));
     if (!Number.isInteger(stateId) || stateId < state.phaseId || stateId > state.stateId) {

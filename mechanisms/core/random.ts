@@ -39,17 +39,31 @@ export function sharedStream(seeds: SeedSet): RngState {
 }
 
 export function seatStream(seeds: SeedSet, seatIndex: number): RngState {
+  return seatRng(seeds, seatIndex).state();
+}
+
+/** Seat i's private stream as a generator, for drawing at setup. */
+export function seatRng(seeds: SeedSet, seatIndex: number): Rng {
   const override = seeds.seatOverrides?.[seatIndex];
-  const seed = override ?? deriveSeed(seeds.seed, seatIndex + 1);
-  return xoroshiro128plus(seed).getState();
+  return Rng.fromSeed(override ?? deriveSeed(seeds.seed, seatIndex + 1));
 }
 
 /** A mutable random source for code that owns its generator (bots, runners, tests). */
 export class Rng {
   readonly #gen: RandomGenerator;
 
-  constructor(seedOrState: number | RngState) {
-    this.#gen = typeof seedOrState === 'number' ? xoroshiro128plus(deriveSeed(seedOrState, 0)) : xoroshiro128plusFromState(seedOrState);
+  /**
+   * From a seed (mixed first, so nearby seeds give unrelated streams), or from a
+   * stored state. `premixed` takes the seed as it is, for seeds from deriveSeed().
+   */
+  constructor(seedOrState: number | RngState, premixed = false) {
+    if (typeof seedOrState !== 'number') this.#gen = xoroshiro128plusFromState(seedOrState);
+    else this.#gen = xoroshiro128plus(premixed ? seedOrState : deriveSeed(seedOrState, 0));
+  }
+
+  /** From an already well-mixed 32-bit seed, as deriveSeed() returns. */
+  static fromSeed(mixedSeed: number): Rng {
+    return new Rng(mixedSeed, true);
   }
 
   /** Uniform in [0, 1). */

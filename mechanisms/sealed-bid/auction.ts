@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ApplyResult, Legal, Mechanism, MechEvent, Outcome, ParticipantRound, SeatId } from '../core/types.ts';
 import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
-import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
+import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 
 export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
 export type Reveal = (typeof REVEALS)[number];
@@ -35,10 +35,11 @@ export type SealedBidConfig = z.infer<typeof sealedBidConfigSchema>;
 export const sealedBidActionSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('bid'), amount: z.number() })]);
 export type SealedBidAction = z.infer<typeof sealedBidActionSchema>;
 
+/** A closed round. Values and bids are in seat order (state.seats). */
 export interface RoundRecord {
   readonly round: number;
-  readonly values: Readonly<Record<SeatId, number>>;
-  readonly bids: Readonly<Record<SeatId, number | null>>;
+  readonly values: readonly number[];
+  readonly bids: readonly (number | null)[];
   readonly winner: SeatId | null;
   readonly price: number | null;
 }
@@ -51,8 +52,9 @@ export interface SealedBidState {
   readonly config: SealedBidConfig;
   readonly seats: readonly SeatId[];
   readonly round: number;
-  readonly values: Readonly<Record<SeatId, number>>;
-  readonly bids: Readonly<Record<SeatId, number | null>>;
+  /** Current values and bids, in seat order. */
+  readonly values: readonly number[];
+  readonly bids: readonly (number | null)[];
   readonly bidsIn: number;
   readonly history: readonly RoundRecord[];
   readonly rng: { readonly shared: RngState; readonly seats: readonly RngState[] };
@@ -108,27 +110,33 @@ export type PriceRule = 'first' | 'second';
 
 const maxBidOf = (c: SealedBidConfig): number => c.maxBid ?? Math.max(support(c.values).high, c.reserve);
 
-function drawValues(config: SealedBidConfig, seats: readonly SeatId[], streams: readonly RngState[]): [Record<SeatId, number>, RngState[]] {
-  const values: Record<SeatId, number> = {};
+function drawValues(config: SealedBidConfig, streams: readonly RngState[]): [number[], RngState[]] {
+  const values: number[] = [];
   const next: RngState[] = [];
-  seats.forEach((seat, i) => {
-    const [value, after] = draw(streams[i] as RngState, (rng) => drawFrom(config.values, rng));
-    values[seat] = value;
+  for (const stream of streams) {
+    const [value, after] = draw(stream, (rng) => drawFrom(config.values, rng));
+    values.push(value);
     next.push(after);
-  });
+  }
   return [values, next];
 }
 
-const emptyBids = (seats: readonly SeatId[]): Record<SeatId, number | null> => Object.fromEntries(seats.map((s) => [s, null]));
+const emptyBids = (n: number): (number | null)[] => new Array<number | null>(n).fill(null);
 
-/** Payoff, payment and win of one seat in a closed round. */
-function resultOf(r: RoundRecord, seat: SeatId): { won: boolean; paid: number; payoff: number } {
+/** Payoff, payment and win of the seat at index i in a closed round. */
+function resultOf(r: RoundRecord, seat: SeatId, i: number): { won: boolean; paid: number; payoff: number } {
   const won = r.winner === seat;
   const paid = won ? (r.price as number) : 0;
-  return { won, paid, payoff: won ? (r.values[seat] as number) - paid : 0 };
+  return { won, paid, payoff: won ? (r.values[i] as number) - paid : 0 };
 }
 
-function report(r: RoundRecord, reveal: Reveal): RoundReport {
+const bidsBySeat = (seats: readonly SeatId[], bids: readonly (number | null)[]): Record<SeatId, number | null> => {
+  const out: Record<SeatId, number | null> = {};
+  seats.forEach((s, i) => (out[s] = bids[i] ?? null));
+  return out;
+};
+
+function report(r: RoundRecord, reveal: Reveal, seats: readonly SeatId[]): RoundReport {
   const sold = r.winner !== null;
   switch (reveal) {
     case 'nothing':
@@ -138,7 +146,7 @@ function report(r: RoundRecord, reveal: Reveal): RoundReport {
     case 'winningPrice':
       return { round: r.round, sold, price: r.price };
     case 'allBids':
-      return { round: r.round, sold, winner: r.winner, price: r.price, bids: r.bids };
+      return { round: r.round, sold, winner: r.winner, price: r.price, bids: bidsBySeat(seats, r.bids) };
   }
 }
 
@@ -153,14 +161,15 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     return legal;
   };
 
-  /** Closes the current round at time `at` and opens the next one (or ends the match). */
-  function closeRound(state: SealedBidState, at: number): { state: SealedBidState; events: MechEvent[] } {
+  /** Closes the current round at time `at` and opens the next one (or ends the match) as stateId `stateId`. */
+  function closeRound(state: SealedBidState, at: number, stateId: number): { state: SealedBidState; events: MechEvent[] } {
     const { config, seats } = state;
     let best = -1;
     let top: SeatId[] = [];
     let second = -1;
-    for (const seat of seats) {
-      const bid = state.bids[seat];
+    for (let i = 0; i < seats.length; i++) {
+      const seat = seats[i] as SeatId;
+      const bid = state.bids[i];
       if (bid === null || bid === undefined || bid < config.reserve) continue;
       if (bid > best) {
         second = best;
@@ -182,25 +191,26 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     const record: RoundRecord = { round: state.round, values: state.values, bids: state.bids, winner, price };
     const history = [...state.history, record];
     const over = state.round >= config.rounds;
-    const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: report(record, config.reveal) as unknown as Record<string, unknown> }];
-    for (const seat of seats) {
-      const own = resultOf(record, seat);
-      events.push({ kind: 'round_result', audience: [seat], data: { round: record.round, value: record.values[seat], bid: record.bids[seat], ...own } });
+    const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: report(record, config.reveal, seats) as unknown as Record<string, unknown> }];
+    for (let i = 0; i < seats.length; i++) {
+      const seat = seats[i] as SeatId;
+      const own = resultOf(record, seat, i);
+      events.push({ kind: 'round_result', audience: [seat], data: { round: record.round, value: record.values[i], bid: record.bids[i], won: own.won, paid: own.paid, payoff: own.payoff } });
     }
     let values = state.values;
     let seatStreams = state.rng.seats;
-    if (!over && config.freshValues) [values, seatStreams] = drawValues(config, seats, seatStreams);
-    const stateId = state.stateId + 1;
+    if (!over && config.freshValues) [values, seatStreams] = drawValues(config, seatStreams);
     return {
       state: {
-        ...state,
         stateId,
         phaseId: stateId,
         deadline: over || config.roundMs === null ? null : at + config.roundMs,
         over,
+        config,
+        seats,
         round: over ? state.round : state.round + 1,
         values,
-        bids: over ? state.bids : emptyBids(seats),
+        bids: over ? state.bids : emptyBids(seats.length),
         bidsIn: over ? state.bidsIn : 0,
         history,
         rng: { shared, seats: seatStreams },
@@ -222,11 +232,13 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     },
 
     setup(config, seats, seeds: SeedSet) {
-      const [values, streams] = drawValues(
-        config,
-        seats,
-        seats.map((_, i) => seatStream(seeds, i)),
-      );
+      const values: number[] = [];
+      const streams: RngState[] = [];
+      for (let i = 0; i < seats.length; i++) {
+        const rng = seatRng(seeds, i);
+        values.push(drawFrom(config.values, rng));
+        streams.push(rng.state());
+      }
       return {
         stateId: 0,
         phaseId: 0,
@@ -236,7 +248,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         seats,
         round: 1,
         values,
-        bids: emptyBids(seats),
+        bids: emptyBids(seats.length),
         bidsIn: 0,
         history: [],
         rng: { shared: sharedStream(seeds), seats: streams },
@@ -244,19 +256,34 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     },
 
     legal(state, seat) {
-      if (state.over || state.bids[seat] !== null) return [];
+      const i = state.seats.indexOf(seat);
+      if (state.over || i < 0 || state.bids[i] !== null) return [];
       return bidLegal(state.config);
     },
 
     apply(state, seat, action, at): ApplyResult<SealedBidState> {
-      const bids = { ...state.bids, [seat]: action.amount };
-      const placed: SealedBidState = { ...state, stateId: state.stateId + 1, bids, bidsIn: state.bidsIn + 1 };
+      const bids = state.bids.slice();
+      bids[state.seats.indexOf(seat)] = action.amount;
+      const placed: SealedBidState = {
+        stateId: state.stateId + 1,
+        phaseId: state.phaseId,
+        deadline: state.deadline,
+        over: state.over,
+        config: state.config,
+        seats: state.seats,
+        round: state.round,
+        values: state.values,
+        bids,
+        bidsIn: state.bidsIn + 1,
+        history: state.history,
+        rng: state.rng,
+      };
       const events: MechEvent[] = [
         { kind: 'bid_placed', audience: [seat], data: { round: state.round, amount: action.amount } },
         { kind: 'bid_count', audience: 'public', data: { round: state.round, bidsIn: placed.bidsIn } },
       ];
       if (placed.bidsIn < state.seats.length) return { ok: true, state: placed, events };
-      const closed = closeRound({ ...placed, stateId: state.stateId }, at);
+      const closed = closeRound(placed, at, state.stateId + 1);
       return { ok: true, state: closed.state, events: [...events, ...closed.events] };
     },
 
@@ -266,16 +293,17 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         return { state: { ...state, stateId: state.stateId + 1, deadline: at + state.config.roundMs }, events: [] };
       }
       if (at < state.deadline) return { state, events: [] };
-      return closeRound(state, state.deadline);
+      return closeRound(state, state.deadline, state.stateId + 1);
     },
 
     view(state, seat): BidderView {
       const reveal = state.config.reveal;
+      const i = state.seats.indexOf(seat);
       let total = 0;
       const history = state.history.map((r): OwnRound => {
-        const own = resultOf(r, seat);
+        const own = resultOf(r, seat, i);
         total += own.payoff;
-        return { ...report(r, reveal), value: r.values[seat] as number, bid: r.bids[seat] ?? null, ...own };
+        return { ...report(r, reveal, state.seats), value: r.values[i] as number, bid: r.bids[i] ?? null, ...own };
       });
       return {
         mechanism: spec.id,
@@ -284,8 +312,8 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         rounds: state.config.rounds,
         over: state.over,
         bidders: state.seats.length,
-        value: state.values[seat] as number,
-        myBid: state.bids[seat] ?? null,
+        value: state.values[i] as number,
+        myBid: state.bids[i] ?? null,
         bidsIn: state.bidsIn,
         reserve: state.config.reserve,
         maxBid: maxBidOf(state.config),
@@ -305,7 +333,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         bidsIn: state.bidsIn,
         reserve: state.config.reserve,
         deadline: state.deadline,
-        history: state.history.map((r) => report(r, state.config.reveal)),
+        history: state.history.map((r) => report(r, state.config.reveal, state.seats)),
       };
     },
 
@@ -324,7 +352,8 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     },
 
     outcome(state): Outcome {
-      const payoffs: Record<SeatId, number> = Object.fromEntries(state.seats.map((s) => [s, 0]));
+      const { seats } = state;
+      const totals = new Array<number>(seats.length).fill(0);
       const rows: ParticipantRound[] = [];
       let revenue = 0;
       let welfare = 0;
@@ -334,11 +363,12 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
       let shadeN = 0;
       for (const r of state.history) {
         let top = 0;
-        for (const seat of state.seats) {
-          const value = r.values[seat] as number;
-          const bid = r.bids[seat] ?? null;
-          const own = resultOf(r, seat);
-          payoffs[seat] = (payoffs[seat] as number) + own.payoff;
+        for (let i = 0; i < seats.length; i++) {
+          const seat = seats[i] as SeatId;
+          const value = r.values[i] as number;
+          const bid = r.bids[i] ?? null;
+          const own = resultOf(r, seat, i);
+          totals[i] = (totals[i] as number) + own.payoff;
           if (value > top) top = value;
           if (bid !== null && value > 0) {
             shadeSum += bid / value;
@@ -350,10 +380,12 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         if (r.winner !== null) {
           sold++;
           revenue += r.price as number;
-          welfare += r.values[r.winner] as number;
+          welfare += r.values[seats.indexOf(r.winner)] as number;
         }
       }
       const rounds = state.history.length;
+      const payoffs: Record<SeatId, number> = {};
+      seats.forEach((s, i) => (payoffs[s] = totals[i] as number));
       return {
         payoffs,
         revenue,
