@@ -26,13 +26,12 @@ class UsageError extends Error {}
 
 function codeVersion(): { version: string; commit: string | null } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  let commit: string | null = null;
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return { version: pkg.version, commit };
   } catch {
-    commit = null;
+    return { version: pkg.version, commit: null };
   }
-  return { version: pkg.version, commit };
 }
 
 export function loadStudy(file: string): ResolvedStudy {

@@ -6,7 +6,7 @@
  */
 import type { Match } from './match.ts';
 import type { SeatId } from './types.ts';
-import { Rng } from './random.ts';
+import type { Rng } from './random.ts';
 import { sampleLegal } from './legal.ts';
 
 export interface PlayOptions {

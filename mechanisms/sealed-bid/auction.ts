@@ -227,7 +227,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     configSchema: sealedBidConfigSchema,
     actionSchema: sealedBidActionSchema,
 
-    seats(config) {
+    seats() {
       return { min: 2, max: 1000, roles: (n) => Array.from({ length: n }, () => 'bidder') };
     },
 

@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { SqliteLedger } from './sqlite-ledger.ts';
+import { Chain, verifyChain, type LedgerEvent } from '../../mechanisms/core/ledger.ts';
+import { openMatch } from '../../mechanisms/core/match.ts';
+import { firstPrice } from '../../mechanisms/first-price/index.ts';
+import { verifyMatch } from '../verify.ts';
+
+function recordMatch(ledger: SqliteLedger, id: string): LedgerEvent[] {
+  const chain = new Chain(id);
+  const written: LedgerEvent[] = [];
+  const match = openMatch(firstPrice, { config: { rounds: 2 }, seats: 3, seed: 4 }, (entry) => {
+    const e = chain.append(entry);
+    ledger.append(e);
+    written.push(e);
+  });
+  for (let r = 0; r < 2; r++) for (const seat of match.header.seats) match.submit(seat, match.state.stateId, { type: 'bid', amount: 40 + r }, r * 1000);
+  match.submit('p0', 0, { type: 'bid', amount: 1 }, 5000);
+  return written;
+}
+
+describe('SqliteLedger', () => {
+  it('stores hash-chained events in WAL mode and gives them back in order', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'arena-db-')), 'ledger.db');
+    const ledger = new SqliteLedger(path);
+    const written = recordMatch(ledger, 'm1');
+    recordMatch(ledger, 'm2');
+    const read = ledger.events('m1');
+    expect(read).toEqual(written);
+    expect(verifyChain(read)).toBeNull();
+    expect(verifyMatch(read).ok).toBe(true);
+    expect(ledger.matches().map((m) => [m.id, m.events, m.finalHash !== null])).toEqual([
+      ['m1', written.length, true],
+      ['m2', written.length, true],
+    ]);
+    ledger.close();
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    raw.close();
+  });
+
+  it('refuses a second event with the same match and seq', () => {
+    const ledger = new SqliteLedger(':memory:');
+    const [first] = recordMatch(ledger, 'm');
+    expect(() => ledger.append(first as LedgerEvent)).toThrow(/UNIQUE|PRIMARY/);
+  });
+
+  it('rolls back a failed transaction whole', () => {
+    const ledger = new SqliteLedger(':memory:');
+    expect(() =>
+      ledger.transaction(() => {
+        recordMatch(ledger, 'gone');
+        throw new Error('crash mid-episode');
+      }),
+    ).toThrow(/crash/);
+    expect(ledger.events('gone')).toEqual([]);
+    expect(ledger.matches()).toEqual([]);
+  });
+
+  it('detects an edited event', () => {
+    const ledger = new SqliteLedger(':memory:');
+    const events = recordMatch(ledger, 'm');
+    const edited = events.map((e, i) => (i === 3 ? { ...e, data: { ...e.data, stateId: 99 } } : e));
+    expect(verifyChain(edited)).toMatch(/event 3/);
+    expect(verifyMatch(edited).ok).toBe(false);
+  });
+});
