@@ -81,13 +81,23 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
     for (const i of rngs.order.shuffle(indices)) {
       if (match.over) break;
       const seat = seats[i] as SeatId;
+      if (match.legal(seat).length === 0) continue;
+      // A decision takes stepMs; a deadline falling within it closes the phase first,
+      // so the seat decides on what it would see at that moment.
+      const at = clock + options.stepMs;
+      const deadline = match.state.deadline;
+      if (deadline !== null && at >= deadline) {
+        clock = at;
+        match.tick(clock);
+        if (match.over) break;
+      }
       const legal = match.legal(seat);
       if (legal.length === 0) continue;
-      const decision = (policies[i] as Policy).decide(new SeatObservation(match, seat, legal, clock), rngs.seat(i));
+      const observation = new SeatObservation(match, seat, legal, at);
+      const decision = (policies[i] as Policy).decide(observation, rngs.seat(i));
       if (!decision) continue;
-      clock += options.stepMs;
-      const stateId = match.state.stateId;
-      const result = match.submit(seat, stateId, decision.action, clock);
+      clock = at;
+      const result = match.submit(seat, observation.stateId, decision.action, clock);
       if (result.ok) acted = true;
       else rejections++;
       if (++decisions > maxDecisions) throw new Error(`${match.header.mechanism}: no end after ${maxDecisions} decisions`);

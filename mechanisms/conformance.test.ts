@@ -73,7 +73,7 @@ for (const m of MECHANISMS) {
             fc.property(seedArb, seedArb, (seed, playSeed) => {
               const match = open(m, c, seed);
               play(match, playSeed);
-              const bounds = m.payoffBounds(match.header.config);
+              const bounds = m.payoffBounds(match.header.config, match.header.seats.length);
               const outcome = match.outcome();
               for (const seat of match.header.seats) {
                 const p = outcome.payoffs[seat] as number;

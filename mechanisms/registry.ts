@@ -3,8 +3,10 @@ import type { AnyMechanism } from './core/types.ts';
 import { mechanismKey } from './core/types.ts';
 import { firstPrice } from './first-price/index.ts';
 import { secondPrice } from './second-price/index.ts';
+import { publicGoods } from './public-goods/index.ts';
+import { doubleAuction } from './double-auction/index.ts';
 
-export const MECHANISMS: readonly AnyMechanism[] = [firstPrice, secondPrice];
+export const MECHANISMS: readonly AnyMechanism[] = [firstPrice, secondPrice, publicGoods, doubleAuction];
 
 const byKey = new Map<string, AnyMechanism>();
 for (const m of MECHANISMS) {

@@ -15,7 +15,7 @@ import { resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts
 import { runStudy, type RunOptions } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
-import { verifyRecords, readJsonl, type Verdict } from './verify.ts';
+import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const DEFAULT_DB = process.env.ARENA_DB ?? join(ROOT, 'data', 'arena.db');

@@ -28,15 +28,16 @@ export function gini(amounts: readonly number[]): number {
 export function episodeMetrics(outcome: Outcome, rejections: number): Record<string, number> {
   let violations = 0;
   for (const row of outcome.rows) if (row.payoff < row.outside - 1e-9) violations++;
-  return {
+  const metrics: Record<string, number> = {
     revenue: outcome.revenue,
     welfare: outcome.welfare,
     efficiency: outcome.maxWelfare > 0 ? outcome.welfare / outcome.maxWelfare : Number.NaN,
     ir_violation_rate: outcome.rows.length ? violations / outcome.rows.length : 0,
     gini: gini(Object.values(outcome.payoffs)),
-    ...outcome.measures,
-    rejections,
   };
+  for (const name in outcome.measures) metrics[name] = outcome.measures[name] ?? Number.NaN;
+  metrics.rejections = rejections;
+  return metrics;
 }
 
 export interface MetricSummary {

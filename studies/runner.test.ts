@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStudy } from './spec.ts';
 import { runStudy, episodeSeed } from './runner.ts';
-import { verifyRecords, readJsonl } from '../server/verify.ts';
+import { verifyRecords, readJsonl } from './records.ts';
 
 const study = {
   name: 'runner-test',

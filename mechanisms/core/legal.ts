@@ -30,8 +30,9 @@ function checkParam(name: string, spec: ParamSpec, value: unknown): Rejection | 
     case 'allocation': {
       if (typeof value !== 'object' || value === null) return reject('INVALID_ACTION', `${name} must be an object`);
       let sum = 0;
+      const keys = new Set(spec.keys);
       for (const [key, amount] of Object.entries(value)) {
-        if (!spec.keys.includes(key)) return reject('NOT_ALLOWED', `${name} names ${key}, which is not an option`);
+        if (!keys.has(key)) return reject('NOT_ALLOWED', `${name} names ${key}, which is not an option`);
         if (typeof amount !== 'number' || !Number.isFinite(amount)) return reject('INVALID_ACTION', `${name}.${key} must be a number`);
         if (amount < spec.min - EPS || amount > spec.max + EPS) return reject('OUT_OF_RANGE', `${name}.${key} must be between ${spec.min} and ${spec.max}`);
         if (!onGrid(amount, spec.min, spec.step)) return reject('OUT_OF_RANGE', `${name}.${key} must be a multiple of ${spec.step}`);
@@ -73,7 +74,7 @@ function sampleNumber(spec: { min: number; max: number; step?: number }, rng: Rn
   const r = rng.float();
   // Edges are where rules break: pick them a tenth of the time each.
   if (r < 0.1) return spec.min;
-  if (r < 0.2) return spec.max;
+  if (r < 0.2) return spec.step ? snap(spec.max - spec.step / 2 + 1e-9, spec.min, spec.max, spec.step) : spec.max;
   return snap(rng.uniform(spec.min, spec.max), spec.min, spec.max, spec.step);
 }
 

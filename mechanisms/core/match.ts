@@ -73,14 +73,26 @@ export class Match<S extends BaseState = BaseState> {
     return this.#now;
   }
 
-  /** Lets time pass up to `at`; returns what happened. */
+  /**
+   * Lets time pass up to `at`, closing every phase whose deadline falls at or before it
+   * (a jump past two deadlines closes both); returns what happened.
+   */
   tick(at: number): readonly MechEvent[] {
     this.#now = Math.max(this.#now, at);
-    const prev = this.#state;
-    const { state, events } = this.mechanism.advance(prev, this.#now);
-    if (state === prev) return events;
-    this.#transition(prev, state as S);
-    this.#record?.({ kind: 'tick', at: this.#now, seat: null, audience: 'experimenter', data: { stateId: state.stateId } });
+    const start = this.#state;
+    let events: readonly MechEvent[] = [];
+    for (let steps = 0; ; steps++) {
+      const prev = this.#state;
+      const next = this.mechanism.advance(prev, this.#now);
+      if (next.state === prev) break;
+      this.#transition(prev, next.state as S);
+      events = events.length ? [...events, ...next.events] : next.events;
+      const deadline = this.#state.deadline;
+      if (this.#state.over || deadline === null || deadline > this.#now) break;
+      if (steps > 100_000) throw new Error(`${this.header.mechanism}: advance() keeps changing the state at time ${this.#now}`);
+    }
+    if (this.#state === start) return events;
+    this.#record?.({ kind: 'tick', at: this.#now, seat: null, audience: 'experimenter', data: { stateId: this.#state.stateId } });
     this.#emit(events, null);
     this.#maybeEnd();
     return events;

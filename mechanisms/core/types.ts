@@ -61,6 +61,7 @@ export interface BaseState {
  * their options, allocations a budget spread over named keys.
  */
 export type ParamSpec =
+  /** With a step, min and max lie on the grid min + k·step. */
   | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly step?: number }
   | { readonly kind: 'choice'; readonly options: readonly (string | number)[] }
   | {
@@ -114,8 +115,11 @@ export interface Outcome {
   /** Surplus of the efficient outcome under the same draws. */
   readonly maxWelfare: number;
   readonly rows: readonly ParticipantRound[];
-  /** Quantities particular to this mechanism (trades, mean_price, contribution_rate...). */
-  readonly measures: Readonly<Record<string, number>>;
+  /**
+   * Quantities particular to this mechanism (trades, mean_price, contribution_rate...).
+   * Always the same keys for a mechanism; null where a quantity is undefined (a mean price without trades).
+   */
+  readonly measures: Readonly<Record<string, number | null>>;
 }
 
 /**
@@ -150,8 +154,8 @@ export interface Mechanism<C = unknown, S extends BaseState = BaseState, A exten
   /** The seat's view as text, for LLM prompts and logs. */
   describe(view: V): string;
   outcome(state: S): Outcome;
-  /** Bounds of one seat's total payoff over a match under this config (checked by conformance). */
-  payoffBounds(config: C): { readonly min: number; readonly max: number };
+  /** Bounds of one seat's total payoff over a match with this config and seat count (checked by conformance). */
+  payoffBounds(config: C, seats: number): { readonly min: number; readonly max: number };
   /** True once the rules have revealed every seat's private draws to everyone (e.g. after the market closes). */
   revealsPrivate?(state: S): boolean;
 }

@@ -7,7 +7,7 @@ import { SqliteLedger } from './sqlite-ledger.ts';
 import { Chain, verifyChain, type LedgerEvent } from '../../mechanisms/core/ledger.ts';
 import { openMatch } from '../../mechanisms/core/match.ts';
 import { firstPrice } from '../../mechanisms/first-price/index.ts';
-import { verifyMatch } from '../verify.ts';
+import { verifyMatch } from '../../studies/records.ts';
 
 function recordMatch(ledger: SqliteLedger, id: string): LedgerEvent[] {
   const chain = new Chain(id);
