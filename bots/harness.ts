@@ -35,7 +35,7 @@ export class HarnessRngs {
   seat(i: number): Rng {
     let rng = this.#seats[i];
     if (!rng) {
-      rng = new Rng(deriveSeed(this.#seed, 0x5ea7 + i));
+      rng = Rng.lazy(deriveSeed(this.#seed, 0x5ea7 + i));
       this.#seats[i] = rng;
     }
     return rng;
@@ -81,7 +81,8 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
     for (const i of rngs.order.shuffle(indices)) {
       if (match.over) break;
       const seat = seats[i] as SeatId;
-      if (match.legal(seat).length === 0) continue;
+      let legal = match.legal(seat);
+      if (legal.length === 0) continue;
       // A decision takes stepMs; a deadline falling within it closes the phase first,
       // so the seat decides on what it would see at that moment.
       const at = clock + options.stepMs;
@@ -90,9 +91,9 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
         clock = at;
         match.tick(clock);
         if (match.over) break;
+        legal = match.legal(seat);
+        if (legal.length === 0) continue;
       }
-      const legal = match.legal(seat);
-      if (legal.length === 0) continue;
       const observation = new SeatObservation(match, seat, legal, at);
       const decision = (policies[i] as Policy).decide(observation, rngs.seat(i));
       if (!decision) continue;

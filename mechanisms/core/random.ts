@@ -50,47 +50,65 @@ export function seatRng(seeds: SeedSet, seatIndex: number): Rng {
 
 /** A mutable random source for code that owns its generator (bots, runners, tests). */
 export class Rng {
-  readonly #gen: RandomGenerator;
+  #gen: RandomGenerator | null;
+  readonly #seed: number;
 
   /**
    * From a seed (mixed first, so nearby seeds give unrelated streams), or from a
    * stored state. `premixed` takes the seed as it is, for seeds from deriveSeed().
    */
   constructor(seedOrState: number | RngState, premixed = false) {
-    if (typeof seedOrState !== 'number') this.#gen = xoroshiro128plusFromState(seedOrState);
-    else this.#gen = xoroshiro128plus(premixed ? seedOrState : deriveSeed(seedOrState, 0));
+    if (typeof seedOrState !== 'number') {
+      this.#gen = xoroshiro128plusFromState(seedOrState);
+      this.#seed = 0;
+    } else {
+      this.#gen = null;
+      this.#seed = premixed ? seedOrState : deriveSeed(seedOrState, 0);
+    }
   }
 
   /** From an already well-mixed 32-bit seed, as deriveSeed() returns. */
   static fromSeed(mixedSeed: number): Rng {
+    const rng = new Rng(mixedSeed, true);
+    rng.#g();
+    return rng;
+  }
+
+  /** Like fromSeed, but the generator is only made on the first draw (many policies never draw). */
+  static lazy(mixedSeed: number): Rng {
     return new Rng(mixedSeed, true);
+  }
+
+  #g(): RandomGenerator {
+    this.#gen ??= xoroshiro128plus(this.#seed);
+    return this.#gen;
   }
 
   /** Uniform in [0, 1). */
   float(): number {
-    return uniformFloat64(this.#gen);
+    return uniformFloat64(this.#g());
   }
 
   /** Uniform in [low, high). */
   uniform(low: number, high: number): number {
-    return low + (high - low) * uniformFloat64(this.#gen);
+    return low + (high - low) * uniformFloat64(this.#g());
   }
 
   /** Uniform integer in [low, high], both included. */
   int(low: number, high: number): number {
-    return uniformInt(this.#gen, low, high);
+    return uniformInt(this.#g(), low, high);
   }
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('pick from an empty list');
-    return items[uniformInt(this.#gen, 0, items.length - 1)] as T;
+    return items[uniformInt(this.#g(), 0, items.length - 1)] as T;
   }
 
   /** A shuffled copy (Fisher-Yates). */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {
-      const j = uniformInt(this.#gen, 0, i);
+      const j = uniformInt(this.#g(), 0, i);
       const t = out[i] as T;
       out[i] = out[j] as T;
       out[j] = t;
@@ -99,7 +117,7 @@ export class Rng {
   }
 
   state(): RngState {
-    return this.#gen.getState();
+    return this.#g().getState();
   }
 }
 
