@@ -6,6 +6,9 @@
 import type { BaseState, SeatId } from '../core/types.ts';
 import type { RngState } from '../core/random.ts';
 import { isDrawn, type PublicGoodsConfig } from './config.ts';
+import { contributedTotal, punishmentCost, punishmentLoss } from './payoffs.ts';
+
+export const MECHANISM_ID = 'public-goods';
 
 export type Stage = 'contribute' | 'punish';
 
@@ -90,43 +93,9 @@ export interface OwnRound {
   readonly payoff: number;
 }
 
-/** Rounds off float noise (0.1 + 0.2) without losing money: 1e-9 grid, never -0. */
-export const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
-
-/** The largest multiple of `step` not above x (any x when step is 0). */
-export function floorToGrid(x: number, step: number): number {
-  if (!(step > 0)) return x;
-  return tidy(Math.floor(x / step + 1e-9) * step);
-}
-
-const indexCache = new WeakMap<readonly SeatId[], ReadonlyMap<SeatId, number>>();
-
-/** Seat -> index, cached per seats array; -1 for a seat not in the match. */
-export function seatIndex(seats: readonly SeatId[], seat: SeatId): number {
-  // Fast path: seats are usually p0..p(n-1) in order.
-  let k = 0;
-  for (let c = 1; c < seat.length; c++) {
-    const d = seat.charCodeAt(c) - 48;
-    if (d < 0 || d > 9) {
-      k = -1;
-      break;
-    }
-    k = k * 10 + d;
-  }
-  if (k >= 0 && seats[k] === seat) return k;
-  let map = indexCache.get(seats);
-  if (!map) {
-    map = new Map(seats.map((s, i) => [s, i]));
-    indexCache.set(seats, map);
-  }
-  return map.get(seat) ?? -1;
-}
-
 /** The public report of a closed contribution stage. */
 export function makeReport(config: PublicGoodsConfig, seats: readonly SeatId[], round: number, contributions: readonly (number | null)[], endowments: readonly number[]): RoundReport {
-  let total = 0;
-  for (const c of contributions) total += c ?? 0;
-  total = tidy(total);
+  const total = contributedTotal(contributions);
   const report: { -readonly [K in keyof RoundReport]: RoundReport[K] } = { round, total, average: total / seats.length };
   if (config.reveal === 'individual') {
     const bySeat: Record<SeatId, number> = {};
@@ -158,9 +127,9 @@ export function ownRound(config: PublicGoodsConfig, seats: readonly SeatId[], r:
     missed: contribution === null,
     earnings: r.earnings[i] as number,
     pointsGiven: given,
-    punishmentCost: p ? tidy(given * p.costPerPoint) : 0,
+    punishmentCost: punishmentCost(p, given),
     pointsReceived: received,
-    punishmentLoss: p ? tidy(received * p.effectPerPoint) : 0,
+    punishmentLoss: punishmentLoss(p, received),
     payoff: r.payoffs[i] as number,
   };
   if (p?.revealPunishers && r.punishment) {
