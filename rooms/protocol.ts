@@ -1,0 +1,71 @@
+/**
+ * The wire protocol of an arena: every message a client may send, as zod schemas
+ * checked at the boundary, and every message the server sends. One module, imported
+ * by the room, the bots and the web client, so humans and bots speak the same protocol.
+ */
+import { z } from 'zod';
+
+/** Hard bound on any inbound message, before parsing its fields. */
+export const MAX_MESSAGE_BYTES = 8 * 1024;
+
+const seatId = z.string().regex(/^p\d{1,4}$/, 'a seat id like p0');
+const coalitionId = z.string().regex(/^c\d{1,6}$/, 'a coalition id like c1');
+
+/** An action for the engine, naming the stateId the seat acted on. The action itself is checked by the mechanism's schema. */
+export const actMessage = z
+  .object({
+    stateId: z.number().int().min(0),
+    action: z.looseObject({ type: z.string().min(1).max(64) }),
+  })
+  .strict();
+export type ActMessage = z.infer<typeof actMessage>;
+
+export const chatMessage = z.discriminatedUnion('channel', [
+  z.object({ channel: z.literal('public'), text: z.string().min(1).max(2000) }).strict(),
+  z.object({ channel: z.literal('private'), to: seatId, text: z.string().min(1).max(2000) }).strict(),
+  z.object({ channel: z.literal('coalition'), coalition: coalitionId, text: z.string().min(1).max(2000) }).strict(),
+]);
+export type ChatMessage = z.infer<typeof chatMessage>;
+
+export const coalitionMessage = z.discriminatedUnion('op', [
+  /** Invite a seat into your coalition; without `coalition`, founds a new one. */
+  z.object({ op: z.literal('invite'), to: seatId, coalition: coalitionId.optional() }).strict(),
+  z.object({ op: z.literal('accept'), coalition: coalitionId }).strict(),
+  z.object({ op: z.literal('decline'), coalition: coalitionId }).strict(),
+  z.object({ op: z.literal('leave'), coalition: coalitionId }).strict(),
+  /** Founder only. */
+  z.object({ op: z.literal('dissolve'), coalition: coalitionId }).strict(),
+]);
+export type CoalitionMessage = z.infer<typeof coalitionMessage>;
+
+export const ADMIN_OPS = ['start', 'pause', 'resume', 'advance', 'end'] as const;
+export const adminMessage = z.object({ op: z.enum(ADMIN_OPS) }).strict();
+export type AdminMessage = z.infer<typeof adminMessage>;
+
+/** Client -> server message types and their schemas. */
+export const CLIENT_MESSAGES = {
+  act: actMessage,
+  chat: chatMessage,
+  coalition: coalitionMessage,
+  admin: adminMessage,
+} as const;
+export type ClientMessageType = keyof typeof CLIENT_MESSAGES;
+
+/** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
+export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'RATE_LIMITED', 'NO_CHANNEL', 'NOT_RUNNING', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
+export type RoomRejectCode = (typeof ROOM_REJECT_CODES)[number];
+
+export const ROLES = ['player', 'spectator', 'experimenter'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Server -> client messages. */
+export interface ServerMessages {
+  /** Reply to `act`: accepted (with the new stateId) or rejected with a code. */
+  ack: { ok: true; stateId: number } | { ok: false; code: string; message: string };
+  /** Reply to a rejected chat, coalition or admin message. */
+  rejected: { for: ClientMessageType; code: string; message: string };
+  chat: { id: number; channel: ChatMessage['channel']; from: string; to?: string; coalition?: string; text: string; at: number; round: number | null };
+  coalition: { coalition: string; op: string; seat: string; by: string; members: string[]; at: number };
+  /** Engine events addressed to this client (public ones to everyone). */
+  event: { kind: string; data: Record<string, unknown>; at: number };
+}
