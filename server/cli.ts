@@ -15,14 +15,14 @@ import { resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts
 import { runStudy, type RunOptions } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { serveCommand, botsCommand, exportCommand } from './serve.ts';
+import { UsageError } from './usage-error.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const DEFAULT_DB = process.env.ARENA_DB ?? join(ROOT, 'data', 'arena.db');
 export const EXAMPLES = join(ROOT, 'studies', 'examples');
 
-/** A user error: printed without a stack, exit code 2. */
-class UsageError extends Error {}
 
 function codeVersion(): { version: string; commit: string | null } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -185,7 +185,30 @@ export function buildProgram(): Command {
     .option('--session <id>', 'a match recorded in the SQLite ledger')
     .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
     .action(replayCommand);
-  program.command('demo').description('run every example study and print the results').action(demoCommand);
+  program
+    .command('serve')
+    .description('start the arena server with its demo arenas (PORT, HOST, ARENA_DB, ARENA_ADMIN_TOKEN, ARENA_ORIGINS)')
+    .option('--no-demo', 'do not open the demo arenas')
+    .action(serveCommand);
+  program
+    .command('bots')
+    .description('seat scripted bots in open seats of a live session, as ordinary clients')
+    .requiredOption('--session <id>', 'session id')
+    .requiredOption('--policy <name>', 'scripted policy (see `arena policies`)')
+    .option('--url <url>', 'server address', process.env.ARENA_URL ?? 'http://127.0.0.1:2567')
+    .option('--count <n>', 'how many open seats to fill', positiveInt('count'), 1)
+    .option('--params <json>', 'policy params as JSON', '{}')
+    .option('--token <token>', 'experimenter token (default: ARENA_ADMIN_TOKEN or data/admin-token)')
+    .action(botsCommand);
+  program
+    .command('export')
+    .description("write a session's record: JSONL (complete) or CSV (one row per participant-round)")
+    .requiredOption('--session <id>', 'session id')
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .option('-o, --out <file>', 'file to write (default: standard output)')
+    .action(exportCommand);
+  program.command('demo').description('run every example study headless and print the results').action(demoCommand);
   program
     .command('mechanisms')
     .description('list mechanisms, or print the rules of one')

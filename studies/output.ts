@@ -69,6 +69,9 @@ const csvCell = (v: unknown): string => {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
+/** One CSV line (no newline) from a row of values. */
+export const csvLine = (values: readonly unknown[]): string => values.map(csvCell).join(',');
+
 /** A CSV file whose header is fixed by the first row written. */
 export class CsvFile {
   readonly #file: StreamFile;

@@ -1,0 +1,367 @@
+/**
+ * One generic Colyseus room for every registered mechanism. The room is a transport
+ * (STYLE habit 9): validate -> sequence -> engine -> ledger -> publish. It holds no
+ * rule: what a seat may do and see comes from the engine's legal(), view() and
+ * publicView(); every input and output is appended to the ledger before anyone is
+ * told about it.
+ */
+import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { StateView } from '@colyseus/schema';
+import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
+import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
+import { replay } from '../mechanisms/core/replay.ts';
+import { findMechanism } from '../mechanisms/registry.ts';
+import { mechanismKey, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
+import type { Communication } from '../mechanisms/core/policy.ts';
+import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type Role } from './protocol.ts';
+import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
+import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
+import { arenaEnvironment } from './environment.ts';
+import type { SeatClaims } from './tokens.ts';
+import { Conversation } from './conversation.ts';
+
+export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role } }>;
+
+/** Options the server creates an arena room with (plain JSON). */
+export interface ArenaRoomOptions {
+  readonly session: string;
+  readonly spec: unknown;
+  readonly seed: number;
+  /** Rebuild the match from the session's ledger (after a restart) instead of starting afresh. */
+  readonly resume?: boolean;
+}
+
+export const TICK_MS = 100;
+const SPECTATOR_SLOTS = 500;
+
+export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }> {
+  override state = new ArenaState();
+  override autoDispose = false;
+  override maxMessagesPerSecond = 60;
+  override patchRate: number | null = 50;
+
+  session = '';
+  #resolved!: ResolvedSession;
+  #match!: Match;
+  #chain!: Chain;
+  #conversation!: Conversation;
+  #seats = new Map<string, SeatAssignment>();
+  #privates = new Map<string, SeatPrivateT>();
+  #experimenters = new Set<ArenaClient>();
+  /** Virtual clock: ms of running time since start, paused time excluded. */
+  #startedWall = 0;
+  #pausedWall = 0;
+  #pausedTotal = 0;
+  #jumped = 0;
+  #chatSeq = 0;
+
+  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
+    const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
+    if (!claims) throw new ServerError(401, 'invalid or expired token');
+    return claims;
+  }
+
+  override onCreate(options: ArenaRoomOptions): void {
+    const env = arenaEnvironment();
+    this.session = options.session;
+    this.#resolved = resolveSession(options.spec, options.seed, () => null);
+    const { mechanism, config, seats } = this.#resolved;
+    for (const s of seats) this.#seats.set(s.seat, s);
+    const header: MatchHeader = { mechanism: mechanismKey(mechanism), config, seats: seats.map((s) => s.seat as SeatId), seed: this.#resolved.seed };
+    const history = options.resume ? (env.history?.(this.session) ?? []) : [];
+    if (history.length) {
+      const rebuilt = replay(findMechanism, history);
+      const last = history.at(-1) as LedgerEvent;
+      this.#chain = new Chain(this.session, last);
+      this.#match = new Match(mechanism, rebuilt.match.header, (e) => this.#write(e), { state: rebuilt.match.state, now: rebuilt.match.now });
+      this.#jumped = rebuilt.match.now;
+    } else {
+      this.#chain = new Chain(this.session);
+      this.#match = new Match(mechanism, header, (e) => this.#write(e));
+    }
+    const communication = (config as { communication?: Communication }).communication ?? { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true };
+    this.#conversation = new Conversation(communication, [...this.#seats.keys()]);
+    this.maxClients = seats.length + SPECTATOR_SLOTS;
+    this.setMetadata({ session: this.session, mechanism: mechanismKey(mechanism), title: this.#title() });
+
+    const s = this.state;
+    s.session = this.session;
+    s.mechanism = mechanismKey(mechanism);
+    s.title = this.#title();
+    s.rules = mechanism.rules(config);
+    s.communication = JSON.stringify(communication);
+    for (const seat of seats) {
+      s.seats.set(seat.seat, new SeatInfo({ seat: seat.seat, role: seat.role, holder: seat.kind === 'bot' ? 'bot' : 'open', policy: seat.policy ?? '' }));
+      const entry = new SeatPrivate({ seat: seat.seat });
+      this.#privates.set(seat.seat, entry);
+      s.privates.set(seat.seat, entry);
+    }
+    this.#registerMessages();
+    this.#sync();
+    if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length } });
+    if (this.#resolved.spec.autoStart || history.length) this.#start();
+  }
+
+  #title(): string {
+    return this.#resolved.spec.title ?? this.#resolved.mechanism.title;
+  }
+
+  /** Running time of the match in ms. */
+  now(): number {
+    if (this.state.status === 'lobby') return this.#jumped;
+    const wall = this.state.status === 'paused' ? this.#pausedWall : Date.now();
+    return wall - this.#startedWall - this.#pausedTotal + this.#jumped;
+  }
+
+  get match(): Match {
+    return this.#match;
+  }
+
+  get resolved(): ResolvedSession {
+    return this.#resolved;
+  }
+
+  // --- the ledger -----------------------------------------------------------
+
+  /** Chains, stores (synchronously) and publishes one entry: nothing is told before this returns. */
+  #write(entry: MatchEntry): LedgerEvent {
+    const env = arenaEnvironment();
+    const event = this.#chain.append(entry);
+    env.ledger.append(event);
+    env.publish?.(event);
+    return event;
+  }
+
+  #record(entry: Omit<MatchEntry, 'at'>): LedgerEvent {
+    return this.#write({ ...entry, at: this.now() });
+  }
+
+  // --- synchronized views ---------------------------------------------------
+
+  #sync(): void {
+    const { mechanism } = this.#resolved;
+    const engine = this.#match.state;
+    const s = this.state;
+    s.stateId = engine.stateId;
+    s.phaseId = engine.phaseId;
+    s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : Date.now() + (engine.deadline - this.now());
+    s.publicView = JSON.stringify(mechanism.publicView(engine));
+    for (const [seat, entry] of this.#privates) {
+      const legal = mechanism.legal(engine, seat as SeatId);
+      entry.view = JSON.stringify(mechanism.view(engine, seat as SeatId));
+      entry.legal = JSON.stringify(legal);
+      const info = s.seats.get(seat);
+      if (info) info.waiting = legal.length === 0;
+    }
+    s.full = JSON.stringify(engine);
+    if (engine.over && s.status !== 'ended') this.#setStatus('ended');
+  }
+
+  #setStatus(status: string): void {
+    this.state.status = status;
+    arenaEnvironment().statusChanged?.(this.session, status);
+    if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash() } });
+  }
+
+  /** Delivers engine events to their audiences (the ledger already has them). */
+  #deliver(events: readonly MechEvent[]): void {
+    const at = this.now();
+    for (const e of events) {
+      const message = { kind: e.kind, data: e.data as Record<string, unknown>, at };
+      if (e.audience === 'public') this.broadcast('event', message);
+      else this.#sendTo(e.audience === 'experimenter' ? [] : e.audience, 'event', message);
+    }
+  }
+
+  /** Sends to the clients holding these seats and to every experimenter. */
+  #sendTo(seats: readonly string[], type: 'event' | 'chat' | 'coalition', message: unknown): void {
+    for (const client of this.clients) {
+      const data = client.userData;
+      if (!data) continue;
+      if (data.role === 'experimenter' || (data.seat !== null && seats.includes(data.seat))) client.send(type, message);
+    }
+  }
+
+  // --- the clock ------------------------------------------------------------
+
+  #start(): void {
+    if (this.state.status !== 'lobby') return;
+    this.#startedWall = Date.now();
+    this.state.status = 'running';
+    arenaEnvironment().statusChanged?.(this.session, 'running');
+    this.clock.setInterval(() => this.#tick(), TICK_MS);
+    this.#tick();
+  }
+
+  #tick(): void {
+    if (this.state.status !== 'running') return;
+    const events = this.#match.tick(this.now());
+    this.#sync();
+    this.#deliver(events);
+  }
+
+  #admin(op: AdminMessage['op']): { ok: true } | { ok: false; code: string; message: string } {
+    const status = this.state.status;
+    switch (op) {
+      case 'start':
+        if (status !== 'lobby') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        this.#start();
+        return { ok: true };
+      case 'pause':
+        if (status !== 'running') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        this.#pausedWall = Date.now();
+        this.#setStatus('paused');
+        this.#sync();
+        return { ok: true };
+      case 'resume':
+        if (status !== 'paused') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        this.#pausedTotal += Date.now() - this.#pausedWall;
+        this.#setStatus('running');
+        this.#tick();
+        return { ok: true };
+      case 'advance': {
+        const deadline = this.#match.state.deadline;
+        if (status !== 'running') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        if (deadline === null) return { ok: false, code: 'NO_DEADLINE', message: 'the current phase has no deadline to advance to' };
+        this.#jumped += Math.max(0, deadline - this.now());
+        this.#tick();
+        return { ok: true };
+      }
+      case 'end':
+        if (status === 'ended') return { ok: false, code: 'NOT_RUNNING', message: 'the session has ended' };
+        this.#setStatus('ended');
+        this.#sync();
+        return { ok: true };
+    }
+  }
+
+  /** Control from the server's experimenter API (same path as the admin message). */
+  control(op: AdminMessage['op'], by = 'api'): { ok: true } | { ok: false; code: string; message: string } {
+    const result = this.#admin(op);
+    this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, ...(result.ok ? {} : { code: result.code }) } });
+    return result;
+  }
+
+  // --- messages -------------------------------------------------------------
+
+  #registerMessages(): void {
+    this.onMessage('act', actMessage, (client: ArenaClient, msg) => {
+      const seat = this.#playerSeat(client);
+      if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player acts' };
+      if (this.state.status !== 'running') {
+        this.#record({ kind: 'room_rejection', seat, audience: [seat], data: { code: 'NOT_RUNNING', stateId: msg.stateId, action: msg.action } });
+        return { ok: false, code: 'NOT_RUNNING', message: `the session is ${this.state.status}` };
+      }
+      const result = this.#match.submit(seat, msg.stateId, msg.action, this.now());
+      if (!result.ok) return { ok: false, code: result.code, message: result.message };
+      this.#sync();
+      this.#deliver(result.events);
+      return { ok: true, stateId: result.stateId };
+    });
+
+    this.onMessage('chat', chatMessage, (client: ArenaClient, msg) => {
+      const from = this.#speaker(client);
+      if (!from) return this.#refuse(client, 'chat', 'FORBIDDEN', 'spectators do not chat');
+      const delivery = this.#conversation.chat(from, msg, Date.now());
+      if (!delivery.ok) return this.#refuse(client, 'chat', delivery.code, delivery.message);
+      const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
+      const event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
+      const message = { id: ++this.#chatSeq, ...delivery.data, at: event.at, round: event.data.round };
+      const send = () => (delivery.audience === 'public' ? this.broadcast('chat', message) : this.#sendTo(delivery.audience as string[], 'chat', message));
+      const delay = this.#conversation.policy.delayMs;
+      if (delay > 0) this.clock.setTimeout(send, delay);
+      else send();
+    });
+
+    this.onMessage('coalition', coalitionMessage, (client: ArenaClient, msg) => {
+      const seat = this.#playerSeat(client);
+      if (!seat) return this.#refuse(client, 'coalition', 'FORBIDDEN', 'only a seated player joins coalitions');
+      const delivery = this.#conversation.coalition(seat, msg, Date.now());
+      if (!delivery.ok) return this.#refuse(client, 'coalition', delivery.code, delivery.message);
+      const event = this.#record({ kind: 'coalition', seat, audience: delivery.audience as SeatId[], data: delivery.data });
+      this.#sendTo(delivery.audience as string[], 'coalition', { ...delivery.data, at: event.at });
+    });
+
+    this.onMessage('admin', adminMessage, (client: ArenaClient, msg) => {
+      if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
+      return this.control(msg.op, 'experimenter');
+    });
+  }
+
+  #refuse(client: ArenaClient, kind: 'chat' | 'coalition', code: string, message: string): void {
+    client.send('rejected', { for: kind, code, message });
+  }
+
+  #playerSeat(client: ArenaClient): SeatId | null {
+    const data = client.userData;
+    return data && data.role === 'player' ? data.seat : null;
+  }
+
+  #speaker(client: ArenaClient): string | null {
+    const data = client.userData;
+    if (!data) return null;
+    return data.role === 'experimenter' ? 'experimenter' : data.seat;
+  }
+
+  // --- joining, dropping, replacing ------------------------------------------
+
+  override onJoin(client: ArenaClient, options: { agent?: unknown } | undefined, auth: SeatClaims): void {
+    if (auth.session !== this.session) throw new ServerError(403, 'this token is for another session');
+    client.view = new StateView();
+    if (auth.role === 'player') {
+      const info = this.state.seats.get(auth.seat);
+      const entry = this.#privates.get(auth.seat);
+      if (!info || !entry) throw new ServerError(403, 'no such seat');
+      if (this.clients.some((c) => c !== client && c.userData?.seat === auth.seat)) throw new ServerError(409, 'this seat is already taken');
+      client.view.add(entry);
+      info.connected = true;
+      const agent = typeof options?.agent === 'string' ? options.agent.slice(0, 64) : null;
+      if (info.holder === 'open') info.holder = agent?.startsWith('bot:') ? 'bot' : 'human';
+      this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: info.holder, agent } });
+      client.userData = { seat: auth.seat as SeatId, role: 'player' };
+      return;
+    }
+    if (auth.role === 'experimenter') {
+      client.view.add(this.state, TAG_EXPERIMENTER);
+      for (const entry of this.#privates.values()) client.view.add(entry);
+      this.#experimenters.add(client);
+    }
+    client.userData = { seat: null, role: auth.role };
+  }
+
+  override onDrop(client: ArenaClient): void {
+    const seat = this.#playerSeat(client);
+    if (seat) {
+      const info = this.state.seats.get(seat);
+      if (info) info.connected = false;
+      this.#record({ kind: 'seat_dropped', seat, audience: 'experimenter', data: {} });
+    }
+    this.allowReconnection(client, this.#resolved.spec.dropout.graceSeconds).catch(() => {});
+  }
+
+  override onReconnect(client: ArenaClient): void {
+    const seat = this.#playerSeat(client);
+    if (!seat) return;
+    const info = this.state.seats.get(seat);
+    if (info) info.connected = true;
+    this.#record({ kind: 'seat_reconnected', seat, audience: 'experimenter', data: {} });
+  }
+
+  override onLeave(client: ArenaClient): void {
+    this.#experimenters.delete(client);
+    client.view?.dispose();
+    const seat = this.#playerSeat(client);
+    if (!seat) return;
+    const info = this.state.seats.get(seat);
+    if (!info) return;
+    info.connected = false;
+    this.#record({ kind: 'seat_left', seat, audience: 'experimenter', data: { holder: info.holder } });
+    const { dropout } = this.#resolved.spec;
+    if (info.holder === 'human' && dropout.policy === 'replace' && this.state.status !== 'ended') {
+      info.holder = 'bot';
+      info.policy = dropout.bot;
+      this.#record({ kind: 'seat_replaced', seat, audience: 'experimenter', data: { from: 'human', to: dropout.bot, params: dropout.botParams } });
+      arenaEnvironment().seatBot?.(this.session, seat, dropout.bot, dropout.botParams);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Chat and coalitions as channels of the mechanism (DESIGN §5): which channels exist,
+ * message length and rate per seat come from the mechanism's communication policy;
+ * each accepted message or membership change says who its audience is. The room
+ * records it in the ledger and delivers it to that audience plus the experimenter.
+ */
+import type { Communication } from '../mechanisms/core/policy.ts';
+import type { ChatMessage, CoalitionMessage } from './protocol.ts';
+
+export type Refusal = { readonly ok: false; readonly code: string; readonly message: string };
+const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
+
+export interface Delivery {
+  readonly ok: true;
+  /** Seats that receive it; 'public' for everyone in the room. The experimenter always does. */
+  readonly audience: 'public' | readonly string[];
+  readonly data: Record<string, unknown>;
+}
+
+interface Coalition {
+  readonly founder: string;
+  readonly members: Set<string>;
+  readonly invited: Set<string>;
+}
+
+const MAX_COALITIONS = 200;
+
+export class Conversation {
+  readonly #policy: Communication;
+  readonly #seats: ReadonlySet<string>;
+  /** Token buckets per seat: tokens left and when they were last topped up. */
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #coalitions = new Map<string, Coalition>();
+  #nextCoalition = 1;
+
+  constructor(policy: Communication, seats: readonly string[]) {
+    this.#policy = policy;
+    this.#seats = new Set(seats);
+  }
+
+  get policy(): Communication {
+    return this.#policy;
+  }
+
+  #allow(seat: string, now: number): boolean {
+    const capacity = this.#policy.ratePerMinute;
+    const bucket = this.#buckets.get(seat) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) * capacity) / 60_000);
+    bucket.at = now;
+    this.#buckets.set(seat, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  chat(from: string, msg: ChatMessage, now: number): Delivery | Refusal {
+    if (!this.#policy.channels.includes(msg.channel)) return refuse('NO_CHANNEL', `there is no ${msg.channel} chat in this session`);
+    if (msg.text.length > this.#policy.maxLength) return refuse('TOO_LARGE', `messages are at most ${this.#policy.maxLength} characters`);
+    if (!this.#allow(from, now)) return refuse('RATE_LIMITED', `at most ${this.#policy.ratePerMinute} messages a minute`);
+    switch (msg.channel) {
+      case 'public':
+        return { ok: true, audience: 'public', data: { channel: 'public', from, text: msg.text } };
+      case 'private':
+        if (!this.#seats.has(msg.to) || msg.to === from) return refuse('FORBIDDEN', 'no such seat to write to');
+        return { ok: true, audience: [from, msg.to], data: { channel: 'private', from, to: msg.to, text: msg.text } };
+      case 'coalition': {
+        const c = this.#coalitions.get(msg.coalition);
+        if (!c || !c.members.has(from)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+        return { ok: true, audience: [...c.members], data: { channel: 'coalition', from, coalition: msg.coalition, text: msg.text } };
+      }
+    }
+  }
+
+  coalition(by: string, msg: CoalitionMessage, now: number): Delivery | Refusal {
+    if (!this.#policy.channels.includes('coalition')) return refuse('NO_CHANNEL', 'there are no coalitions in this session');
+    if (!this.#allow(by, now)) return refuse('RATE_LIMITED', `at most ${this.#policy.ratePerMinute} messages a minute`);
+    const change = (id: string, c: Coalition, op: string, seat: string, extra: readonly string[] = []): Delivery => ({
+      ok: true,
+      audience: [...new Set([...c.members, ...extra])],
+      data: { coalition: id, op, seat, by, members: [...c.members].sort() },
+    });
+    if (msg.op === 'invite') {
+      if (!this.#seats.has(msg.to) || msg.to === by) return refuse('FORBIDDEN', 'no such seat to invite');
+      let id = msg.coalition;
+      let c = id ? this.#coalitions.get(id) : undefined;
+      if (id && (!c || !c.members.has(by))) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+      if (!c) {
+        if (this.#coalitions.size >= MAX_COALITIONS) return refuse('FORBIDDEN', 'too many coalitions in this session');
+        id = `c${this.#nextCoalition++}`;
+        c = { founder: by, members: new Set([by]), invited: new Set() };
+        this.#coalitions.set(id, c);
+      }
+      if (c.members.has(msg.to)) return refuse('FORBIDDEN', `${msg.to} is already a member`);
+      c.invited.add(msg.to);
+      return change(id as string, c, 'invite', msg.to, [msg.to]);
+    }
+    const c = this.#coalitions.get(msg.coalition);
+    if (!c) return refuse('NO_SUCH_COALITION', 'no such coalition');
+    switch (msg.op) {
+      case 'accept':
+      case 'decline': {
+        if (!c.invited.has(by)) return refuse('FORBIDDEN', 'you have no invitation to that coalition');
+        c.invited.delete(by);
+        if (msg.op === 'accept') c.members.add(by);
+        return change(msg.coalition, c, msg.op, by, [by]);
+      }
+      case 'leave': {
+        if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+        c.members.delete(by);
+        const delivery = change(msg.coalition, c, 'leave', by, [by]);
+        if (c.members.size === 0) this.#coalitions.delete(msg.coalition);
+        return delivery;
+      }
+      case 'dissolve': {
+        if (c.founder !== by) return refuse('FORBIDDEN', 'only the founder dissolves a coalition');
+        const delivery = change(msg.coalition, c, 'dissolve', by);
+        this.#coalitions.delete(msg.coalition);
+        return delivery;
+      }
+    }
+  }
+
+  /** Coalitions a seat belongs to (for its view of the room). */
+  membership(seat: string): string[] {
+    return [...this.#coalitions].filter(([, c]) => c.members.has(seat)).map(([id]) => id);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The synchronized state of an arena (Colyseus schema, no decorators). Everything in
+ * it comes from the engine's view() and publicView(): the public part for everyone,
+ * each seat's private entry only to that seat (StateView), the full engine state only
+ * to the experimenter. Views travel as JSON strings and are replaced wholesale.
+ */
+import { schema, t } from '@colyseus/schema';
+
+/** View tag of experimenter-only fields (custom tags are powers of two). */
+export const TAG_EXPERIMENTER = 2;
+
+export const SeatInfo = schema(
+  {
+    seat: t.string(),
+    role: t.string(),
+    /** 'open' (waiting for a human), 'human' or 'bot'. */
+    holder: t.string().default('open'),
+    /** Bot policy name, or '' for humans. */
+    policy: t.string().default(''),
+    connected: t.boolean().default(false),
+    /** The seat has nothing legal to do now (acted, or waiting for others). */
+    waiting: t.boolean().default(true),
+  },
+  'SeatInfo',
+);
+
+export const SeatPrivate = schema(
+  {
+    seat: t.string(),
+    /** JSON of mechanism.view(state, seat). */
+    view: t.string().default('null'),
+    /** JSON of mechanism.legal(state, seat). */
+    legal: t.string().default('[]'),
+  },
+  'SeatPrivate',
+);
+
+export const ArenaState = schema(
+  {
+    session: t.string(),
+    mechanism: t.string(),
+    title: t.string(),
+    rules: t.string(),
+    /** lobby | running | paused | ended */
+    status: t.string().default('lobby'),
+    stateId: t.number().default(0),
+    phaseId: t.number().default(0),
+    /** Wall-clock time (epoch ms) of the next deadline, 0 when none. */
+    deadline: t.number().default(0),
+    /** JSON of mechanism.publicView(state). */
+    publicView: t.string().default('null'),
+    /** JSON of the communication policy (which chat channels exist). */
+    communication: t.string().default('{}'),
+    seats: t.map(SeatInfo),
+    privates: t.map(SeatPrivate).view(),
+    /** JSON of the whole engine state. */
+    full: t.string().view(TAG_EXPERIMENTER).default('null'),
+  },
+  'ArenaState',
+);
+
+export type ArenaStateT = InstanceType<typeof ArenaState>;
+export type SeatInfoT = InstanceType<typeof SeatInfo>;
+export type SeatPrivateT = InstanceType<typeof SeatPrivate>;

@@ -1,0 +1,113 @@
+/**
+ * A live session's plan: the mechanism and config, which seats are humans and which
+ * bots, and what happens when a human drops out. Validated with zod wherever it comes in
+ * (experimenter API, demo arenas).
+ */
+import { z } from 'zod';
+import { findMechanism } from '../mechanisms/registry.ts';
+import { mechanismKey, type AnyMechanism } from '../mechanisms/core/types.ts';
+import { seatIds } from '../mechanisms/core/match.ts';
+
+export const seatPlanSchema = z
+  .object({
+    /** 'human' seats wait for a person (join link or code); 'bot' seats are filled by a scripted policy. */
+    kind: z.enum(['human', 'bot']),
+    policy: z.string().min(1).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    count: z.number().int().min(1).max(200).default(1),
+    role: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => s.kind === 'human' || s.policy !== undefined, { message: 'a bot seat names its policy', path: ['policy'] });
+
+export const dropoutSchema = z
+  .object({
+    /** 'wait' keeps the seat for its human; 'replace' hands it to a bot after the grace period. */
+    policy: z.enum(['wait', 'replace']).default('wait'),
+    graceSeconds: z.number().int().min(1).max(3600).default(30),
+    bot: z.string().min(1).default('random'),
+    botParams: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .prefault({});
+
+export const sessionSpecSchema = z
+  .object({
+    title: z.string().min(1).max(120).optional(),
+    mechanism: z.string().min(1),
+    config: z.record(z.string(), z.unknown()).default({}),
+    seats: z.array(seatPlanSchema).min(1).max(50),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    dropout: dropoutSchema,
+    /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
+    autoStart: z.boolean().default(false),
+  })
+  .strict();
+export type SessionSpec = z.output<typeof sessionSpecSchema>;
+export type SessionSpecInput = z.input<typeof sessionSpecSchema>;
+
+/** One seat as the room holds it. */
+export interface SeatAssignment {
+  readonly seat: string;
+  readonly role: string;
+  readonly kind: 'human' | 'bot';
+  readonly policy: string | null;
+  readonly params: Record<string, unknown>;
+}
+
+
+export interface ResolvedSession {
+  readonly spec: SessionSpec;
+  readonly mechanism: AnyMechanism;
+  readonly config: unknown;
+  readonly seats: readonly SeatAssignment[];
+  readonly seed: number;
+}
+
+export class SessionSpecError extends Error {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(issues: readonly { path: string; message: string }[]) {
+    super(issues.map((i) => `${i.path || '(session)'}: ${i.message}`).join('\n'));
+    this.issues = issues;
+  }
+}
+
+/** Checks a bot policy and its params for a mechanism: null when fine, else what is wrong. (Bots live in bots/, which rooms do not import.) */
+export type PolicyCheck = (policy: string, params: Record<string, unknown>, mechanismId: string) => string | null;
+
+/** Validates a session spec and assigns seats to roles; throws SessionSpecError naming the bad fields. */
+export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: PolicyCheck): ResolvedSession {
+  const parsed = sessionSpecSchema.safeParse(raw);
+  if (!parsed.success) throw new SessionSpecError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const spec = parsed.data;
+  const mechanism = findMechanism(spec.mechanism);
+  if (!mechanism) throw new SessionSpecError([{ path: 'mechanism', message: `unknown mechanism '${spec.mechanism}'` }]);
+  const config = mechanism.configSchema.safeParse(spec.config);
+  if (!config.success) throw new SessionSpecError(config.error.issues.map((i) => ({ path: ['config', ...i.path].join('.'), message: i.message })));
+  const n = spec.seats.reduce((sum, s) => sum + s.count, 0);
+  const plan = mechanism.seats(config.data);
+  if (n < plan.min || n > plan.max) throw new SessionSpecError([{ path: 'seats', message: `${mechanismKey(mechanism)} takes ${plan.min} to ${plan.max} seats under this config; the plan has ${n}` }]);
+  const roles = plan.roles(n);
+  const ids = seatIds(n);
+  const out: (SeatAssignment | undefined)[] = new Array(n);
+  const issues: { path: string; message: string }[] = [];
+  const order = spec.seats.map((s, i) => ({ s, i })).sort((a, b) => Number(!a.s.role) - Number(!b.s.role));
+  for (const { s, i } of order) {
+    if (s.kind === 'bot') {
+      const problem = checkPolicy(s.policy ?? '', s.params, mechanism.id);
+      if (problem) issues.push({ path: `seats.${i}.policy`, message: problem });
+    }
+    for (let k = 0; k < s.count; k++) {
+      const idx = roles.findIndex((r, j) => out[j] === undefined && (!s.role || r === s.role));
+      if (idx < 0) {
+        issues.push({ path: `seats.${i}`, message: `not enough free seats${s.role ? ` of role '${s.role}'` : ''}` });
+        break;
+      }
+      out[idx] = { seat: ids[idx] as string, role: roles[idx] as string, kind: s.kind, policy: s.kind === 'bot' ? (s.policy ?? null) : null, params: s.params };
+    }
+  }
+  if (issues.length) throw new SessionSpecError(issues);
+  const dropoutProblem = checkPolicy(spec.dropout.bot, spec.dropout.botParams, mechanism.id);
+  if (dropoutProblem) throw new SessionSpecError([{ path: 'dropout.bot', message: dropoutProblem }]);
+  return { spec, mechanism, config: config.data, seats: out as SeatAssignment[], seed: spec.seed ?? fallbackSeed };
+}

@@ -1,0 +1,49 @@
+/**
+ * Server-signed seat tokens: base64url(JSON claims) "." base64url(HMAC-SHA256).
+ * A client acts only for the seat its token names; the room checks the session too.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ROLES } from './protocol.ts';
+
+const claimsSchema = z.object({
+  session: z.string().min(1).max(64),
+  seat: z.string().regex(/^(p\d{1,4}|-)$/),
+  role: z.enum(ROLES),
+  exp: z.number().int(),
+});
+export type SeatClaims = z.infer<typeof claimsSchema>;
+
+const b64 = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
+
+export class TokenSigner {
+  readonly #secret: string;
+
+  constructor(secret: string) {
+    if (secret.length < 16) throw new Error('token secret must be at least 16 characters');
+    this.#secret = secret;
+  }
+
+  sign(claims: Omit<SeatClaims, 'exp'>, ttlSeconds = 7 * 24 * 3600): string {
+    const body = b64(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + ttlSeconds }));
+    return `${body}.${b64(createHmac('sha256', this.#secret).update(body).digest())}`;
+  }
+
+  /** The claims of a valid, unexpired token; null for anything else. */
+  verify(token: unknown): SeatClaims | null {
+    if (typeof token !== 'string' || token.length > 2048) return null;
+    const dot = token.indexOf('.');
+    if (dot <= 0) return null;
+    const body = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = createHmac('sha256', this.#secret).update(body).digest();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      const claims = claimsSchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      if (!claims.success || claims.data.exp < Date.now() / 1000) return null;
+      return claims.data;
+    } catch {
+      return null;
+    }
+  }
+}

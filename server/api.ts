@@ -1,0 +1,188 @@
+/**
+ * The HTTP API: zod-validated JSON in and out. Public: health, mechanisms, the arena
+ * directory (public information only), joining by code, spectating. Experimenter
+ * (Authorization: Bearer <token>): create sessions, join info, control, export.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Application, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { MECHANISMS } from '../mechanisms/registry.ts';
+import { mechanismKey } from '../mechanisms/core/types.ts';
+import { ADMIN_OPS } from '../rooms/protocol.ts';
+import type { ArenaRoom } from '../rooms/arena-room.ts';
+import { SessionSpecError } from '../rooms/session.ts';
+import type { TokenSigner } from '../rooms/tokens.ts';
+import type { SqliteLedger } from './storage/sqlite-ledger.ts';
+import type { SessionRow, SessionStore } from './storage/sessions.ts';
+import { sessionCsv, sessionJsonl } from './export.ts';
+
+export interface ApiDeps {
+  readonly sessions: SessionStore;
+  readonly ledger: SqliteLedger;
+  readonly tokens: TokenSigner;
+  readonly adminToken: string;
+  createSession(spec: unknown): Promise<SessionRow>;
+  room(session: string): Promise<ArenaRoom | null>;
+  originAllowed(origin: string | undefined): boolean;
+}
+
+const codeBody = z.object({ code: z.string().trim().min(4).max(12) }).strict();
+const controlBody = z.object({ op: z.enum(ADMIN_OPS) }).strict();
+const sessionParam = z.string().regex(/^s[a-z0-9]{4,40}$/);
+
+export function isExperimenter(header: string | undefined, adminToken: string): boolean {
+  const given = Buffer.from((header ?? '').replace(/^Bearer\s+/i, ''));
+  const expected = Buffer.from(adminToken);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Public facts about a session: never values, costs or any seat's private view. */
+function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
+  const seats = room ? [...room.state.seats.values()] : [];
+  const count = (holder: string) => seats.filter((s) => s.holder === holder).length;
+  let publicView: unknown = null;
+  if (room) publicView = JSON.parse(room.state.publicView);
+  return {
+    session: row.id,
+    title: row.title,
+    mechanism: row.mechanism,
+    status: room?.state.status ?? row.status,
+    demo: row.demo,
+    seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: count('open') },
+    public: publicView,
+    createdAt: row.createdAt,
+  };
+}
+
+export function mountApi(app: Application, deps: ApiDeps): void {
+  app.disable('x-powered-by');
+  app.use('/api', (req: Request, res: Response, next: NextFunction) => {
+    if (!deps.originAllowed(req.get('origin'))) {
+      res.status(403).json({ error: 'origin not allowed' });
+      return;
+    }
+    next();
+  });
+  app.use('/api', express.json({ limit: '64kb' }));
+
+  const experimenter = (req: Request, res: Response, next: NextFunction) => {
+    if (isExperimenter(req.get('authorization'), deps.adminToken)) return next();
+    res.status(401).json({ error: 'experimenter token required (Authorization: Bearer <token>)' });
+  };
+
+  const session = (req: Request, res: Response): SessionRow | null => {
+    const id = sessionParam.safeParse(req.params.id);
+    const row = id.success ? deps.sessions.get(id.data) : null;
+    if (!row) res.status(404).json({ error: 'no such session' });
+    return row;
+  };
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.get('/api/mechanisms', (_req, res) => {
+    res.json(MECHANISMS.map((m) => ({ id: mechanismKey(m), title: m.title, rules: m.rules(m.configSchema.parse({})) })));
+  });
+
+  app.get('/api/arenas', async (_req, res) => {
+    const rows = deps.sessions.list(100).filter((r) => r.status !== 'interrupted');
+    res.json(await Promise.all(rows.map(async (r) => directoryEntry(r, await deps.room(r.id)))));
+  });
+
+  app.post('/api/join', (req, res) => {
+    const body = codeBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'send {"code": "ABC123"}' });
+      return;
+    }
+    const found = deps.sessions.byCode(body.data.code);
+    if (!found) {
+      res.status(404).json({ error: 'no open seat has this code' });
+      return;
+    }
+    res.json({ session: found.session.id, roomId: found.session.roomId, seat: found.seat, token: deps.tokens.sign({ session: found.session.id, seat: found.seat, role: 'player' }) });
+  });
+
+  app.get('/api/sessions/:id/spectate', (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    res.json({ session: row.id, roomId: row.roomId, token: deps.tokens.sign({ session: row.id, seat: '-', role: 'spectator' }) });
+  });
+
+  app.post('/api/sessions', experimenter, async (req, res) => {
+    try {
+      const row = await deps.createSession(req.body);
+      res.status(201).json(joinInfo(row, deps, req));
+    } catch (error) {
+      if (error instanceof SessionSpecError) res.status(400).json({ error: 'invalid session spec', issues: error.issues });
+      else throw error;
+    }
+  });
+
+  app.get('/api/sessions', experimenter, (_req, res) => {
+    res.json(deps.sessions.list().map((r) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, createdAt: r.createdAt })));
+  });
+
+  app.get('/api/sessions/:id', experimenter, (req, res) => {
+    const row = session(req, res);
+    if (row) res.json(joinInfo(row, deps, req));
+  });
+
+  app.post('/api/sessions/:id/control', experimenter, async (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    const body = controlBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: `send {"op": one of ${ADMIN_OPS.join(', ')}}` });
+      return;
+    }
+    const room = await deps.room(row.id);
+    if (!room) {
+      res.status(409).json({ error: 'the session is not live on this server' });
+      return;
+    }
+    const result = room.control(body.data.op);
+    res.status(result.ok ? 200 : 409).json(result);
+  });
+
+  app.get('/api/sessions/:id/export.jsonl', experimenter, (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    res.type('application/x-ndjson').attachment(`${row.id}.jsonl`).send(sessionJsonl(deps.ledger.events(row.id)));
+  });
+
+  app.get('/api/sessions/:id/export.csv', experimenter, (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    res.type('text/csv').attachment(`${row.id}.csv`).send(sessionCsv(row, deps.ledger.events(row.id)));
+  });
+
+  app.use('/api', (_req: Request, res: Response) => {
+    res.status(404).json({ error: 'no such endpoint' });
+  });
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message });
+      return;
+    }
+    console.error(error);
+    res.status(500).json({ error: 'internal error' });
+  });
+}
+
+function joinInfo(row: SessionRow, deps: ApiDeps, req: Request) {
+  const base = `${req.protocol}://${req.get('host')}`;
+  return {
+    session: row.id,
+    roomId: row.roomId,
+    title: row.title,
+    mechanism: row.mechanism,
+    status: row.status,
+    seats: Object.entries(row.codes).map(([seat, code]) => ({ seat, code, link: `${base}/join/${code}` })),
+    spectate: `${base}/watch/${row.id}`,
+    experimenterToken: deps.tokens.sign({ session: row.id, seat: '-', role: 'experimenter' }),
+  };
+}

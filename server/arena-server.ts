@@ -1,0 +1,241 @@
+/**
+ * The arena server: one process with the Colyseus rooms (ws transport), the HTTP API,
+ * the socket.io observatory and the SQLite ledger. Rooms are created only here (by the
+ * experimenter API or the demo arenas); clients can only join by id with a signed token.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomInt } from 'node:crypto';
+import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import { Server as SocketIOServer } from 'socket.io';
+import { ArenaRoom, type ArenaRoomOptions } from '../rooms/arena-room.ts';
+import { setArenaEnvironment } from '../rooms/environment.ts';
+import { TokenSigner } from '../rooms/tokens.ts';
+import { resolveSession, type ResolvedSession } from '../rooms/session.ts';
+import { findPolicy, policySupports } from '../bots/registry.ts';
+import { runLiveBot, type LiveBot } from '../bots/live.ts';
+import type { SeatId } from '../mechanisms/core/types.ts';
+import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
+import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { SessionStore, type SessionRow } from './storage/sessions.ts';
+import { mountApi } from './api.ts';
+import { mountObservatory, type Observatory } from './observatory.ts';
+
+export interface ArenaServerOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly dbPath: string;
+  readonly adminToken: string;
+  readonly tokenSecret: string;
+  /** Origins allowed to call the API and open sockets from a browser (besides the server's own). */
+  readonly origins?: readonly string[];
+  /** Colyseus' own SIGTERM/SIGINT handling (the CLI turns it on). */
+  readonly handleSignals?: boolean;
+  /** Bot think time in ms (min, max): slower bots let humans keep up. */
+  readonly botThinkMs?: readonly [number, number];
+  /** Session specs kept running as demo arenas: each is replaced by a fresh one when it ends. */
+  readonly demos?: readonly unknown[];
+}
+
+export interface ArenaServer {
+  readonly port: number;
+  readonly url: string;
+  readonly sessions: SessionStore;
+  readonly ledger: SqliteLedger;
+  readonly tokens: TokenSigner;
+  readonly observatory: Observatory;
+  createSession(spec: unknown): Promise<SessionRow>;
+  room(session: string): Promise<ArenaRoom | null>;
+  close(): Promise<void>;
+}
+
+/** Policy check for session specs: rooms cannot import bots/, so the server checks. */
+export function checkPolicy(policy: string, params: Record<string, unknown>, mechanismId: string): string | null {
+  const factory = findPolicy(policy);
+  if (!factory) return `unknown policy '${policy}'`;
+  if (!policySupports(factory, mechanismId)) return `policy '${policy}' does not play ${mechanismId}`;
+  const parsed = factory.paramsSchema.safeParse(params);
+  return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+}
+
+const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const joinCode = (): string => Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
+
+function restrictCors(allowed: ReadonlySet<string>): void {
+  const defaults = matchMaker.controller.DEFAULT_CORS_HEADERS as Record<string, string>;
+  delete defaults['Access-Control-Allow-Origin'];
+  defaults['Access-Control-Allow-Credentials'] = 'false';
+  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
+    const origin = headers.get('origin');
+    return origin && allowed.has(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+  };
+}
+
+export async function startArenaServer(options: ArenaServerOptions): Promise<ArenaServer> {
+  const host = options.host ?? '127.0.0.1';
+  const ledger = new SqliteLedger(options.dbPath);
+  const sessions = new SessionStore(options.dbPath);
+  const tokens = new TokenSigner(options.tokenSecret);
+  const bots = new Map<string, LiveBot>();
+  const allowed = new Set(options.origins ?? []);
+  let observatory: Observatory | null = null;
+  let port = options.port;
+  let closing = false;
+
+  async function startDemo(spec: unknown): Promise<void> {
+    const row = await api.createSession(spec);
+    sessions.markDemo(row.id);
+  }
+
+  const ownOrigins = () => [`http://${host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const originAllowed = (origin: string | null | undefined) => !origin || allowed.has(origin) || ownOrigins().includes(origin);
+
+  const loopback = () => `http://127.0.0.1:${port}`;
+
+  async function seatBot(session: string, seat: string, policyName: string, params: Record<string, unknown>): Promise<void> {
+    const row = sessions.get(session);
+    const factory = findPolicy(policyName);
+    if (!row || !factory) return;
+    const resolved = resolveSession(JSON.parse(row.spec), row.seed, checkPolicy);
+    const key = `${session}/${seat}`;
+    await bots.get(key)?.stop();
+    const bot = await runLiveBot({
+      url: loopback(),
+      roomId: row.roomId,
+      token: tokens.sign({ session, seat, role: 'player' }),
+      seat: seat as SeatId,
+      policy: factory.create(factory.paramsSchema.parse(params)),
+      mechanism: resolved.mechanism.id,
+      seed: row.seed + Number(seat.slice(1)),
+      thinkMs: options.botThinkMs ?? [300, 1500],
+      describe: (v) => resolved.mechanism.describe(v),
+      onError: (error) => console.error(`bot ${key}: ${(error as Error).message}`),
+    });
+    bots.set(key, bot);
+  }
+
+  setArenaEnvironment({
+    tokens,
+    ledger,
+    publish: (event: LedgerEvent) => observatory?.publish(event),
+    seatBot: (session, seat, policy, params) => void seatBot(session, seat, policy, params).catch((error) => console.error(`seating a bot on ${session}/${seat}: ${(error as Error).message}`)),
+    statusChanged: (session, status) => {
+      sessions.setStatus(session, status);
+      observatory?.directoryChanged();
+      if (status !== 'ended') return;
+      void stopBots(session);
+      const row = sessions.get(session);
+      if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
+    },
+    history: (session) => ledger.events(session),
+  });
+
+  async function stopBots(session: string): Promise<void> {
+    for (const [key, bot] of bots) {
+      if (!key.startsWith(`${session}/`)) continue;
+      bots.delete(key);
+      await bot.stop();
+    }
+  }
+
+  const httpServer = http.createServer();
+  const transport = new WebSocketTransport({
+    noServer: true,
+    maxPayload: 16 * 1024,
+    pingInterval: 5000,
+    pingMaxRetries: 3,
+    beforeUpgrade: (_req, ctx) => {
+      if (!originAllowed(ctx.headers.get('origin'))) return new Response('forbidden origin', { status: 403 });
+      return undefined;
+    },
+  });
+  transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io') });
+  matchMaker.controller.exposedMethods = ['joinById', 'reconnect'];
+
+  const api = {
+    createSession: async (spec: unknown): Promise<SessionRow> => {
+      const seed = randomInt(0, 0x7fffffff);
+      const resolved: ResolvedSession = resolveSession(spec, seed, checkPolicy);
+      const id = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+      const roomOptions: ArenaRoomOptions = { session: id, spec: resolved.spec, seed: resolved.seed };
+      const codes = Object.fromEntries(resolved.seats.filter((s) => s.kind === 'human').map((s) => [s.seat, joinCode()]));
+      const cache = await matchMaker.createRoom('arena', roomOptions);
+      const row = sessions.create({ id, roomId: cache.roomId, spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes });
+      for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(id, s.seat, s.policy, s.params);
+      observatory?.directoryChanged();
+      return row;
+    },
+    room: async (session: string): Promise<ArenaRoom | null> => {
+      const row = sessions.get(session);
+      if (!row) return null;
+      const room = matchMaker.getLocalRoomById(row.roomId) as ArenaRoom | undefined;
+      return room ?? null;
+    },
+  };
+
+  const server: Server = defineServer({
+    transport,
+    greet: false,
+    gracefullyShutdown: options.handleSignals ?? false,
+    rooms: { arena: defineRoom(ArenaRoom) },
+    express: (app) => mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed }),
+  });
+  restrictCors(new Set([...allowed]));
+  await server.listen(options.port, host);
+  port = (httpServer.address() as AddressInfo).port;
+  restrictCors(new Set([...allowed, ...ownOrigins()]));
+
+  const io = new SocketIOServer(httpServer, { cors: { origin: (origin, cb) => cb(null, originAllowed(origin)) }, destroyUpgrade: false, maxHttpBufferSize: 16 * 1024 });
+  observatory = mountObservatory(io, { sessions, adminToken: options.adminToken });
+
+  // Sessions that were running when the process stopped are resumed from their ledger;
+  // demo arenas are simply started afresh.
+  for (const row of sessions.unfinished()) {
+    if (row.demo) {
+      sessions.setStatus(row.id, 'interrupted');
+      continue;
+    }
+    try {
+      const cache = await matchMaker.createRoom('arena', { session: row.id, spec: JSON.parse(row.spec), seed: row.seed, resume: true } satisfies ArenaRoomOptions);
+      sessions.setRoom(row.id, cache.roomId);
+      const resolved = resolveSession(JSON.parse(row.spec), row.seed, checkPolicy);
+      for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(row.id, s.seat, s.policy, s.params);
+    } catch (error) {
+      sessions.setStatus(row.id, 'interrupted');
+      console.error(`session ${row.id} could not be resumed (${(error as Error).message}); its record stays exportable`);
+    }
+  }
+
+  for (const spec of options.demos ?? []) await startDemo(spec);
+
+  server.onBeforeShutdown(() => {
+    closing = true;
+  });
+  server.onShutdown(async () => {
+    closing = true;
+    for (const bot of bots.values()) await bot.stop().catch(() => undefined);
+    bots.clear();
+    await new Promise<void>((resolve) => {
+      io.close(() => resolve());
+      httpServer.closeAllConnections();
+    });
+    ledger.close();
+    sessions.close();
+    setArenaEnvironment(null);
+  });
+
+  return {
+    port,
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    sessions,
+    ledger,
+    tokens,
+    observatory,
+    createSession: api.createSession,
+    room: api.room,
+    close: async () => {
+      await server.gracefullyShutdown(false);
+    },
+  };
+}

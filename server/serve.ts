@@ -1,0 +1,120 @@
+/** The `arena serve`, `arena bots` and `arena export` commands. */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import pc from 'picocolors';
+import { startArenaServer } from './arena-server.ts';
+import { DEMO_ARENAS } from './demo.ts';
+import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { SessionStore } from './storage/sessions.ts';
+import { sessionCsv, sessionJsonl } from './export.ts';
+import { findPolicy, policySupports } from '../bots/registry.ts';
+import { UsageError } from './usage-error.ts';
+import { runLiveBot, type LiveBot } from '../bots/live.ts';
+import { findMechanism } from '../mechanisms/registry.ts';
+import type { SeatId } from '../mechanisms/core/types.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DATA = process.env.ARENA_DATA ?? join(ROOT, 'data');
+
+/** A secret from the environment, else generated once and kept (mode 600) under data/. */
+function keptSecret(envName: string, file: string): string {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return fromEnv;
+  const path = join(DATA, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dirname(path), { recursive: true });
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+const adminToken = () => keptSecret('ARENA_ADMIN_TOKEN', 'admin-token');
+
+export async function serveCommand(opts: { demo: boolean }): Promise<void> {
+  const port = Number(process.env.PORT ?? 2567);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const server = await startArenaServer({
+    port,
+    host,
+    dbPath: process.env.ARENA_DB ?? join(DATA, 'arena.db'),
+    adminToken: adminToken(),
+    tokenSecret: keptSecret('ARENA_SECRET', 'token-secret'),
+    origins: (process.env.ARENA_ORIGINS ?? '').split(',').filter(Boolean),
+    handleSignals: true,
+    demos: opts.demo ? DEMO_ARENAS : [],
+  });
+  const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
+  console.log(`${pc.bold('Mechanism Arena')} is live at ${pc.cyan(shown)}`);
+  console.log(`  arenas (public):   ${shown}/api/arenas`);
+  console.log(`  join by code:      POST ${shown}/api/join {"code": "..."}`);
+  console.log(`  observatory:       socket.io at ${shown} (public) and ${shown}/experimenter (token)`);
+  console.log(`  experimenter token ${pc.yellow(adminToken())}  (from ${process.env.ARENA_ADMIN_TOKEN ? 'ARENA_ADMIN_TOKEN' : join(DATA, 'admin-token')})`);
+  for (const row of server.sessions.list(10).filter((r) => r.demo && r.status !== 'interrupted')) {
+    const codes = Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ');
+    console.log(`  demo: ${row.title.padEnd(30)} session ${row.id}  open seats: ${codes || 'none'}`);
+  }
+  console.log(pc.dim('Ctrl-C stops the server; running sessions resume from the ledger on the next start.'));
+}
+
+export async function botsCommand(opts: { session: string; policy: string; url: string; count: number; params: string; token?: string }): Promise<void> {
+  const factory = findPolicy(opts.policy);
+  if (!factory) throw new UsageError(`unknown policy '${opts.policy}' (see arena policies)`);
+  let params: unknown;
+  try {
+    params = factory.paramsSchema.parse(JSON.parse(opts.params));
+  } catch (error) {
+    throw new UsageError(`--params: ${(error as Error).message}`);
+  }
+  const token = opts.token ?? adminToken();
+  const info = await fetch(`${opts.url}/api/sessions/${encodeURIComponent(opts.session)}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!info.ok) throw new UsageError(`${opts.url}: ${info.status} ${((await info.json().catch(() => ({}))) as { error?: string }).error ?? ''}`);
+  const session = (await info.json()) as { mechanism: string; seats: { seat: string; code: string }[] };
+  const mechanism = findMechanism(session.mechanism);
+  if (!mechanism) throw new UsageError(`the server runs ${session.mechanism}, which this client does not know`);
+  if (!policySupports(factory, mechanism.id)) throw new UsageError(`policy '${opts.policy}' does not play ${mechanism.id}`);
+  const bots: LiveBot[] = [];
+  for (const { seat, code } of session.seats) {
+    if (bots.length >= opts.count) break;
+    const join = await fetch(`${opts.url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    if (!join.ok) continue;
+    const seatToken = (await join.json()) as { roomId: string; token: string };
+    try {
+      bots.push(await runLiveBot({ url: opts.url, roomId: seatToken.roomId, token: seatToken.token, seat: seat as SeatId, policy: factory.create(params), mechanism: mechanism.id, seed: Date.now() % 1_000_000, thinkMs: [200, 1000], describe: (v) => mechanism.describe(v) }));
+      console.log(`seated ${opts.policy} on ${seat}`);
+    } catch (error) {
+      console.log(pc.dim(`${seat}: ${(error as Error).message}`));
+    }
+  }
+  if (!bots.length) throw new UsageError('no open seat could be taken');
+  console.log(`${bots.length} bot${bots.length === 1 ? '' : 's'} playing; Ctrl-C to stop.`);
+  await new Promise<void>((done) => {
+    const stop = () => void Promise.all(bots.map((b) => b.stop())).then(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    for (const b of bots) b.room.onLeave(() => { if (bots.every((x) => !x.room.connection.isOpen)) done(); });
+  });
+  const accepted = bots.reduce((n, b) => n + b.stats.accepted, 0);
+  console.log(`${accepted} actions accepted`);
+}
+
+export async function exportCommand(opts: { session: string; format: string; db: string; out?: string }): Promise<void> {
+  if (!existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE)`);
+  if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new UsageError('--format is jsonl or csv');
+  const ledger = new SqliteLedger(opts.db);
+  const sessions = new SessionStore(opts.db);
+  try {
+    const events = ledger.events(opts.session);
+    if (!events.length) throw new UsageError(`no session '${opts.session}' in ${opts.db}`);
+    const row = sessions.get(opts.session) ?? { id: opts.session, mechanism: String(events[0]?.data.mechanism), roomId: '', spec: '{}', seed: 0, title: '', status: '', demo: false, createdAt: '', codes: {} };
+    const text = opts.format === 'jsonl' ? sessionJsonl(events) : sessionCsv(row, events);
+    if (opts.out) {
+      writeFileSync(opts.out, text);
+      console.error(`wrote ${opts.out}`);
+    } else process.stdout.write(text);
+  } finally {
+    ledger.close();
+    sessions.close();
+  }
+}

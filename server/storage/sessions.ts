@@ -1,0 +1,108 @@
+/**
+ * Live sessions: their plan, room, seed, status and human join codes, in the same
+ * SQLite file as the ledger. The ledger holds what happened; this holds what exists.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export interface SessionRow {
+  readonly id: string;
+  readonly roomId: string;
+  readonly spec: string;
+  readonly seed: number;
+  readonly mechanism: string;
+  readonly title: string;
+  readonly status: string;
+  readonly demo: boolean;
+  readonly createdAt: string;
+  /** Seat -> short join code, for human seats. */
+  readonly codes: Readonly<Record<string, string>>;
+}
+
+type Row = Record<string, unknown>;
+
+const toRow = (r: Row): SessionRow => ({
+  id: String(r.id),
+  roomId: String(r.room_id),
+  spec: String(r.spec),
+  seed: Number(r.seed),
+  mechanism: String(r.mechanism),
+  title: String(r.title),
+  status: String(r.status),
+  demo: Number(r.demo) === 1,
+  createdAt: String(r.created_at),
+  codes: JSON.parse(String(r.codes)) as Record<string, string>,
+});
+
+export class SessionStore {
+  readonly #db: DatabaseSync;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        mechanism TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'lobby',
+        demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        codes TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX IF NOT EXISTS sessions_status ON sessions (status);
+    `);
+  }
+
+  create(s: { id: string; roomId: string; spec: string; seed: number; mechanism: string; title: string; codes: Record<string, string>; demo?: boolean }): SessionRow {
+    this.#db
+      .prepare('INSERT INTO sessions (id, room_id, spec, seed, mechanism, title, demo, created_at, codes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.roomId, s.spec, s.seed, s.mechanism, s.title, s.demo ? 1 : 0, new Date().toISOString(), JSON.stringify(s.codes));
+    return this.get(s.id) as SessionRow;
+  }
+
+  get(id: string): SessionRow | null {
+    const r = this.#db.prepare('SELECT * FROM sessions WHERE id = ?').get(id);
+    return r ? toRow(r as Row) : null;
+  }
+
+  byCode(code: string): { session: SessionRow; seat: string } | null {
+    const wanted = code.trim().toUpperCase();
+    for (const r of this.#db.prepare("SELECT * FROM sessions WHERE status NOT IN ('ended', 'interrupted')").all()) {
+      const row = toRow(r as Row);
+      for (const [seat, c] of Object.entries(row.codes)) if (c === wanted) return { session: row, seat };
+    }
+    return null;
+  }
+
+  list(limit = 200): SessionRow[] {
+    return this.#db.prepare('SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?').all(limit).map((r) => toRow(r as Row));
+  }
+
+  /** Sessions that had not ended when the process stopped. */
+  unfinished(): SessionRow[] {
+    return this.#db.prepare("SELECT * FROM sessions WHERE status IN ('lobby', 'running', 'paused') ORDER BY created_at").all().map((r) => toRow(r as Row));
+  }
+
+  setStatus(id: string, status: string): void {
+    this.#db.prepare('UPDATE sessions SET status = ? WHERE id = ?').run(status, id);
+  }
+
+  setRoom(id: string, roomId: string): void {
+    this.#db.prepare('UPDATE sessions SET room_id = ? WHERE id = ?').run(roomId, id);
+  }
+
+  markDemo(id: string): void {
+    this.#db.prepare('UPDATE sessions SET demo = 1 WHERE id = ?').run(id);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
