@@ -56,6 +56,9 @@ export interface BaseState {
   readonly over: boolean;
 }
 
+/** The BaseState fields of a match that has just been set up: spread into each mechanism's setup(). */
+export const OPENING = { stateId: 0, phaseId: 0, deadline: null, over: false } as const satisfies BaseState;
+
 /**
  * One parameter of a legal action. Numbers carry their bounds (and grid), choices
  * their options, allocations a budget spread over named keys.

@@ -5,7 +5,7 @@
  * every seat is in (see submissions.ts) or at its deadline, set when the stage opens
  * (round 1's by the first `advance`).
  */
-import type { MechEvent, SeatId } from '../core/types.ts';
+import { OPENING, type MechEvent, type SeatId } from '../core/types.ts';
 import { cents, drawFrom } from '../core/policy.ts';
 import { draw, seatStream, type RngState, type SeedSet } from '../core/random.ts';
 import { isDrawn, type PublicGoodsConfig } from './config.ts';
@@ -45,10 +45,7 @@ export function firstRound(config: PublicGoodsConfig, seats: readonly SeatId[], 
     if (!config.freshEndowments) rng = [];
   } else endowments = new Array<number>(n).fill(config.endowment);
   return {
-    stateId: 0,
-    phaseId: 0,
-    deadline: null,
-    over: false,
+    ...OPENING,
     config,
     seats,
     round: 1,

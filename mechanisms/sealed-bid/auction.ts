@@ -4,7 +4,7 @@
  * the price rule as the one difference.
  */
 import { z } from 'zod';
-import type { ApplyResult, Legal, Mechanism, MechEvent, Outcome, ParticipantRound, SeatId } from '../core/types.ts';
+import { OPENING, type ApplyResult, type Legal, type Mechanism, type MechEvent, type Outcome, type ParticipantRound, type SeatId } from '../core/types.ts';
 import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
 import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 
@@ -240,10 +240,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         streams.push(rng.state());
       }
       return {
-        stateId: 0,
-        phaseId: 0,
-        deadline: null,
-        over: false,
+        ...OPENING,
         config,
         seats,
         round: 1,
