@@ -5,7 +5,7 @@
  * gives units back and opens the next period (its clock running from the close), or
  * ends the market after the last one.
  */
-import type { MechEvent, SeatId } from '../core/types.ts';
+import { OPENING, type MechEvent, type SeatId } from '../core/types.ts';
 import { seatStream, type SeedSet } from '../core/random.ts';
 import { traderCount, type DoubleAuctionConfig } from './config.ts';
 import { EMPTY_BOOK } from './book.ts';
@@ -25,10 +25,7 @@ export function openMarket(config: DoubleAuctionConfig, seats: readonly SeatId[]
   );
   const n = seats.length;
   return {
-    stateId: 0,
-    phaseId: 0,
-    deadline: null,
-    over: false,
+    ...OPENING,
     config,
     seats,
     buyers: nb,
