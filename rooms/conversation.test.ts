@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Conversation, type Delivery } from './conversation.ts';
+import type { Communication } from '../mechanisms/core/policy.ts';
+
+const policy = (over: Partial<Communication> = {}): Communication => ({ channels: ['public', 'private', 'coalition'], maxLength: 50, ratePerMinute: 5, delayMs: 0, monitored: true, ...over });
+const seats = ['p0', 'p1', 'p2', 'p3'];
+const ok = (r: unknown): Delivery => {
+  expect(r).toMatchObject({ ok: true });
+  return r as Delivery;
+};
+
+describe('Conversation', () => {
+  it('delivers public chat to everyone and private chat to the two parties only', () => {
+    const c = new Conversation(policy(), seats);
+    expect(ok(c.chat('p0', { channel: 'public', text: 'hi' }, 0)).audience).toBe('public');
+    expect(ok(c.chat('p0', { channel: 'private', to: 'p2', text: 'psst' }, 0)).audience).toEqual(['p0', 'p2']);
+    expect(c.chat('p0', { channel: 'private', to: 'p0', text: 'me' }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(c.chat('p0', { channel: 'private', to: 'p9', text: 'who' }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('refuses channels the policy does not open, and messages that are too long', () => {
+    const c = new Conversation(policy({ channels: ['public'] }), seats);
+    expect(c.chat('p0', { channel: 'private', to: 'p1', text: 'x' }, 0)).toMatchObject({ ok: false, code: 'NO_CHANNEL' });
+    expect(c.coalition('p0', { op: 'invite', to: 'p1' }, 0)).toMatchObject({ ok: false, code: 'NO_CHANNEL' });
+    expect(c.chat('p0', { channel: 'public', text: 'x'.repeat(51) }, 0)).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+  });
+
+  it('limits the rate per seat and refills over time', () => {
+    const c = new Conversation(policy({ ratePerMinute: 3 }), seats);
+    for (let i = 0; i < 3; i++) ok(c.chat('p0', { channel: 'public', text: 'a' }, 1000));
+    expect(c.chat('p0', { channel: 'public', text: 'a' }, 1000)).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+    ok(c.chat('p1', { channel: 'public', text: 'a' }, 1000));
+    ok(c.chat('p0', { channel: 'public', text: 'a' }, 1000 + 20_000));
+  });
+
+  it('forms coalitions by invitation and acceptance, each change to its audience', () => {
+    const c = new Conversation(policy({ ratePerMinute: 100 }), seats);
+    const invite = ok(c.coalition('p0', { op: 'invite', to: 'p1' }, 0));
+    const id = invite.data.coalition as string;
+    expect(invite.audience).toEqual(['p0', 'p1']);
+    expect(c.chat('p1', { channel: 'coalition', coalition: id, text: 'in?' }, 0)).toMatchObject({ ok: false, code: 'NO_SUCH_COALITION' });
+    expect(ok(c.coalition('p1', { op: 'accept', coalition: id }, 0)).data.members).toEqual(['p0', 'p1']);
+    expect(ok(c.chat('p1', { channel: 'coalition', coalition: id, text: 'in' }, 0)).audience).toEqual(['p0', 'p1']);
+    expect(c.coalition('p2', { op: 'accept', coalition: id }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    ok(c.coalition('p1', { op: 'invite', to: 'p2', coalition: id }, 0));
+    expect(ok(c.coalition('p2', { op: 'decline', coalition: id }, 0)).data.members).toEqual(['p0', 'p1']);
+    expect(c.coalition('p1', { op: 'dissolve', coalition: id }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(ok(c.coalition('p1', { op: 'leave', coalition: id }, 0)).audience).toEqual(['p0', 'p1']);
+    expect(c.membership('p1')).toEqual([]);
+    ok(c.coalition('p0', { op: 'dissolve', coalition: id }, 0));
+    expect(c.membership('p0')).toEqual([]);
+    expect(c.chat('p0', { channel: 'coalition', coalition: id, text: 'x' }, 0)).toMatchObject({ ok: false, code: 'NO_SUCH_COALITION' });
+  });
+});
