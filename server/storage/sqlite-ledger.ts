@@ -30,6 +30,7 @@ export class SqliteLedger {
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
+      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS matches (
         id TEXT PRIMARY KEY,
         mechanism TEXT NOT NULL,
