@@ -112,6 +112,8 @@ export class Conversation {
         return delivery;
       }
       case 'dissolve': {
+        // A founder who left is no longer a member: it may not dissolve what it left.
+        if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
         if (c.founder !== by) return refuse('FORBIDDEN', 'only the founder dissolves a coalition');
         const delivery = change(msg.coalition, c, 'dissolve', by);
         this.#coalitions.delete(msg.coalition);

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
-import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { defineRoom, defineServer, matchMaker, ServerError, type RoomException, type RoomMethodName, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Server as SocketIOServer } from 'socket.io';
 import { ArenaRoom, type ArenaRoomOptions } from '../rooms/arena-room.ts';
@@ -59,6 +59,30 @@ export function checkPolicy(policy: string, params: Record<string, unknown>, mec
   return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
 }
 
+/**
+ * The arena room as this server hosts it. Without an onUncaughtException hook, an
+ * exception thrown while handling one client's fire-and-forget message escapes into the
+ * websocket and, under `arena serve`, makes Colyseus shut the whole process down: one
+ * bad frame would end every session. With the hook it is logged and the room goes on.
+ */
+class HostedArenaRoom extends ArenaRoom {
+  override onUncaughtException(error: RoomException, method: RoomMethodName): void {
+    if (error.cause instanceof ServerError) return; // a refusal meant for the client (401, 403, 409), which still gets it
+    console.error(`arena ${this.session}: ${method} threw: ${error.message}`);
+  }
+}
+
+/**
+ * Stops a live bot without waiting forever: LiveBot.stop() awaits the room's answer to a
+ * consented leave, which never comes once the bot's socket is already closed (its room
+ * was disposed, or the server is shutting down).
+ */
+async function stopBot(bot: LiveBot): Promise<void> {
+  const stopped = bot.stop().catch(() => undefined);
+  if (!bot.room.connection?.isOpen) return;
+  await Promise.race([stopped, new Promise<void>((done) => setTimeout(done, 2000).unref())]);
+}
+
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const joinCode = (): string => Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
 
@@ -94,12 +118,15 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   const loopback = () => `http://127.0.0.1:${port}`;
 
   async function seatBot(session: string, seat: string, policyName: string, params: Record<string, unknown>): Promise<void> {
+    // A room that lets its humans go while the server shuts down asks for replacements: none now.
+    if (closing) return;
     const row = sessions.get(session);
     const factory = findPolicy(policyName);
     if (!row || !factory) return;
     const resolved = resolveSession(JSON.parse(row.spec), row.seed, checkPolicy);
     const key = `${session}/${seat}`;
-    await bots.get(key)?.stop();
+    const previous = bots.get(key);
+    if (previous) await stopBot(previous);
     const bot = await runLiveBot({
       url: loopback(),
       roomId: row.roomId,
@@ -112,6 +139,10 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       describe: (v) => resolved.mechanism.describe(v),
       onError: (error) => console.error(`bot ${key}: ${(error as Error).message}`),
     });
+    if (closing) {
+      await stopBot(bot);
+      return;
+    }
     bots.set(key, bot);
   }
 
@@ -135,7 +166,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     for (const [key, bot] of bots) {
       if (!key.startsWith(`${session}/`)) continue;
       bots.delete(key);
-      await bot.stop();
+      await stopBot(bot);
     }
   }
 
@@ -178,7 +209,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     transport,
     greet: false,
     gracefullyShutdown: options.handleSignals ?? false,
-    rooms: { arena: defineRoom(ArenaRoom) },
+    rooms: { arena: defineRoom(HostedArenaRoom) },
     express: (app) => mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed }),
   });
   restrictCors(new Set([...allowed]));
@@ -214,7 +245,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   });
   server.onShutdown(async () => {
     closing = true;
-    for (const bot of bots.values()) await bot.stop().catch(() => undefined);
+    await Promise.all([...bots.values()].map(stopBot));
     bots.clear();
     await new Promise<void>((resolve) => {
       io.close(() => resolve());
