@@ -5,7 +5,7 @@
  * publicView(); every input and output is appended to the ledger before anyone is
  * told about it.
  */
-import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomMethodName } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
@@ -29,6 +29,8 @@ export interface ArenaRoomOptions {
   readonly seed: number;
   /** Rebuild the match from the session's ledger (after a restart) instead of starting afresh. */
   readonly resume?: boolean;
+  /** The session's status when the process stopped; a resumed session comes back in it. */
+  readonly resumeStatus?: string;
 }
 
 export const TICK_MS = 100;
@@ -54,6 +56,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #pausedTotal = 0;
   #jumped = 0;
   #chatSeq = 0;
+  #shuttingDown = false;
+  /** What the last sync published, to skip work when nothing changed. */
+  #synced = { stateId: -1, status: '' };
 
   static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
@@ -99,7 +104,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#registerMessages();
     this.#sync();
     if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length } });
-    if (this.#resolved.spec.autoStart || history.length) this.#start();
+    const was = options.resumeStatus;
+    if (history.length ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
+    if (history.length && was === 'paused') this.#admin('pause');
   }
 
   #title(): string {
@@ -132,6 +139,12 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     return event;
   }
 
+  /** Runs one input through the engine inside one ledger transaction (one disk sync for its entries). */
+  #atomically<T>(fn: () => T): T {
+    const ledger = arenaEnvironment().ledger;
+    return ledger.transaction ? ledger.transaction(fn) : fn();
+  }
+
   #record(entry: Omit<MatchEntry, 'at'>): LedgerEvent {
     return this.#write({ ...entry, at: this.now() });
   }
@@ -142,9 +155,11 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const { mechanism } = this.#resolved;
     const engine = this.#match.state;
     const s = this.state;
+    if (this.#synced.stateId === engine.stateId && this.#synced.status === s.status) return;
+    this.#synced = { stateId: engine.stateId, status: s.status };
     s.stateId = engine.stateId;
     s.phaseId = engine.phaseId;
-    s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : Date.now() + (engine.deadline - this.now());
+    s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : this.#wallOf(engine.deadline);
     s.publicView = JSON.stringify(mechanism.publicView(engine));
     for (const [seat, entry] of this.#privates) {
       const legal = mechanism.legal(engine, seat as SeatId);
@@ -153,8 +168,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const info = s.seats.get(seat);
       if (info) info.waiting = legal.length === 0;
     }
-    s.full = JSON.stringify(engine);
+    if (this.#experimenters.size) s.full = JSON.stringify(engine);
     if (engine.over && s.status !== 'ended') this.#setStatus('ended');
+  }
+
+  /** Wall-clock time of a match time (stable between syncs: no second reading of the clock). */
+  #wallOf(at: number): number {
+    return this.#startedWall + this.#pausedTotal - this.#jumped + at;
   }
 
   #setStatus(status: string): void {
@@ -163,18 +183,20 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash() } });
   }
 
-  /** Delivers engine events to their audiences (the ledger already has them). */
+  /** Delivers engine events to their audiences (the ledger already has them): one `events` message per client. */
   #deliver(events: readonly MechEvent[]): void {
+    if (!events.length) return;
     const at = this.now();
-    for (const e of events) {
-      const message = { kind: e.kind, data: e.data as Record<string, unknown>, at };
-      if (e.audience === 'public') this.broadcast('event', message);
-      else this.#sendTo(e.audience === 'experimenter' ? [] : e.audience, 'event', message);
+    for (const client of this.clients) {
+      const data = client.userData;
+      if (!data) continue;
+      const mine = events.filter((e) => e.audience === 'public' || data.role === 'experimenter' || (e.audience !== 'experimenter' && data.seat !== null && e.audience.includes(data.seat)));
+      if (mine.length) client.send('events', mine.map((e) => ({ kind: e.kind, data: e.data as Record<string, unknown>, at })));
     }
   }
 
   /** Sends to the clients holding these seats and to every experimenter. */
-  #sendTo(seats: readonly string[], type: 'event' | 'chat' | 'coalition', message: unknown): void {
+  #sendTo(seats: readonly string[], type: 'chat' | 'coalition', message: unknown): void {
     for (const client of this.clients) {
       const data = client.userData;
       if (!data) continue;
@@ -195,7 +217,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   #tick(): void {
     if (this.state.status !== 'running') return;
-    const events = this.#match.tick(this.now());
+    const before = this.#match.state;
+    const events = this.#atomically(() => this.#match.tick(this.now()));
+    if (this.#match.state === before && this.#synced.status === this.state.status) return;
     this.#sync();
     this.#deliver(events);
   }
@@ -252,7 +276,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
         this.#record({ kind: 'room_rejection', seat, audience: [seat], data: { code: 'NOT_RUNNING', stateId: msg.stateId, action: msg.action } });
         return { ok: false, code: 'NOT_RUNNING', message: `the session is ${this.state.status}` };
       }
-      const result = this.#match.submit(seat, msg.stateId, msg.action, this.now());
+      const result = this.#atomically(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
       if (!result.ok) return { ok: false, code: result.code, message: result.message };
       this.#sync();
       this.#deliver(result.events);
@@ -325,11 +349,25 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       client.view.add(this.state, TAG_EXPERIMENTER);
       for (const entry of this.#privates.values()) client.view.add(entry);
       this.#experimenters.add(client);
+      this.state.full = JSON.stringify(this.#match.state);
     }
     client.userData = { seat: null, role: auth.role };
   }
 
-  override onDrop(client: ArenaClient): void {
+  override onBeforeShutdown(): void {
+    this.#shuttingDown = true;
+    super.onBeforeShutdown();
+  }
+
+  override onUncaughtException(error: RoomException, method: RoomMethodName): void {
+    // A refusal meant for the client (401, 403, 409) reaches it anyway; anything else is a bug
+    // worth a log line, never a reason to take the process (and every other session) down.
+    if (error.cause instanceof ServerError) return;
+    console.error(`arena ${this.session}: ${method} threw: ${error.message}`);
+  }
+
+  override onDrop(client: ArenaClient, code?: number): void {
+    if (!client.userData || this.#shuttingDown || code === CloseCode.SERVER_SHUTDOWN) return;
     const seat = this.#playerSeat(client);
     if (seat) {
       const info = this.state.seats.get(seat);
@@ -347,11 +385,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#record({ kind: 'seat_reconnected', seat, audience: 'experimenter', data: {} });
   }
 
-  override onLeave(client: ArenaClient): void {
+  override onLeave(client: ArenaClient, code?: number): void {
     this.#experimenters.delete(client);
     client.view?.dispose();
     const seat = this.#playerSeat(client);
-    if (!seat) return;
+    if (!seat || this.#shuttingDown || code === CloseCode.SERVER_SHUTDOWN) return;
+    // The seat's holder came back on a new connection while this one was in its grace period.
+    if (this.clients.some((c) => c !== client && c.userData?.seat === seat)) return;
     const info = this.state.seats.get(seat);
     if (!info) return;
     info.connected = false;

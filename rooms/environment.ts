@@ -8,7 +8,7 @@ import type { TokenSigner } from './tokens.ts';
 export interface ArenaEnvironment {
   readonly tokens: TokenSigner;
   /** Appends durably before returning (write-ahead). */
-  readonly ledger: { append(event: LedgerEvent): void };
+  readonly ledger: { append(event: LedgerEvent): void; transaction?<T>(fn: () => T): T };
   /** Every ledger event, for the observatory (which filters by audience). */
   publish?(event: LedgerEvent): void;
   /** Seats a scripted bot on a seat of a running session, as an ordinary client. */

@@ -149,13 +149,13 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   app.get('/api/sessions/:id/export.jsonl', experimenter, (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.type('application/x-ndjson').attachment(`${row.id}.jsonl`).send(sessionJsonl(deps.ledger.events(row.id)));
+    res.attachment(`${row.id}.jsonl`).type('application/x-ndjson').send(sessionJsonl(deps.ledger.events(row.id)));
   });
 
   app.get('/api/sessions/:id/export.csv', experimenter, (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.type('text/csv').attachment(`${row.id}.csv`).send(sessionCsv(row, deps.ledger.events(row.id)));
+    res.attachment(`${row.id}.csv`).type('text/csv').send(sessionCsv(row, deps.ledger.events(row.id)));
   });
 
   app.use('/api', (_req: Request, res: Response) => {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
-import { defineRoom, defineServer, matchMaker, ServerError, type RoomException, type RoomMethodName, type Server } from '@colyseus/core';
+import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Server as SocketIOServer } from 'socket.io';
 import { ArenaRoom, type ArenaRoomOptions } from '../rooms/arena-room.ts';
@@ -57,19 +57,6 @@ export function checkPolicy(policy: string, params: Record<string, unknown>, mec
   if (!policySupports(factory, mechanismId)) return `policy '${policy}' does not play ${mechanismId}`;
   const parsed = factory.paramsSchema.safeParse(params);
   return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
-}
-
-/**
- * The arena room as this server hosts it. Without an onUncaughtException hook, an
- * exception thrown while handling one client's fire-and-forget message escapes into the
- * websocket and, under `arena serve`, makes Colyseus shut the whole process down: one
- * bad frame would end every session. With the hook it is logged and the room goes on.
- */
-class HostedArenaRoom extends ArenaRoom {
-  override onUncaughtException(error: RoomException, method: RoomMethodName): void {
-    if (error.cause instanceof ServerError) return; // a refusal meant for the client (401, 403, 409), which still gets it
-    console.error(`arena ${this.session}: ${method} threw: ${error.message}`);
-  }
 }
 
 /**
@@ -191,8 +178,16 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const id = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       const roomOptions: ArenaRoomOptions = { session: id, spec: resolved.spec, seed: resolved.seed };
       const codes = Object.fromEntries(resolved.seats.filter((s) => s.kind === 'human').map((s) => [s.seat, joinCode()]));
-      const cache = await matchMaker.createRoom('arena', roomOptions);
-      const row = sessions.create({ id, roomId: cache.roomId, spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes });
+      // The row exists before the room, so that status changes made while the room opens are kept.
+      sessions.create({ id, roomId: '', spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes });
+      try {
+        const cache = await matchMaker.createRoom('arena', roomOptions);
+        sessions.setRoom(id, cache.roomId);
+      } catch (error) {
+        sessions.setStatus(id, 'interrupted');
+        throw error;
+      }
+      const row = sessions.get(id) as SessionRow;
       for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(id, s.seat, s.policy, s.params);
       observatory?.directoryChanged();
       return row;
@@ -209,7 +204,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     transport,
     greet: false,
     gracefullyShutdown: options.handleSignals ?? false,
-    rooms: { arena: defineRoom(HostedArenaRoom) },
+    rooms: { arena: defineRoom(ArenaRoom) },
     express: (app) => mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed }),
   });
   restrictCors(new Set([...allowed]));
@@ -228,7 +223,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       continue;
     }
     try {
-      const cache = await matchMaker.createRoom('arena', { session: row.id, spec: JSON.parse(row.spec), seed: row.seed, resume: true } satisfies ArenaRoomOptions);
+      const cache = await matchMaker.createRoom('arena', { session: row.id, spec: JSON.parse(row.spec), seed: row.seed, resume: true, resumeStatus: row.status } satisfies ArenaRoomOptions);
       sessions.setRoom(row.id, cache.roomId);
       const resolved = resolveSession(JSON.parse(row.spec), row.seed, checkPolicy);
       for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(row.id, s.seat, s.policy, s.params);

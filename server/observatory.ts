@@ -57,8 +57,12 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionSt
 
   return {
     publish(event) {
-      experimenter.to(`all:${event.match}`).to('all:*').emit('event', event);
-      if (event.audience === 'public') io.of('/').to(`public:${event.match}`).emit('event', { match: event.match, seq: event.seq, at: event.at, kind: event.kind, seat: event.seat, data: event.data });
+      // Encode only for someone watching.
+      const rooms = experimenter.adapter.rooms;
+      if (rooms.has(`all:${event.match}`) || rooms.has('all:*')) experimenter.to(`all:${event.match}`).to('all:*').emit('event', event);
+      if (event.audience === 'public' && io.of('/').adapter.rooms.has(`public:${event.match}`)) {
+        io.of('/').to(`public:${event.match}`).emit('event', { match: event.match, seq: event.seq, at: event.at, kind: event.kind, seat: event.seat, data: event.data });
+      }
     },
     directoryChanged() {
       const list = directory();

@@ -156,7 +156,8 @@ export class Match<S extends BaseState = BaseState> {
   #maybeEnd(): void {
     if (!this.#state.over || this.#ended) return;
     this.#ended = true;
-    this.#record?.({ kind: 'match_ended', at: this.#now, seat: null, audience: 'public', data: { hash: this.hash(), outcome: this.outcome() } });
+    // The outcome holds every seat's private draws: experimenter only.
+    this.#record?.({ kind: 'match_ended', at: this.#now, seat: null, audience: 'experimenter', data: { hash: this.hash(), outcome: this.outcome() } });
   }
 
   legal(seat: SeatId) {

@@ -259,8 +259,7 @@ describe('a human back with a fresh token during the grace period', () => {
   // seat whose dropped connection is still inside its grace period; when that grace period
   // expires, onLeave of the old connection marks the seat disconnected and, under 'replace',
   // records seat_replaced and asks for a bot (which is refused with 409) while the human plays on.
-  // `it.fails` keeps the scenario running: it turns red as soon as the room is fixed, so flip it to `it`.
-  it.fails('keeps the seat after the grace period of the dropped connection expires', async () => {
+  it('keeps the seat after the grace period of the dropped connection expires', async () => {
     const arena = await openArena({ policy: 'replace', graceSeconds: 1, bot: 'truthful' }, false);
     await cutFromServer(arena.session, 'p0');
     await waitFor(() => seatEvents(arena.session, 'p0', ['seat_dropped']).length === 1, 'the drop');
