@@ -95,7 +95,8 @@ if (findMechanism('public-goods')) {
 
 const RSS_EPISODES = quick ? 100_000 : 1_000_000;
 log(`peak RSS of a ${RSS_EPISODES.toLocaleString('en')}-episode first-price study (episodes.csv streamed to disk):`);
-const child = spawnSync(process.execPath, [join(import.meta.dirname, 'rss-run.ts'), String(RSS_EPISODES)], { encoding: 'utf8' });
+// The same V8 young-generation size as `arena run` (see bin/arena.ts).
+const child = spawnSync(process.execPath, ['--max-semi-space-size=16', join(import.meta.dirname, 'rss-run.ts'), String(RSS_EPISODES)], { encoding: 'utf8' });
 if (child.status !== 0) throw new Error(`rss run failed: ${child.stderr}`);
 const rss = JSON.parse(child.stdout) as { episodes: number; seconds: number; maxRssMb: number };
 log(`  ${rss.maxRssMb.toFixed(0)} MB in ${rss.seconds.toFixed(1)} s`);

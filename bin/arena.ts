@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
+// A 16 MB young generation keeps a million-episode study near 230 MB RSS at the same speed
+// (V8's default grows it to suit a large machine, and RSS with it).
 import { main } from '../server/cli.ts';
 
 await main(process.argv);
