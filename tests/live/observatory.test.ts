@@ -1,0 +1,100 @@
+/** The socket.io observatory and the `arena bots` command, against a real server. */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { ADMIN_TOKEN, createSession, sleep, startTestServer, waitFor, type JoinInfo, type TestServer } from './helpers.ts';
+
+const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'arena.ts');
+let t: TestServer;
+const sockets: Socket[] = [];
+
+const spec = (seats: unknown[]) => ({
+  mechanism: 'first-price',
+  config: { rounds: 3, roundMs: 400, values: { kind: 'uniform', low: 0, high: 1000 }, reveal: 'nothing' },
+  seats,
+  autoStart: true,
+});
+
+function open(namespace: string, auth?: Record<string, string>): Socket {
+  const socket = connect(`${t.url}${namespace}`, { transports: ['websocket'], reconnection: false, ...(auth ? { auth } : {}) });
+  sockets.push(socket);
+  return socket;
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await t.close();
+});
+
+describe('observatory', () => {
+  it('streams the directory and a watched session public events, never private ones', async () => {
+    const publicSocket = open('/');
+    const directories: unknown[][] = [];
+    publicSocket.on('arenas', (list: unknown[]) => directories.push(list));
+    await waitFor(() => publicSocket.connected && directories.length > 0, 5000, 'the public socket');
+
+    const experimenter = open('/experimenter', { token: ADMIN_TOKEN });
+    const all: { kind: string; data: Record<string, unknown> }[] = [];
+    experimenter.on('event', (e: { kind: string; data: Record<string, unknown> }) => all.push(e));
+    await waitFor(() => experimenter.connected, 5000, 'the experimenter socket');
+    experimenter.emit('watch-all');
+    await sleep(50);
+
+    const info: JoinInfo = await createSession(t, spec([{ kind: 'bot', policy: 'truthful', count: 3 }]));
+    const seen: { kind: string; data: Record<string, unknown> }[] = [];
+    publicSocket.on('event', (e: { kind: string; data: Record<string, unknown> }) => seen.push(e));
+    const ack = await publicSocket.emitWithAck('watch', { session: info.session });
+    expect(ack).toEqual({ ok: true });
+    await waitFor(() => directories.some((list) => list.some((a) => (a as { session: string }).session === info.session)), 5000, 'the session in the directory');
+    await waitFor(() => seen.filter((e) => e.kind === 'round_closed').length >= 2, 10_000, 'two public round closes');
+
+    expect(new Set(seen.map((e) => e.kind))).not.toContain('round_result');
+    expect(new Set(seen.map((e) => e.kind))).not.toContain('match_ended');
+    expect(new Set(seen.map((e) => e.kind))).not.toContain('action');
+    // Values are private: the experimenter feed carries them (in round_result), the public one never.
+    const values = all.filter((e) => e.kind === 'round_result').map((e) => e.data.value as number);
+    expect(values.length).toBeGreaterThan(0);
+    const publicText = JSON.stringify(seen);
+    for (const v of values) expect(publicText).not.toContain(String(v));
+
+    expect(await publicSocket.emitWithAck('watch', { session: 'nope' })).toMatchObject({ ok: false });
+  });
+
+  it('refuses the experimenter namespace without the token', async () => {
+    const socket = open('/experimenter', { token: 'wrong' });
+    const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(error.message).toMatch(/token/);
+  });
+});
+
+describe('arena bots', () => {
+  it('seats scripted bots in open human seats as ordinary clients', async () => {
+    const info = await createSession(t, { ...spec([{ kind: 'human', count: 2 }, { kind: 'bot', policy: 'equilibrium' }]), config: { rounds: 50, roundMs: 5000, reveal: 'nothing' } });
+    const child = spawn(process.execPath, [BIN, 'bots', '--url', t.url, '--session', info.session, '--policy', 'truthful', '--count', '2', '--token', ADMIN_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor(
+        () => {
+          const events = t.server.ledger.events(info.session);
+          const acted = new Set(events.filter((e) => e.kind === 'action').map((e) => e.seat));
+          return acted.has('p0') && acted.has('p1');
+        },
+        20_000,
+        'both human seats to act through the bots command',
+      );
+      expect(out).toMatch(/seated truthful on p0/);
+      const joined = t.server.ledger.events(info.session).filter((e) => e.kind === 'seat_joined');
+      expect(joined.filter((e) => e.data.agent === 'bot:truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
