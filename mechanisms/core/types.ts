@@ -1,6 +1,6 @@
 /**
  * The mechanism contract (DESIGN §3). A mechanism is one object of data plus pure
- * functions over plain-JSON state: no I/O, no clock, no Math.random. Time comes in
+ * functions over plain-JSON state: no I/O, no clock, no platform randomness. Time comes in
  * as `at` (milliseconds on the caller's clock); randomness comes from seeded streams
  * whose state lives inside the mechanism state.
  */
