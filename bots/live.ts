@@ -83,7 +83,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
         },
         rng,
       );
-      if (!decision) return;
+      if (!decision || !room.connection?.isOpen) return;
       const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean };
       if (ack.ok) stats.accepted++;
       else stats.rejected++;
@@ -99,6 +99,11 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   // Events, chat and coalition messages reach the seat too; scripted policies decide from the view alone.
   room.onMessage('*', () => undefined);
   room.onStateChange(() => void act());
+  // The room is gone (session ended, server shut down): nothing left to decide.
+  room.onLeave(() => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  });
   return {
     room,
     stats,

@@ -11,11 +11,29 @@ export const MAX_MESSAGE_BYTES = 8 * 1024;
 const seatId = z.string().regex(/^p\d{1,4}$/, 'a seat id like p0');
 const coalitionId = z.string().regex(/^c\d{1,6}$/, 'a coalition id like c1');
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Plain, bounded JSON: finite numbers, well-formed strings, shallow nesting. What the ledger can hash. */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 6) return false;
+  if (value === null || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'string') return value.length <= 1000 && !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.length <= 200 && value.every((v) => isPlainJson(v, depth + 1));
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length <= 200 && entries.every(([k, v]) => !LONE_SURROGATE.test(k) && isPlainJson(v, depth + 1));
+  }
+  return false;
+}
+
 /** An action for the engine, naming the stateId the seat acted on. The action itself is checked by the mechanism's schema. */
 export const actMessage = z
   .object({
     stateId: z.number().int().min(0),
-    action: z.looseObject({ type: z.string().min(1).max(64) }),
+    action: z.looseObject({ type: z.string().min(1).max(64) }).refine((a) => isPlainJson(a) && JSON.stringify(a).length <= MAX_MESSAGE_BYTES, {
+      message: `an action is plain JSON (finite numbers, well-formed text) of at most ${MAX_MESSAGE_BYTES} bytes`,
+    }),
   })
   .strict();
 export type ActMessage = z.infer<typeof actMessage>;

@@ -255,10 +255,14 @@ describe('SIGTERM', () => {
     rooms.push(p0);
     await waitFor(() => legalOf(p0, 'p0').length > 0, 'p0 may bid');
     const stateId = p0.state.stateId;
-    // Fire-and-forget acts carrying values JSON cannot hold must not end the process
-    // (Colyseus shuts the whole server down on an uncaught exception).
-    p0.send('act', { stateId, action: { type: 'bid', amount: Number.NaN } });
-    p0.send('act', { stateId, action: { type: 'bid', amount: 1e9, note: Number.POSITIVE_INFINITY } });
+    // An act carrying values JSON cannot hold is refused at the boundary (its sender is
+    // dropped); it must not end the process, which Colyseus does on an uncaught exception.
+    const intruderToken = await seatToken(server.url, info, 'p1');
+    const intruder = await joinRoom(server.url, intruderToken.roomId, intruderToken.token);
+    rooms.push(intruder);
+    const dropped = new Promise<number>((done) => intruder.onLeave((code) => done(code)));
+    intruder.send('act', { stateId, action: { type: 'bid', amount: Number.NaN } });
+    expect(await dropped).toBe(4002);
     const reply = await act(p0, stateId, { type: 'bid', amount: 3 });
     expect(reply).toMatchObject({ ok: true });
     ack = reply as { ok: true; stateId: number };
