@@ -25,7 +25,7 @@ export function verifyMatch(events: readonly LedgerEvent[]): Verdict {
   if (chainProblem) return { match, ok: false, events: events.length, inputs: 0, hash: null, problem: `hash chain broken at ${chainProblem}` };
   try {
     const r = replay(findMechanism, events);
-    const problem = r.problem ?? (r.recordedHash === null ? 'the record has no match_ended event: the match did not finish' : null);
+    const problem = r.problem ?? (r.recordedHash === null ? 'the record has no match_ended or session_ended event: the match did not finish' : null);
     return { match, ok: problem === null, events: events.length, inputs: r.inputs, hash: r.hash, problem };
   } catch (error) {
     return { match, ok: false, events: events.length, inputs: 0, hash: null, problem: (error as Error).message };

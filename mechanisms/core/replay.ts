@@ -52,8 +52,10 @@ export function replay(find: (ref: string) => AnyMechanism | undefined, entries:
         else if (r.code !== data.code) fail(i, `rejected with ${r.code}, recorded ${String(data.code)}`);
         break;
       }
+      // A live session the experimenter ended early closes with its state's hash (session_ended).
       case 'match_ended':
-        recordedHash = data.hash as string;
+      case 'session_ended':
+        if (typeof data.hash === 'string') recordedHash = data.hash;
         break;
     }
   });

@@ -272,3 +272,16 @@ describe('replay and export of a finished session', () => {
     }
   });
 });
+
+describe('a session the experimenter ends early', () => {
+  it('still verifies: its ledger replays to the hash recorded when it ended', async () => {
+    const info = await createSession(t, { mechanism: 'first-price', config: { rounds: 50, roundMs: 200 }, seats: [{ kind: 'bot', policy: 'truthful', count: 3 }], autoStart: true });
+    const room = await t.server.room(info.session);
+    if (!room) throw new Error('the session has no live room');
+    await waitFor(() => room.match.state.stateId > 5, 5000, 'some play');
+    expect(room.control('end', 'test')).toEqual({ ok: true });
+    expect(room.match.over).toBe(false);
+    const verdict = verifyMatch(t.server.ledger.events(info.session));
+    expect(verdict).toMatchObject({ ok: true, problem: null, hash: room.match.hash() });
+  });
+});
