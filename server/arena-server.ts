@@ -177,7 +177,13 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const resolved: ResolvedSession = resolveSession(spec, seed, checkPolicy);
       const id = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       const roomOptions: ArenaRoomOptions = { session: id, spec: resolved.spec, seed: resolved.seed };
-      const codes = Object.fromEntries(resolved.seats.filter((s) => s.kind === 'human').map((s) => [s.seat, joinCode()]));
+      const codes: Record<string, string> = {};
+      for (const s of resolved.seats) {
+        if (s.kind !== 'human') continue;
+        let code = joinCode();
+        while (sessions.codeTaken(code) || Object.values(codes).includes(code)) code = joinCode();
+        codes[s.seat] = code;
+      }
       // The row exists before the room, so that status changes made while the room opens are kept.
       sessions.create({ id, roomId: '', spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes });
       try {

@@ -57,6 +57,13 @@ export class SessionStore {
         codes TEXT NOT NULL DEFAULT '{}'
       );
       CREATE INDEX IF NOT EXISTS sessions_status ON sessions (status);
+      CREATE TABLE IF NOT EXISTS join_codes (
+        code TEXT PRIMARY KEY,
+        session TEXT NOT NULL,
+        seat TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Databases written before join codes had their own table keep them in sessions.codes.
+      INSERT OR IGNORE INTO join_codes (code, session, seat) SELECT j.value, s.id, j.key FROM sessions s, json_each(s.codes) j;
     `);
   }
 
@@ -64,6 +71,8 @@ export class SessionStore {
     this.#db
       .prepare('INSERT INTO sessions (id, room_id, spec, seed, mechanism, title, demo, created_at, codes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(s.id, s.roomId, s.spec, s.seed, s.mechanism, s.title, s.demo ? 1 : 0, new Date().toISOString(), JSON.stringify(s.codes));
+    const code = this.#db.prepare('INSERT INTO join_codes (code, session, seat) VALUES (?, ?, ?)');
+    for (const [seat, c] of Object.entries(s.codes)) code.run(c, s.id, seat);
     return this.get(s.id) as SessionRow;
   }
 
@@ -72,13 +81,16 @@ export class SessionStore {
     return r ? toRow(r as Row) : null;
   }
 
+  /** The open seat a join code names, in a session that has not ended. */
   byCode(code: string): { session: SessionRow; seat: string } | null {
-    const wanted = code.trim().toUpperCase();
-    for (const r of this.#db.prepare("SELECT * FROM sessions WHERE status NOT IN ('ended', 'interrupted')").all()) {
-      const row = toRow(r as Row);
-      for (const [seat, c] of Object.entries(row.codes)) if (c === wanted) return { session: row, seat };
-    }
-    return null;
+    const r = this.#db
+      .prepare("SELECT s.*, j.seat AS code_seat FROM join_codes j JOIN sessions s ON s.id = j.session WHERE j.code = ? AND s.status NOT IN ('ended', 'interrupted')")
+      .get(code.trim().toUpperCase());
+    return r ? { session: toRow(r as Row), seat: String((r as Row).code_seat) } : null;
+  }
+
+  codeTaken(code: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM join_codes WHERE code = ?').get(code) !== undefined;
   }
 
   list(limit = 200): SessionRow[] {
