@@ -8,7 +8,7 @@
 import type { Match } from '../mechanisms/core/match.ts';
 import type { SeatId } from '../mechanisms/core/types.ts';
 import { Rng, deriveSeed } from '../mechanisms/core/random.ts';
-import type { Observation, Policy } from './policy.ts';
+import { SeatObservation, type Policy } from './policy.ts';
 
 export interface HeadlessResult {
   readonly decisions: number;
@@ -42,32 +42,6 @@ export class HarnessRngs {
   }
 }
 
-class SeatObservation implements Observation {
-  readonly mechanism: string;
-  readonly seat: SeatId;
-  readonly stateId: number;
-  readonly view: unknown;
-  readonly legal: Observation['legal'];
-  readonly now: number;
-  readonly #describe: (view: unknown) => string;
-  #text: string | undefined;
-
-  constructor(match: Match, seat: SeatId, legal: Observation['legal'], now: number) {
-    this.mechanism = match.mechanism.id;
-    this.seat = seat;
-    this.stateId = match.state.stateId;
-    this.view = match.view(seat);
-    this.legal = legal;
-    this.now = now;
-    this.#describe = (v) => match.mechanism.describe(v);
-  }
-
-  get text(): string {
-    this.#text ??= this.#describe(this.view);
-    return this.#text;
-  }
-}
-
 export function playHeadless(match: Match, policies: readonly Policy[], rngs: HarnessRngs, options: HeadlessOptions): HeadlessResult {
   const seats = match.header.seats;
   const maxDecisions = options.maxDecisions ?? 10_000_000;
@@ -94,7 +68,7 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
         legal = match.legal(seat);
         if (legal.length === 0) continue;
       }
-      const observation = new SeatObservation(match, seat, legal, at);
+      const observation = new SeatObservation(match.mechanism.id, seat, match.state.stateId, match.view(seat), legal, at, match.mechanism.describe);
       const decision = (policies[i] as Policy).decide(observation, rngs.seat(i));
       if (!decision) continue;
       clock = at;

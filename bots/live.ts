@@ -6,7 +6,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import type { Legal, SeatId } from '../mechanisms/core/types.ts';
 import { Rng } from '../mechanisms/core/random.ts';
-import type { Policy } from './policy.ts';
+import { SeatObservation, type Policy } from './policy.ts';
 
 export interface LiveBotOptions {
   /** Server address, e.g. http://127.0.0.1:2567 */
@@ -66,23 +66,8 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
       const think = maxThink > 0 ? rng.uniform(minThink, maxThink) : 0;
       if (think > 0) await new Promise((resolve) => (timer = setTimeout(resolve, think)));
       if (stopped) return;
-      const view = JSON.parse(mine.view) as unknown;
-      let text: string | undefined;
-      const decision = options.policy.decide(
-        {
-          mechanism: options.mechanism,
-          seat: options.seat,
-          stateId,
-          view,
-          legal,
-          get text() {
-            text ??= options.describe?.(view) ?? JSON.stringify(view);
-            return text;
-          },
-          now: Date.now(),
-        },
-        rng,
-      );
+      const observation = new SeatObservation(options.mechanism, options.seat, stateId, JSON.parse(mine.view) as unknown, legal, Date.now(), options.describe);
+      const decision = options.policy.decide(observation, rng);
       if (!decision || !room.connection?.isOpen) return;
       const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean };
       if (ack.ok) stats.accepted++;

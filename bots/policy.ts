@@ -19,6 +19,33 @@ export interface Observation<V = unknown> {
   readonly now: number;
 }
 
+/** An observation whose text is made from the view only when a policy reads it (most never do). */
+export class SeatObservation<V = unknown> implements Observation<V> {
+  readonly mechanism: string;
+  readonly seat: SeatId;
+  readonly stateId: number;
+  readonly view: V;
+  readonly legal: Legal;
+  readonly now: number;
+  readonly #describe: ((view: V) => string) | undefined;
+  #text: string | undefined;
+
+  constructor(mechanism: string, seat: SeatId, stateId: number, view: V, legal: Legal, now: number, describe?: (view: V) => string) {
+    this.mechanism = mechanism;
+    this.seat = seat;
+    this.stateId = stateId;
+    this.view = view;
+    this.legal = legal;
+    this.now = now;
+    this.#describe = describe;
+  }
+
+  get text(): string {
+    this.#text ??= this.#describe ? this.#describe(this.view) : JSON.stringify(this.view);
+    return this.#text;
+  }
+}
+
 export type Action = { readonly type: string } & Readonly<Record<string, unknown>>;
 
 export interface Decision {
