@@ -13,14 +13,14 @@ import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
-import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type Role } from './protocol.ts';
+import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type RoomRejectCode, type Role, type ServerMessages } from './protocol.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
 import { Conversation } from './conversation.ts';
 
-export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role } }>;
+export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
 
 /** Options the server creates an arena room with (plain JSON). */
 export interface ArenaRoomOptions {
@@ -196,7 +196,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   }
 
   /** Sends to the clients holding these seats and to every experimenter. */
-  #sendTo(seats: readonly string[], type: 'chat' | 'coalition', message: unknown): void {
+  #sendTo<K extends 'chat' | 'coalition'>(seats: readonly string[], type: K, message: ServerMessages[K]): void {
     for (const client of this.clients) {
       const data = client.userData;
       if (!data) continue;
@@ -290,7 +290,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (!delivery.ok) return this.#refuse(client, 'chat', delivery.code, delivery.message);
       const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
       const event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
-      const message = { id: ++this.#chatSeq, ...delivery.data, at: event.at, round: event.data.round };
+      const message: ServerMessages['chat'] = { id: ++this.#chatSeq, ...delivery.data, channel: msg.channel, at: event.at, round: event.data.round };
       const send = () => (delivery.audience === 'public' ? this.broadcast('chat', message) : this.#sendTo(delivery.audience as string[], 'chat', message));
       const delay = this.#conversation.policy.delayMs;
       if (delay > 0) this.clock.setTimeout(send, delay);
@@ -312,7 +312,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     });
   }
 
-  #refuse(client: ArenaClient, kind: 'chat' | 'coalition', code: string, message: string): void {
+  #refuse(client: ArenaClient, kind: 'chat' | 'coalition', code: RoomRejectCode, message: string): void {
     client.send('rejected', { for: kind, code, message });
   }
 

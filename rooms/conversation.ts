@@ -5,10 +5,10 @@
  * records it in the ledger and delivers it to that audience plus the experimenter.
  */
 import type { Communication } from '../mechanisms/core/policy.ts';
-import type { ChatMessage, CoalitionMessage } from './protocol.ts';
+import type { ChatMessage, CoalitionMessage, RoomRejectCode } from './protocol.ts';
 
-export type Refusal = { readonly ok: false; readonly code: string; readonly message: string };
-const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
+export type Refusal = { readonly ok: false; readonly code: RoomRejectCode; readonly message: string };
+const refuse = (code: RoomRejectCode, message: string): Refusal => ({ ok: false, code, message });
 
 export interface Delivery {
   readonly ok: true;
@@ -120,10 +120,5 @@ export class Conversation {
         return delivery;
       }
     }
-  }
-
-  /** Coalitions a seat belongs to (for its view of the room). */
-  membership(seat: string): string[] {
-    return [...this.#coalitions].filter(([, c]) => c.members.has(seat)).map(([id]) => id);
   }
 }

@@ -60,30 +60,33 @@ export const ADMIN_OPS = ['start', 'pause', 'resume', 'advance', 'end'] as const
 export const adminMessage = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 export type AdminMessage = z.infer<typeof adminMessage>;
 
-/** Client -> server message types and their schemas. */
-export const CLIENT_MESSAGES = {
-  act: actMessage,
-  chat: chatMessage,
-  coalition: coalitionMessage,
-  admin: adminMessage,
-} as const;
-export type ClientMessageType = keyof typeof CLIENT_MESSAGES;
+/** Client -> server message types. */
+export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
-export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'RATE_LIMITED', 'NO_CHANNEL', 'NOT_RUNNING', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
+export const ROOM_REJECT_CODES = ['FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
 export type RoomRejectCode = (typeof ROOM_REJECT_CODES)[number];
 
 export const ROLES = ['player', 'spectator', 'experimenter'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Server -> client messages. */
+/** An engine event as a client receives it. */
+export interface EventMessage {
+  kind: string;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * Server -> client messages (besides the reply to `act`, which is
+ * `{ ok: true, stateId }` or `{ ok: false, code, message }`).
+ */
 export interface ServerMessages {
-  /** Reply to `act`: accepted (with the new stateId) or rejected with a code. */
-  ack: { ok: true; stateId: number } | { ok: false; code: string; message: string };
-  /** Reply to a rejected chat, coalition or admin message. */
-  rejected: { for: ClientMessageType; code: string; message: string };
-  chat: { id: number; channel: ChatMessage['channel']; from: string; to?: string; coalition?: string; text: string; at: number; round: number | null };
-  coalition: { coalition: string; op: string; seat: string; by: string; members: string[]; at: number };
-  /** Engine events addressed to this client (public ones to everyone). */
-  event: { kind: string; data: Record<string, unknown>; at: number };
+  /** A rejected chat or coalition message. */
+  rejected: { for: ClientMessageType; code: RoomRejectCode; message: string };
+  /** channel, from, text, and `to` (private) or `coalition` (coalition chat). */
+  chat: Record<string, unknown> & { id: number; channel: ChatMessage['channel']; at: number; round: unknown };
+  coalition: Record<string, unknown> & { at: number };
+  /** The engine events of one input addressed to this client (public ones to everyone). */
+  events: EventMessage[];
 }
