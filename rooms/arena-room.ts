@@ -168,9 +168,24 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const info = s.seats.get(seat);
       if (info) info.waiting = legal.length === 0;
     }
-    if (this.#experimenters.size) s.full = JSON.stringify(engine);
+    if (this.#experimenters.size) this.#syncExperimenterFields();
     if (engine.over && s.status !== 'ended') this.#setStatus('ended');
   }
+
+  /** The engine state and the outcome so far, for experimenters only (a view tag keeps them from everyone else). */
+  #syncExperimenterFields(): void {
+    const engine = this.#match.state;
+    const outcome = this.#resolved.mechanism.outcome(engine);
+    this.state.full = JSON.stringify(engine);
+    this.state.measures = JSON.stringify({
+      welfare: outcome.welfare,
+      maxWelfare: outcome.maxWelfare,
+      efficiency: outcome.maxWelfare > 0 ? outcome.welfare / outcome.maxWelfare : null,
+      revenue: outcome.revenue,
+      measures: outcome.measures,
+    });
+  }
+
 
   /** Wall-clock time of a match time (stable between syncs: no second reading of the clock). */
   #wallOf(at: number): number {
@@ -349,7 +364,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       client.view.add(this.state, TAG_EXPERIMENTER);
       for (const entry of this.#privates.values()) client.view.add(entry);
       this.#experimenters.add(client);
-      this.state.full = JSON.stringify(this.#match.state);
+      this.#syncExperimenterFields();
     }
     client.userData = { seat: null, role: auth.role };
   }

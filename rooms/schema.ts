@@ -55,6 +55,8 @@ export const ArenaState = schema(
     privates: t.map(SeatPrivate).view(),
     /** JSON of the whole engine state. */
     full: t.string().view(TAG_EXPERIMENTER).default('null'),
+    /** JSON of the match's outcome so far: welfare, maxWelfare, efficiency, revenue, measures. */
+    measures: t.string().view(TAG_EXPERIMENTER).default('null'),
   },
   'ArenaState',
 );

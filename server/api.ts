@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/registry.ts';
+import { POLICIES } from '../bots/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { ADMIN_OPS } from '../rooms/protocol.ts';
 import type { ArenaRoom } from '../rooms/arena-room.ts';
@@ -49,6 +50,8 @@ function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
     status: room?.state.status ?? row.status,
     demo: row.demo,
     seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: count('open') },
+    // Demo arenas are open to anyone: their free seats' codes are public. Other sessions' codes go only to the experimenter.
+    join: row.demo ? Object.entries(row.codes).filter(([seat]) => room?.state.seats.get(seat)?.holder === 'open').map(([seat, code]) => ({ seat, code })) : [],
     public: publicView,
     createdAt: row.createdAt,
   };
@@ -83,6 +86,10 @@ export function mountApi(app: Application, deps: ApiDeps): void {
 
   app.get('/api/mechanisms', (_req, res) => {
     res.json(MECHANISMS.map((m) => ({ id: mechanismKey(m), title: m.title, rules: m.rules(m.configSchema.parse({})) })));
+  });
+
+  app.get('/api/policies', (_req, res) => {
+    res.json(POLICIES.map((p) => ({ name: p.name, description: p.description, mechanisms: p.mechanisms })));
   });
 
   app.get('/api/arenas', async (_req, res) => {

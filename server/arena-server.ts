@@ -21,6 +21,7 @@ import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { SessionStore, type SessionRow } from './storage/sessions.ts';
 import { mountApi } from './api.ts';
 import { mountObservatory, type Observatory } from './observatory.ts';
+import { mountWebClient } from './web.ts';
 
 export interface ArenaServerOptions {
   readonly port: number;
@@ -36,6 +37,8 @@ export interface ArenaServerOptions {
   readonly botThinkMs?: readonly [number, number];
   /** Session specs kept running as demo arenas: each is replaced by a fresh one when it ends. */
   readonly demos?: readonly unknown[];
+  /** The built web client to serve (default client/dist); null serves none. */
+  readonly clientDist?: string | null;
 }
 
 export interface ArenaServer {
@@ -211,7 +214,10 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     greet: false,
     gracefullyShutdown: options.handleSignals ?? false,
     rooms: { arena: defineRoom(ArenaRoom) },
-    express: (app) => mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed }),
+    express: (app) => {
+      if (options.clientDist !== null) mountWebClient(app, options.clientDist);
+      mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed });
+    },
   });
   restrictCors(new Set([...allowed]));
   await server.listen(options.port, host);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { startArenaServer } from './arena-server.ts';
 import { DEMO_ARENAS } from './demo.ts';
+import { CLIENT_DIST } from './web.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { SessionStore } from './storage/sessions.ts';
 import { sessionCsv, sessionJsonl } from './export.ts';
@@ -47,13 +48,19 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
   });
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   console.log(`${pc.bold('Mechanism Arena')} is live at ${pc.cyan(shown)}`);
-  console.log(`  arenas (public):   ${shown}/api/arenas`);
-  console.log(`  join by code:      POST ${shown}/api/join {"code": "..."}`);
+  if (existsSync(join(CLIENT_DIST, 'index.html'))) {
+    console.log(`  join a seat:       ${shown}  (type a code below)`);
+    console.log(`  live arenas:       ${shown}/arenas`);
+    console.log(`  console:           ${shown}/console  (experimenter token below)`);
+  } else {
+    console.log(pc.yellow('  the web client is not built (npm run build:client); the JSON API answers under /api'));
+  }
+  console.log(`  API:               ${shown}/api/arenas, POST ${shown}/api/join {"code": "..."}`);
   console.log(`  observatory:       socket.io at ${shown} (public) and ${shown}/experimenter (token)`);
   console.log(`  experimenter token ${pc.yellow(adminToken())}  (from ${process.env.ARENA_ADMIN_TOKEN ? 'ARENA_ADMIN_TOKEN' : join(DATA, 'admin-token')})`);
   for (const row of server.sessions.list(10).filter((r) => r.demo && r.status !== 'interrupted')) {
     const codes = Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ');
-    console.log(`  demo: ${row.title.padEnd(30)} session ${row.id}  open seats: ${codes || 'none'}`);
+    console.log(`  demo: ${row.title.padEnd(30)} ${shown}/watch/${row.id}  open seats: ${codes || 'none'}`);
   }
   console.log(pc.dim('Ctrl-C stops the server; running sessions resume from the ledger on the next start.'));
 }

@@ -1,0 +1,290 @@
+/**
+ * One connection to an arena over @colyseus/sdk, as reactive state. The server's views
+ * are held raw and replaced wholesale (JSON strings are parsed only when they change);
+ * events, chat and coalition news are kept in bounded lists. Seats, spectators and the
+ * experimenter all use this class: what arrives is what the server's views allow.
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import type { Legal } from '../../../mechanisms/core/types.ts';
+import type { Communication } from '../../../mechanisms/core/policy.ts';
+import type { AdminMessage, ChatMessage, CoalitionMessage, EventMessage, ServerMessages } from '../../../rooms/protocol.ts';
+import { rejectionWords } from './rejections.ts';
+
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export interface SeatSummary {
+  readonly seat: string;
+  readonly role: string;
+  /** 'open', 'human' or 'bot'. */
+  readonly holder: string;
+  readonly policy: string;
+  readonly connected: boolean;
+  readonly waiting: boolean;
+}
+
+export interface SeatPrivate {
+  readonly view: unknown;
+  readonly legal: Legal;
+}
+
+/** The synchronized state as plain data. */
+export interface ArenaSnapshot {
+  readonly session: string;
+  readonly mechanism: string;
+  readonly title: string;
+  readonly rules: string;
+  /** lobby | running | paused | ended */
+  readonly status: string;
+  readonly stateId: number;
+  readonly phaseId: number;
+  /** Epoch ms of the next deadline, 0 when none. */
+  readonly deadline: number;
+  readonly publicView: unknown;
+  readonly communication: Communication;
+  readonly seats: readonly SeatSummary[];
+  /** Private entries this client may see: its own seat's, or every seat's for the experimenter. */
+  readonly privates: Readonly<Record<string, SeatPrivate>>;
+  /** Live measures of the match as it stands (experimenter only), else null. */
+  readonly measures: LiveMeasures | null;
+}
+
+export interface LiveMeasures {
+  readonly welfare: number;
+  readonly maxWelfare: number;
+  readonly efficiency: number | null;
+  readonly revenue: number;
+  readonly measures: Readonly<Record<string, number | null>>;
+}
+
+export interface ReceivedEvent extends EventMessage {
+  /** Local receipt order. */
+  readonly n: number;
+}
+
+export type ChatLine = ServerMessages['chat'] & { readonly from: string; readonly text: string };
+
+export interface CoalitionNews {
+  readonly coalition: string;
+  readonly op: string;
+  readonly seat: string;
+  readonly by: string;
+  readonly members: readonly string[];
+  readonly at: number;
+}
+
+export type Ack = { ok: true; stateId: number } | { ok: false; code: string; message: string };
+
+export interface Notice {
+  readonly id: number;
+  readonly text: string;
+  readonly tone: 'error' | 'info';
+}
+
+const MAX_EVENTS = 400;
+const MAX_CHAT = 300;
+const MAX_NOTICES = 3;
+
+interface DecodedSeatInfo {
+  seat: string;
+  role: string;
+  holder: string;
+  policy: string;
+  connected: boolean;
+  waiting: boolean;
+}
+
+interface DecodedState {
+  session: string;
+  mechanism: string;
+  title: string;
+  rules: string;
+  status: string;
+  stateId: number;
+  phaseId: number;
+  deadline: number;
+  publicView: string;
+  communication: string;
+  measures?: string;
+  seats: { forEach(cb: (value: DecodedSeatInfo, key: string) => void): void };
+  privates: { forEach(cb: (value: { view: string; legal: string }, key: string) => void): void };
+}
+
+const keep = <T>(list: readonly T[], add: readonly T[], max: number): T[] => {
+  const next = list.concat(add);
+  return next.length > max ? next.slice(next.length - max) : next;
+};
+
+export class ArenaConnection {
+  status = $state<ConnectionStatus>('connecting');
+  /** Why the connection could not be made or was closed, in words. */
+  problem = $state<string | null>(null);
+  arena = $state.raw<ArenaSnapshot | null>(null);
+  events = $state.raw<readonly ReceivedEvent[]>([]);
+  chat = $state.raw<readonly ChatLine[]>([]);
+  coalitionNews = $state.raw<readonly CoalitionNews[]>([]);
+  notices = $state.raw<readonly Notice[]>([]);
+
+  #room: Room | null = null;
+  #parsed = new Map<string, { raw: string; value: unknown }>();
+  #received = 0;
+  #noticeId = 0;
+
+  /** The seat's own private entry (players), or null. */
+  get mine(): SeatPrivate | null {
+    const a = this.arena;
+    if (!a || !this.seat) return null;
+    return a.privates[this.seat] ?? null;
+  }
+
+  readonly seat: string | null;
+
+  constructor(seat: string | null = null) {
+    this.seat = seat;
+  }
+
+  /** Joins room `roomId` with a signed token; resolves once the first state has arrived. */
+  async join(roomId: string, token: string, endpoint = location.origin): Promise<void> {
+    this.status = 'connecting';
+    this.problem = null;
+    const client = new Client(endpoint);
+    let room: Room;
+    try {
+      room = await client.joinById(roomId, { token, agent: 'human:web' });
+    } catch (error) {
+      this.status = 'closed';
+      this.problem = joinProblem(error);
+      throw error;
+    }
+    this.#room = room;
+    room.onStateChange((state: DecodedState) => this.#read(state));
+    room.onMessage('events', (batch: EventMessage[]) => {
+      this.events = keep(
+        this.events,
+        batch.map((e) => ({ ...e, n: ++this.#received })),
+        MAX_EVENTS,
+      );
+    });
+    room.onMessage('chat', (line: ChatLine) => (this.chat = keep(this.chat, [line], MAX_CHAT)));
+    room.onMessage('coalition', (news: CoalitionNews) => (this.coalitionNews = keep(this.coalitionNews, [news], MAX_CHAT)));
+    room.onMessage('rejected', (r: ServerMessages['rejected']) => this.notify(rejectionWords(r.code, r.message)));
+    room.onMessage('*', () => undefined);
+    room.onDrop(() => (this.status = 'reconnecting'));
+    room.onReconnect(() => (this.status = 'live'));
+    room.onLeave((code: number, reason?: string) => {
+      this.status = 'closed';
+      if (code > 1001) this.problem = reason || 'the arena closed the connection';
+    });
+    if (room.state) this.#read(room.state as DecodedState);
+    this.status = 'live';
+  }
+
+  /** Sends an action for the current state; resolves with the server's verdict (rejections also become a notice). */
+  async act(action: { type: string } & Record<string, unknown>): Promise<Ack> {
+    const room = this.#room;
+    const stateId = this.arena?.stateId ?? 0;
+    if (!room || this.status !== 'live') {
+      this.notify(rejectionWords('NO_CONNECTION'));
+      return { ok: false, code: 'NO_CONNECTION', message: 'not connected' };
+    }
+    try {
+      const ack = (await room.request('act', { stateId, action })) as Ack;
+      if (!ack.ok) this.notify(rejectionWords(ack.code, ack.message));
+      return ack;
+    } catch (error) {
+      const message = (error as Error).message;
+      this.notify(rejectionWords('BAD_MESSAGE', message));
+      return { ok: false, code: 'BAD_MESSAGE', message };
+    }
+  }
+
+  say(message: ChatMessage): void {
+    this.#room?.send('chat', message);
+  }
+
+  coalition(message: CoalitionMessage): void {
+    this.#room?.send('coalition', message);
+  }
+
+  async admin(op: AdminMessage['op']): Promise<Ack> {
+    if (!this.#room) return { ok: false, code: 'NO_CONNECTION', message: 'not connected' };
+    const ack = (await this.#room.request('admin', { op })) as Ack;
+    if (!ack.ok) this.notify(rejectionWords(ack.code, ack.message));
+    return ack;
+  }
+
+  notify(text: string, tone: Notice['tone'] = 'error'): void {
+    this.notices = keep(this.notices, [{ id: ++this.#noticeId, text, tone }], MAX_NOTICES);
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  async leave(): Promise<void> {
+    const room = this.#room;
+    this.#room = null;
+    if (room) await room.leave(true).catch(() => undefined);
+    this.status = 'closed';
+  }
+
+  /** JSON.parse, memoized per field so an unchanged string keeps its (identical) value. */
+  #json<T>(key: string, raw: string | undefined, fallback: T): T {
+    if (raw === undefined) return fallback;
+    const hit = this.#parsed.get(key);
+    if (hit && hit.raw === raw) return hit.value as T;
+    let value: unknown = fallback;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = fallback;
+    }
+    this.#parsed.set(key, { raw, value });
+    return value as T;
+  }
+
+  #read(state: DecodedState): void {
+    const seats: SeatSummary[] = [];
+    state.seats?.forEach((s) => seats.push({ seat: s.seat, role: s.role, holder: s.holder, policy: s.policy, connected: s.connected, waiting: s.waiting }));
+    seats.sort((a, b) => Number(a.seat.slice(1)) - Number(b.seat.slice(1)));
+    const privates: Record<string, SeatPrivate> = {};
+    state.privates?.forEach((p, seat) => {
+      privates[seat] = { view: this.#json(`view:${seat}`, p.view, null), legal: this.#json<Legal>(`legal:${seat}`, p.legal, []) };
+    });
+    const prior = this.arena;
+    const same = (a: SeatPrivate | undefined, b: SeatPrivate | undefined) => a !== undefined && b !== undefined && a.view === b.view && a.legal === b.legal;
+    // Keep the old objects where nothing changed, so components keyed on them do not redraw.
+    if (prior) for (const seat of Object.keys(privates)) if (same(prior.privates[seat], privates[seat])) privates[seat] = prior.privates[seat] as SeatPrivate;
+    this.arena = {
+      session: state.session,
+      mechanism: state.mechanism,
+      title: state.title,
+      rules: state.rules,
+      status: state.status,
+      stateId: state.stateId,
+      phaseId: state.phaseId,
+      deadline: state.deadline,
+      publicView: this.#json('public', state.publicView, null),
+      communication: this.#json<Communication>('communication', state.communication, { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true }),
+      seats: prior && sameSeats(prior.seats, seats) ? prior.seats : seats,
+      privates,
+      measures: this.#json<LiveMeasures | null>('measures', state.measures, null),
+    };
+  }
+}
+
+function sameSeats(a: readonly SeatSummary[], b: readonly SeatSummary[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i] as SeatSummary;
+    return x.seat === y.seat && x.holder === y.holder && x.connected === y.connected && x.waiting === y.waiting && x.policy === y.policy && x.role === y.role;
+  });
+}
+
+function joinProblem(error: unknown): string {
+  const code = (error as { code?: number }).code;
+  const message = (error as Error).message ?? String(error);
+  if (code === 409 || /already taken/.test(message)) return 'This seat is already open in another window or device.';
+  if (code === 401 || /token/.test(message)) return 'This link is no longer valid. Ask for a new code.';
+  if (/not found|no longer|does not exist|locked/i.test(message)) return 'This arena is closed.';
+  return `Could not join the arena: ${message}`;
+}

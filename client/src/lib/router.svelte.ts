@@ -1,0 +1,47 @@
+/** Path routing for the handful of pages: the server answers every page path with index.html. */
+
+export type Page =
+  | { readonly name: 'landing' }
+  | { readonly name: 'join'; readonly code: string }
+  | { readonly name: 'arenas' }
+  | { readonly name: 'watch'; readonly session: string; readonly big: boolean }
+  | { readonly name: 'console' }
+  | { readonly name: 'missing'; readonly path: string };
+
+export function pageOf(path: string, search = ''): Page {
+  const params = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [head, arg] = parts;
+  if (parts.length === 0) return { name: 'landing' };
+  if (head === 'join' && arg) return { name: 'join', code: arg };
+  if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
+  if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
+  if (head === 'console' && parts.length === 1) return { name: 'console' };
+  return { name: 'missing', path };
+}
+
+class Router {
+  page = $state.raw<Page>(pageOf(location.pathname, location.search));
+
+  constructor() {
+    addEventListener('popstate', () => (this.page = pageOf(location.pathname, location.search)));
+  }
+
+  go(href: string, replace = false): void {
+    const url = new URL(href, location.origin);
+    if (replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    this.page = pageOf(url.pathname, url.search);
+    scrollTo(0, 0);
+  }
+}
+
+export const router = new Router();
+
+/** For <a onclick>: in-app navigation without a page load (modified clicks keep their default). */
+export function navigate(event: MouseEvent): void {
+  const anchor = event.currentTarget as HTMLAnchorElement;
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || anchor.target) return;
+  event.preventDefault();
+  router.go(anchor.href);
+}
