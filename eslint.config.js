@@ -9,7 +9,7 @@ const noClockOrChance = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'data/', 'artifacts/', 'dist/', '**/golden/*.json'] },
+  { ignores: ['node_modules/', 'out/', 'data/', 'artifacts/', '**/dist/', '.cache/', '**/golden/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -70,7 +70,7 @@ export async function startWebFixture(options: { botThinkMs?: [number, number] }
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
       const text = await res.text();
-      let parsed: unknown = null;
+      let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {

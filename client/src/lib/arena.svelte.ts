@@ -232,7 +232,7 @@ export class ArenaConnection {
     if (raw === undefined) return fallback;
     const hit = this.#parsed.get(key);
     if (hit && hit.raw === raw) return hit.value as T;
-    let value: unknown = fallback;
+    let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
