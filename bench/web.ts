@@ -118,7 +118,8 @@ async function marketLoad(server: ArenaServer, info: SessionInfo): Promise<{ roo
     const place = legal.find((a) => a.type === 'placeOrder');
     const price = place?.params.price;
     if (!place || price?.kind !== 'number') return;
-    const side = (place.params.side as { options: string[] }).options[0];
+    const sideSpec = place.params.side;
+    const side = sideSpec?.kind === 'choice' ? sideSpec.options[0] : undefined;
     const steps = Math.floor((price.max - price.min) / (price.step ?? 1));
     room.send('act', { stateId: state.stateId, action: { type: 'placeOrder', side, price: price.min + Math.floor(Math.random() * (steps + 1)) * (price.step ?? 1) } });
     sent++;
