@@ -8,7 +8,7 @@
 import type { Match } from '../mechanisms/core/match.ts';
 import type { SeatId } from '../mechanisms/core/types.ts';
 import { Rng, deriveSeed } from '../mechanisms/core/random.ts';
-import { SeatObservation, type Policy } from './policy.ts';
+import { isPending, SeatObservation, type AnyPolicy, type Decision } from './policy.ts';
 
 export interface HeadlessResult {
   readonly decisions: number;
@@ -42,7 +42,11 @@ export class HarnessRngs {
   }
 }
 
-export function playHeadless(match: Match, policies: readonly Policy[], rngs: HarnessRngs, options: HeadlessOptions): HeadlessResult {
+/**
+ * One episode's loop, written once for both drivers: it yields only when a policy's
+ * decision is still on its way, and is resumed with the settled decision.
+ */
+function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs, options: HeadlessOptions): Generator<Promise<Decision | null>, HeadlessResult, Decision | null> {
   const seats = match.header.seats;
   const maxDecisions = options.maxDecisions ?? 10_000_000;
   let clock = match.now;
@@ -60,21 +64,27 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
       // A decision takes stepMs; a deadline falling within it closes the phase first,
       // so the seat decides on what it would see at that moment.
       const at = clock + options.stepMs;
-      const deadline = match.state.deadline;
+      let deadline = match.state.deadline;
       if (deadline !== null && at >= deadline) {
         clock = at;
         match.tick(clock);
         if (match.over) break;
         legal = match.legal(seat);
         if (legal.length === 0) continue;
+        deadline = match.state.deadline;
       }
-      const observation = new SeatObservation(match.mechanism.id, seat, match.state.stateId, match.view(seat), legal, at, match.mechanism.describe);
-      const decision = (policies[i] as Policy).decide(observation, rngs.seat(i));
+      const policy = policies[i] as AnyPolicy;
+      const observation = new SeatObservation(match.mechanism.id, seat, match.state.stateId, match.view(seat), legal, at, match.mechanism.describe, deadline);
+      const decided = policy.decide(observation, rngs.seat(i));
+      const decision = isPending(decided) ? yield decided : decided;
       if (!decision) continue;
       clock = at;
       const result = match.submit(seat, observation.stateId, decision.action, clock);
       if (result.ok) acted = true;
-      else rejections++;
+      else {
+        rejections++;
+        policy.rejected?.(result);
+      }
       if (++decisions > maxDecisions) throw new Error(`${match.header.mechanism}: no end after ${maxDecisions} decisions`);
     }
     if (!acted && !match.over) {
@@ -87,4 +97,19 @@ export function playHeadless(match: Match, policies: readonly Policy[], rngs: Ha
     }
   }
   return { decisions, rejections };
+}
+
+/** Plays a match whose policies all decide at once (scripted play: no awaits anywhere). */
+export function playHeadless(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs, options: HeadlessOptions): HeadlessResult {
+  const step = turns(match, policies, rngs, options).next();
+  if (!step.done) throw new Error(`${match.header.mechanism}: a policy decides asynchronously; play this match with playHeadlessAsync`);
+  return step.value;
+}
+
+/** Plays a match with policies that may decide asynchronously (LLM seats); awaits only their pending decisions. */
+export async function playHeadlessAsync(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs, options: HeadlessOptions): Promise<HeadlessResult> {
+  const loop = turns(match, policies, rngs, options);
+  let step = loop.next();
+  while (!step.done) step = loop.next(await step.value);
+  return step.value;
 }

@@ -1,12 +1,14 @@
 /**
- * The live harness: a scripted policy seated in an arena as an ordinary Colyseus
+ * The live harness: a policy (scripted or LLM) seated in an arena as an ordinary Colyseus
  * client. It reads the same synchronized state a browser reads (its seat's view and
- * legal actions), decides, and sends `act` through the same protocol as a human.
+ * legal actions, the phase's deadline), keeps what the room tells it (chat, coalition
+ * news, events) for its next decision, decides, and sends `act`, `chat` and `coalition`
+ * through the same protocol as a human. Only a pending decision is awaited.
  */
 import { Client, type Room } from '@colyseus/sdk';
 import type { Legal, SeatId } from '../mechanisms/core/types.ts';
 import { Rng } from '../mechanisms/core/random.ts';
-import { SeatObservation, type Policy } from './policy.ts';
+import { isPending, SeatObservation, type AnyPolicy, type InboxItem } from './policy.ts';
 
 export interface LiveBotOptions {
   /** Server address, e.g. http://127.0.0.1:2567 */
@@ -14,7 +16,7 @@ export interface LiveBotOptions {
   readonly roomId: string;
   readonly token: string;
   readonly seat: SeatId;
-  readonly policy: Policy;
+  readonly policy: AnyPolicy;
   readonly mechanism: string;
   readonly seed: number;
   /** Think time before each decision, drawn uniformly from [min, max] ms. */
@@ -38,6 +40,8 @@ interface DecodedSeat {
 interface DecodedState {
   status: string;
   stateId: number;
+  /** Wall-clock ms at which the current phase closes; 0 when none. */
+  deadline: number;
   privates: { get(seat: string): DecodedSeat | undefined };
 }
 
@@ -51,6 +55,13 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   let stopped = false;
   let lastTried = -1;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // What the room told the seat since its last decision; bounded, oldest dropped first.
+  let inbox: InboxItem[] = [];
+  const INBOX_KEPT = 100;
+  const hear = (kind: InboxItem['kind']) => (data: unknown) => {
+    inbox.push({ kind, data });
+    if (inbox.length > INBOX_KEPT) inbox = inbox.slice(-INBOX_KEPT);
+  };
 
   const act = async (): Promise<void> => {
     if (stopped || busy) return;
@@ -66,12 +77,21 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
       const think = maxThink > 0 ? rng.uniform(minThink, maxThink) : 0;
       if (think > 0) await new Promise((resolve) => (timer = setTimeout(resolve, think)));
       if (stopped) return;
-      const observation = new SeatObservation(options.mechanism, options.seat, stateId, JSON.parse(mine.view) as unknown, legal, Date.now(), options.describe);
-      const decision = options.policy.decide(observation, rng);
-      if (!decision || !room.connection?.isOpen) return;
-      const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean };
+      const heard = inbox;
+      inbox = [];
+      const deadline = state.deadline > 0 ? state.deadline : null;
+      const observation = new SeatObservation(options.mechanism, options.seat, stateId, JSON.parse(mine.view) as unknown, legal, Date.now(), options.describe, deadline, heard);
+      const decided = options.policy.decide(observation, rng);
+      const decision = isPending(decided) ? await decided : decided;
+      if (!decision || stopped || !room.connection?.isOpen) return;
+      const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean; code?: string; message?: string };
       if (ack.ok) stats.accepted++;
-      else stats.rejected++;
+      else {
+        stats.rejected++;
+        options.policy.rejected?.({ code: ack.code ?? 'REJECTED', message: ack.message ?? '' });
+      }
+      for (const message of decision.chat ?? []) room.send('chat', message);
+      for (const move of decision.coalition ?? []) room.send('coalition', move);
     } catch (error) {
       if (!stopped) options.onError?.(error);
     } finally {
@@ -81,13 +101,18 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     }
   };
 
-  // Events, chat and coalition messages reach the seat too; scripted policies decide from the view alone.
+  // Scripted policies decide from the view alone; LLM seats read what they were told.
+  room.onMessage('chat', hear('chat'));
+  room.onMessage('coalition', hear('coalition'));
+  room.onMessage('events', hear('events'));
+  room.onMessage('rejected', hear('rejected'));
   room.onMessage('*', () => undefined);
   room.onStateChange(() => void act());
   // The room is gone (session ended, server shut down): nothing left to decide.
   room.onLeave(() => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    options.policy.dispose?.();
   });
   return {
     room,
@@ -95,6 +120,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      options.policy.dispose?.();
       await room.leave(true).catch(() => undefined);
     },
   };

@@ -3,8 +3,9 @@
  * legal now, and the view as text. It never reads engine state.
  */
 import type { z } from 'zod';
-import type { Legal, SeatId } from '../mechanisms/core/types.ts';
+import type { AnyMechanism, Legal, SeatId } from '../mechanisms/core/types.ts';
 import type { Rng } from '../mechanisms/core/random.ts';
+import type { ChatMessage, CoalitionMessage } from '../rooms/protocol.ts';
 
 export interface Observation<V = unknown> {
   /** Mechanism id (without version), e.g. 'first-price'. */
@@ -17,6 +18,16 @@ export interface Observation<V = unknown> {
   readonly text: string;
   /** The seat's clock, in the same milliseconds the engine gets. */
   readonly now: number;
+  /** When the current phase closes, on the same clock as `now`; null when no deadline is set. */
+  readonly deadline?: number | null;
+  /** What reached the seat since it last decided (chat, coalition news, engine events); live arenas only. */
+  readonly inbox?: readonly InboxItem[];
+}
+
+/** A message a seat received, as plain JSON. */
+export interface InboxItem {
+  readonly kind: 'chat' | 'coalition' | 'events' | 'rejected';
+  readonly data: unknown;
 }
 
 /** An observation whose text is made from the view only when a policy reads it (most never do). */
@@ -30,7 +41,10 @@ export class SeatObservation<V = unknown> implements Observation<V> {
   readonly #describe: ((view: V) => string) | undefined;
   #text: string | undefined;
 
-  constructor(mechanism: string, seat: SeatId, stateId: number, view: V, legal: Legal, now: number, describe?: (view: V) => string) {
+  readonly deadline: number | null;
+  readonly inbox: readonly InboxItem[] | undefined;
+
+  constructor(mechanism: string, seat: SeatId, stateId: number, view: V, legal: Legal, now: number, describe?: (view: V) => string, deadline: number | null = null, inbox?: readonly InboxItem[]) {
     this.mechanism = mechanism;
     this.seat = seat;
     this.stateId = stateId;
@@ -38,6 +52,8 @@ export class SeatObservation<V = unknown> implements Observation<V> {
     this.legal = legal;
     this.now = now;
     this.#describe = describe;
+    this.deadline = deadline;
+    this.inbox = inbox;
   }
 
   get text(): string {
@@ -52,22 +68,63 @@ export interface Decision {
   readonly action: Action;
   /** Optional remark kept in the record (why the policy did what it did). */
   readonly note?: string;
+  /** Chat to send with the action (live arenas deliver it through the room; headless runs keep it in the policy's record only). */
+  readonly chat?: readonly ChatMessage[];
+  /** Coalition moves to make with the action (invite, accept, leave...), same delivery as chat. */
+  readonly coalition?: readonly CoalitionMessage[];
 }
 
-/** Decides for one seat; null means "do nothing now". */
-export interface Policy<V = unknown> {
+/** Hooks both kinds of policy may have. */
+interface PolicyHooks {
   readonly name: string;
+  /** The engine or the room refused the policy's last action: the next decision may take it into account. */
+  rejected?(rejection: { readonly code: string; readonly message: string }): void;
+  /** Releases what the policy holds (timers, open requests); called when its seat is done. */
+  dispose?(): void;
+}
+
+/** Decides for one seat at once; null means "do nothing now". Scripted policies are of this kind. */
+export interface Policy<V = unknown> extends PolicyHooks {
   decide(obs: Observation<V>, rng: Rng): Decision | null;
 }
 
+/**
+ * Decides for one seat after waiting on something outside (an LLM endpoint). Harnesses await
+ * only these, so scripted play keeps its synchronous speed; the promise must settle before
+ * the observation's deadline (the policy answers with its fallback otherwise).
+ */
+export interface AsyncPolicy<V = unknown> extends PolicyHooks {
+  decide(obs: Observation<V>, rng: Rng): Promise<Decision | null>;
+}
+
+export type AnyPolicy<V = unknown> = Policy<V> | AsyncPolicy<V>;
+
+/** What a policy may know about where it sits, beyond its params: nothing another seat keeps private. */
+export interface SeatContext {
+  readonly mechanism: AnyMechanism;
+  /** The match's parsed config (public: every seat is told the rules). */
+  readonly config: unknown;
+  readonly seat: SeatId;
+  readonly seats: number;
+  /** Writes one record of the policy's own into the ledger (experimenter audience), e.g. an LLM call. */
+  readonly record?: (entry: { readonly kind: string; readonly at: number; readonly data: Readonly<Record<string, unknown>> }) => void;
+  /** Services shared by the seats of a study or session (the LLM runtime); each policy kind checks what it gets. */
+  readonly services?: unknown;
+}
+
 /** Makes policies of one kind from validated parameters. */
-export interface PolicyFactory<P = unknown> {
+export interface PolicyFactory<P = unknown, T extends AnyPolicy = Policy> {
   readonly name: string;
   readonly description: string;
   /** Mechanism ids this policy understands; '*' for any. */
   readonly mechanisms: readonly string[] | '*';
   readonly paramsSchema: z.ZodType<P>;
-  create(params: P): Policy;
+  /** True when its policies decide asynchronously (the runner then plays episodes with awaits). */
+  readonly asynchronous?: boolean;
+  create(params: P, context?: SeatContext): T;
 }
+
+/** A decision that is still on its way. */
+export const isPending = (d: Decision | null | Promise<Decision | null>): d is Promise<Decision | null> => d !== null && typeof (d as Promise<unknown>).then === 'function';
 
 export const decision = (action: Action, note?: string): Decision => (note === undefined ? { action } : { action, note });

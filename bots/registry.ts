@@ -1,16 +1,21 @@
-/** Every scripted policy, by name. */
-import type { PolicyFactory } from './policy.ts';
+/** Every policy, by name: the scripted baselines and the LLM seat. */
+import type { AnyPolicy, PolicyFactory } from './policy.ts';
+import { llmPolicy } from './llm/index.ts';
 import { equilibriumShader, fixedShader, truthful } from './scripted/auction.ts';
 import { conditionalCooperator, freeRider, fullContributor, punisher } from './scripted/public-goods.ts';
 import { randomLegal } from './scripted/random.ts';
 import { ziC, ziU } from './scripted/zi.ts';
 
-export const POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC] as PolicyFactory<never>[];
+export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC] as PolicyFactory<never>[];
 
-export function findPolicy(name: string): PolicyFactory<unknown> | undefined {
-  return POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
+const findScripted = (name: string) => SCRIPTED_POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
+
+export const POLICIES: readonly PolicyFactory<never, AnyPolicy>[] = [...SCRIPTED_POLICIES, llmPolicy(findScripted) as PolicyFactory<never, AnyPolicy>];
+
+export function findPolicy(name: string): PolicyFactory<unknown, AnyPolicy> | undefined {
+  return POLICIES.find((p) => p.name === name) as PolicyFactory<unknown, AnyPolicy> | undefined;
 }
 
-export function policySupports(policy: PolicyFactory<unknown>, mechanismId: string): boolean {
+export function policySupports(policy: PolicyFactory<unknown, AnyPolicy>, mechanismId: string): boolean {
   return policy.mechanisms === '*' || policy.mechanisms.includes(mechanismId);
 }

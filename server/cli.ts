@@ -12,7 +12,7 @@ import { MECHANISMS, findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { POLICIES } from '../bots/registry.ts';
 import { resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
-import { runStudy, type RunOptions } from '../studies/runner.ts';
+import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
@@ -81,13 +81,14 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-function runCommand(file: string, opts: { out?: string; episodes?: number; seed?: number; force?: boolean; rounds: boolean; events?: boolean; db?: string; json?: boolean }): void {
+async function runCommand(file: string, opts: { out?: string; episodes?: number; seed?: number; force?: boolean; rounds: boolean; events?: boolean; db?: string; json?: boolean }): Promise<void> {
   const resolved = loadStudy(file);
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
   const ledger = opts.db ? new SqliteLedger(opts.db) : undefined;
   const bar = progressBar(resolved.study.name);
   try {
-    const report = runStudy(resolved, {
+    const run = isAsyncStudy(resolved) ? runStudyAsync : (r: typeof resolved, o: RunOptions) => Promise.resolve(runStudy(r, o));
+    const report = await run(resolved, {
       out,
       replace: opts.force ?? false,
       rounds: opts.rounds && resolved.study.output.rounds,
@@ -106,6 +107,10 @@ function runCommand(file: string, opts: { out?: string; episodes?: number; seed?
     console.log(summaryTable(report.summary));
     const eps = (report.summary.episodes * report.summary.treatments.length) / report.seconds;
     console.log(pc.dim(`${report.summary.episodes * report.summary.treatments.length} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s) → ${report.out}${ledger ? `, ledger in ${ledger.path}` : ''}`));
+    if (report.llm) {
+      const { study, counters } = report.llm;
+      console.log(pc.dim(`LLM: ${counters.calls} calls (${counters.cachedCalls} cached), ${study.promptTokens} prompt + ${study.completionTokens} completion tokens, $${study.usd}, ${counters.retries} retries, ${counters.fallbacks} fallbacks → llm-transcript.jsonl`));
+    }
   } catch (error) {
     bar.stop();
     if (error instanceof Error && /already exists/.test(error.message)) throw new UsageError(error.message);
@@ -153,6 +158,8 @@ function demoCommand(): void {
   console.log(pc.bold('Mechanism Arena demo: every example study, headless, with scripted bots.\n'));
   for (const f of files) {
     const resolved = loadStudy(join(EXAMPLES, f));
+    // LLM studies need an endpoint: the demo plays the scripted ones.
+    if (isAsyncStudy(resolved)) continue;
     console.log(pc.bold(`${resolved.study.name}`) + pc.dim(` (studies/examples/${f})`));
     if (resolved.study.description) console.log(pc.dim(resolved.study.description));
     const bar = progressBar(resolved.study.name);

@@ -12,7 +12,9 @@ import { deriveSeed } from '../mechanisms/core/random.ts';
 import { mechanismKey, type Outcome } from '../mechanisms/core/types.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { hashOf } from '../mechanisms/core/hash.ts';
-import { HarnessRngs, playHeadless } from '../bots/harness.ts';
+import { HarnessRngs, playHeadless, playHeadlessAsync, type HeadlessResult } from '../bots/harness.ts';
+import type { AnyPolicy, SeatContext } from '../bots/policy.ts';
+import { LlmRuntime } from '../bots/llm/index.ts';
 import type { ResolvedStudy, Treatment } from './spec.ts';
 import { episodeMetrics, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
@@ -32,6 +34,8 @@ export interface RunOptions {
   readonly ledger?: { append(event: LedgerEvent): void; transaction<T>(fn: () => T): T };
   /** Recorded in the manifest. */
   readonly code?: { readonly version: string; readonly commit: string | null };
+  /** LLM seats share this runtime (tests and benchmarks pass one to watch it); made from the study's `llm` block otherwise. */
+  readonly llm?: LlmRuntime;
 }
 
 export interface Summary {
@@ -46,6 +50,8 @@ export interface RunReport {
   readonly out: string | null;
   readonly seconds: number;
   readonly decisions: number;
+  /** Tokens, cost and counters of the LLM seats, when there are any. */
+  readonly llm?: ReturnType<LlmRuntime['usage']>;
 }
 
 export const episodeSeed = (studySeed: number, episode: number): number => deriveSeed(studySeed, episode);
@@ -54,7 +60,12 @@ interface Sinks {
   readonly episodes: CsvFile;
   readonly rounds: CsvFile | null;
   readonly events: StreamFile | null;
+  /** One line per LLM call record: llm-transcript.jsonl. */
+  readonly transcript: StreamFile | null;
 }
+
+/** True when some seat of the study decides asynchronously (an LLM seat): run it with runStudyAsync. */
+export const isAsyncStudy = (resolved: ResolvedStudy): boolean => resolved.treatments.some((t) => t.seats.some((s) => s.factory.asynchronous === true));
 
 function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome: Outcome): void {
   if (!sinks.rounds) return;
@@ -75,88 +86,134 @@ function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome:
   }
 }
 
-export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): RunReport {
-  const { study, mechanism } = resolved;
-  const episodes = options.episodes ?? study.episodes;
-  const seed = options.seed ?? study.seed;
-  const wantRounds = options.rounds ?? study.output.rounds;
-  const wantEvents = options.events ?? study.output.events;
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const dir = options.out ? new StagedDir(options.out, { replace: options.replace ?? false }) : null;
-  const sinks: Sinks | null = dir
-    ? {
-        episodes: new CsvFile(dir.file('episodes.csv')),
-        rounds: wantRounds ? new CsvFile(dir.file('rounds.csv')) : null,
-        events: wantEvents ? new StreamFile(dir.file('events.jsonl')) : null,
-      }
-    : null;
-  const total = episodes * resolved.treatments.length;
-  const every = Math.max(1, Math.floor(total / 200));
-  let done = 0;
-  let decisions = 0;
-  const results: Summary['treatments'][number][] = [];
-  try {
-    for (const treatment of resolved.treatments) {
-      const metrics = new MetricSet();
-      const seats = treatment.seats.map((s) => s.seat);
-      for (let e = 0; e < episodes; e++) {
-        const episodeSeedValue = episodeSeed(seed, e);
-        const header: MatchHeader = { mechanism: mechanismKey(mechanism), config: treatment.config, seats, seed: episodeSeedValue };
-        let record: Recorder | undefined;
-        const file = sinks?.events;
-        const ledger = options.ledger;
-        if (file || ledger) {
-          const chain = new Chain(`${study.name}/${treatment.name}/${e}`);
-          record = (entry) => {
-            const event = chain.append(entry);
-            file?.write(`${JSON.stringify(event)}\n`);
-            ledger?.append(event);
-          };
+/** One episode as played: its match, its harness result, and (async runs) its buffered events. */
+interface Played {
+  readonly treatment: Treatment;
+  readonly episode: number;
+  readonly seed: number;
+  readonly match: Match;
+  readonly result: HeadlessResult;
+}
+
+/**
+ * The parts of a run both drivers share: sinks, episode setup and bookkeeping, the
+ * results folder. The sync driver writes each event as it happens; the async driver
+ * buffers an episode's events and commits episodes in order.
+ */
+class StudyRun {
+  readonly resolved: ResolvedStudy;
+  readonly options: RunOptions;
+  readonly episodes: number;
+  readonly seed: number;
+  readonly started = performance.now();
+  readonly startedAt = new Date().toISOString();
+  readonly dir: StagedDir | null;
+  readonly sinks: Sinks | null;
+  readonly total: number;
+  readonly every: number;
+  readonly llm: LlmRuntime | null;
+  readonly #ownsLlm: boolean;
+  done = 0;
+  decisions = 0;
+  readonly metrics = new Map<string, MetricSet>();
+
+  constructor(resolved: ResolvedStudy, options: RunOptions, asynchronous: boolean) {
+    const { study } = resolved;
+    this.resolved = resolved;
+    this.options = options;
+    this.episodes = options.episodes ?? study.episodes;
+    this.seed = options.seed ?? study.seed;
+    const wantRounds = options.rounds ?? study.output.rounds;
+    const wantEvents = options.events ?? study.output.events;
+    this.#ownsLlm = asynchronous && !options.llm;
+    this.llm = asynchronous ? (options.llm ?? new LlmRuntime(study.llm ?? {})) : null;
+    this.dir = options.out ? new StagedDir(options.out, { replace: options.replace ?? false }) : null;
+    this.sinks = this.dir
+      ? {
+          episodes: new CsvFile(this.dir.file('episodes.csv')),
+          rounds: wantRounds ? new CsvFile(this.dir.file('rounds.csv')) : null,
+          events: wantEvents ? new StreamFile(this.dir.file('events.jsonl')) : null,
+          transcript: asynchronous ? new StreamFile(this.dir.file('llm-transcript.jsonl')) : null,
         }
-        const play = () => {
-          const match = new Match(mechanism, header, record);
-          const policies = treatment.seats.map((s) => s.factory.create(s.params));
-          return { match, played: playHeadless(match, policies, new HarnessRngs(episodeSeedValue), { stepMs: study.clock.stepMs }) };
-        };
-        const { match, played } = ledger ? ledger.transaction(play) : play();
-        decisions += played.decisions;
-        const outcome = match.outcome();
-        const values = episodeMetrics(outcome, played.rejections);
-        metrics.push(values);
-        if (sinks) {
-          sinks.episodes.row({ treatment: treatment.name, episode: e, seed: episodeSeedValue, decisions: played.decisions, ...values });
-          roundRows(sinks, treatment, e, outcome);
-        }
-        if (++done % every === 0 || done === total) options.onProgress?.(done, total);
-      }
-      results.push({ name: treatment.name, metrics: metrics.summary() });
+      : null;
+    this.total = this.episodes * resolved.treatments.length;
+    this.every = Math.max(1, Math.floor(this.total / 200));
+    for (const t of resolved.treatments) this.metrics.set(t.name, new MetricSet());
+  }
+
+  header(treatment: Treatment, seed: number): MatchHeader {
+    return { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed };
+  }
+
+  /** Policies of one episode; LLM seats get the study's runtime, the episode as their session, and the recorder. */
+  policies(treatment: Treatment, matchId: string, record: Recorder | undefined): AnyPolicy[] {
+    const { mechanism } = this.resolved;
+    // Scripted play needs no context: keep the hot path free of it.
+    if (!this.llm) return treatment.seats.map((s) => s.factory.create(s.params));
+    return treatment.seats.map((s) => {
+      const context: SeatContext = {
+        mechanism,
+        config: treatment.config,
+        seat: s.seat,
+        seats: treatment.seats.length,
+        ...(record ? { record: (e) => record({ kind: e.kind, at: e.at, seat: s.seat, audience: 'experimenter', data: e.data }) } : {}),
+        ...(this.llm ? { services: { llm: this.llm, session: matchId } } : {}),
+      };
+      return s.factory.create(s.params, context);
+    });
+  }
+
+  /** Writes one event to the files that want it (not the ledger store, which the caller handles). */
+  write(event: LedgerEvent): void {
+    this.sinks?.events?.write(`${JSON.stringify(event)}\n`);
+    if (event.kind === 'llm_call' && this.sinks?.transcript) this.sinks.transcript.write(`${JSON.stringify({ match: event.match, seq: event.seq, at: event.at, ...event.data })}\n`);
+  }
+
+  finishEpisode(played: Played): void {
+    const { treatment, episode, seed, match, result } = played;
+    this.decisions += result.decisions;
+    const outcome = match.outcome();
+    const values = episodeMetrics(outcome, result.rejections);
+    this.metrics.get(treatment.name)?.push(values);
+    if (this.sinks) {
+      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...values });
+      roundRows(this.sinks, treatment, episode, outcome);
     }
-    const summary: Summary = { study: study.name, mechanism: mechanismKey(mechanism), episodes, treatments: results };
+    if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total);
+  }
+
+  finish(): RunReport {
+    const { study, mechanism } = this.resolved;
+    const results = this.resolved.treatments.map((t) => ({ name: t.name, metrics: (this.metrics.get(t.name) as MetricSet).summary() }));
+    const summary: Summary = { study: study.name, mechanism: mechanismKey(mechanism), episodes: this.episodes, treatments: results };
+    const llm = this.llm?.usage();
+    const { dir, sinks } = this;
     if (dir && sinks) {
       const files: Record<string, string> = { 'episodes.csv': sinks.episodes.close() };
       if (sinks.rounds) files['rounds.csv'] = sinks.rounds.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
+      if (sinks.transcript) files['llm-transcript.jsonl'] = sinks.transcript.close();
       const summaryFile = new StreamFile(dir.file('summary.json'));
-      summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
+      summaryFile.write(`${JSON.stringify(llm ? { ...summary, llm } : summary, null, 2)}\n`);
       files['summary.json'] = summaryFile.close();
       const manifest = {
         study,
         studyHash: hashOf(study),
         mechanism: mechanismKey(mechanism),
-        episodes,
-        seed,
+        episodes: this.episodes,
+        seed: this.seed,
         seeds: 'episode e of every treatment uses deriveSeed(seed, e) from mechanisms/core/random.ts',
-        treatments: resolved.treatments.map((t) => ({
+        treatments: this.resolved.treatments.map((t) => ({
           name: t.name,
           config: t.config,
           configHash: hashOf(t.config),
           seats: t.seats.map((s) => ({ seat: s.seat, role: s.role, policy: s.policy, params: s.params })),
         })),
         clock: study.clock,
-        code: options.code ?? null,
+        ...(llm ? { llm } : {}),
+        code: this.options.code ?? null,
         node: process.version,
-        startedAt,
+        startedAt: this.startedAt,
         finishedAt: new Date().toISOString(),
         files,
       };
@@ -165,10 +222,117 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
       manifestFile.close();
       dir.commit();
     }
-    return { summary, out: dir?.target ?? null, seconds: (performance.now() - started) / 1000, decisions };
+    this.close();
+    return { summary, out: dir?.target ?? null, seconds: (performance.now() - this.started) / 1000, decisions: this.decisions, ...(llm ? { llm } : {}) };
+  }
+
+  abandon(): void {
+    if (this.sinks) for (const sink of [this.sinks.episodes, this.sinks.rounds, this.sinks.events, this.sinks.transcript]) sink?.abandon();
+    this.dir?.discard();
+    this.close();
+  }
+
+  close(): void {
+    if (this.#ownsLlm) this.llm?.close();
+  }
+}
+
+/** Plays a study whose policies all decide at once (scripted seats): no awaits anywhere. */
+export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): RunReport {
+  if (isAsyncStudy(resolved)) throw new Error(`${resolved.study.name} has seats that decide asynchronously (LLM seats): run it with runStudyAsync`);
+  const run = new StudyRun(resolved, options, false);
+  const { study, mechanism } = resolved;
+  try {
+    for (const treatment of resolved.treatments) {
+      for (let e = 0; e < run.episodes; e++) {
+        const seed = episodeSeed(run.seed, e);
+        const header = run.header(treatment, seed);
+        let record: Recorder | undefined;
+        const ledger = options.ledger;
+        const matchId = `${study.name}/${treatment.name}/${e}`;
+        if (run.sinks?.events || ledger) {
+          const chain = new Chain(matchId);
+          record = (entry) => {
+            const event = chain.append(entry);
+            run.write(event);
+            ledger?.append(event);
+          };
+        }
+        const play = () => {
+          const match = new Match(mechanism, header, record);
+          return { match, result: playHeadless(match, run.policies(treatment, matchId, record), new HarnessRngs(seed), { stepMs: study.clock.stepMs }) };
+        };
+        const { match, result } = ledger ? ledger.transaction(play) : play();
+        run.finishEpisode({ treatment, episode: e, seed, match, result });
+      }
+    }
+    return run.finish();
   } catch (error) {
-    if (sinks) for (const sink of [sinks.episodes, sinks.rounds, sinks.events]) sink?.abandon();
-    dir?.discard();
+    run.abandon();
+    throw error;
+  }
+}
+
+/**
+ * Plays a study with LLM seats: episodes run `llm.episodeConcurrency` at a time, each
+ * buffering its events (LLM call records included) until it ends; finished episodes are
+ * committed in episode order, so files and ledger read the same whatever the concurrency.
+ */
+export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions = {}): Promise<RunReport> {
+  const run = new StudyRun(resolved, options, true);
+  const { study, mechanism } = resolved;
+  const width = study.llm?.episodeConcurrency ?? 1;
+  const jobs = resolved.treatments.flatMap((treatment) => Array.from({ length: run.episodes }, (_, e) => ({ treatment, e })));
+  const finished = new Map<number, { played: Played; events: LedgerEvent[] }>();
+  let next = 0;
+  let committed = 0;
+  let failure: unknown = null;
+
+  const commitReady = () => {
+    for (let ready = finished.get(committed); ready; ready = finished.get(committed)) {
+      finished.delete(committed);
+      const write = () => {
+        for (const event of ready.events) {
+          run.write(event);
+          options.ledger?.append(event);
+        }
+      };
+      if (options.ledger) options.ledger.transaction(write);
+      else write();
+      run.finishEpisode(ready.played);
+      committed++;
+    }
+  };
+
+  const worker = async () => {
+    while (failure === null && next < jobs.length) {
+      const index = next++;
+      const { treatment, e } = jobs[index] as (typeof jobs)[number];
+      const seed = episodeSeed(run.seed, e);
+      const matchId = `${study.name}/${treatment.name}/${e}`;
+      const chain = new Chain(matchId);
+      const events: LedgerEvent[] = [];
+      const record: Recorder = (entry) => events.push(chain.append(entry));
+      try {
+        const match = new Match(mechanism, run.header(treatment, seed), record);
+        const policies = run.policies(treatment, matchId, record);
+        const result = await playHeadlessAsync(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs });
+        for (const p of policies) p.dispose?.();
+        run.llm?.endSession(matchId);
+        finished.set(index, { played: { treatment, episode: e, seed, match, result }, events });
+        commitReady();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+    if (failure !== null) throw failure;
+    return run.finish();
+  } catch (error) {
+    run.abandon();
     throw error;
   }
 }

@@ -10,7 +10,8 @@ import type { AnyMechanism, SeatId } from '../mechanisms/core/types.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { seatIds } from '../mechanisms/core/match.ts';
 import { findPolicy, policySupports, POLICIES } from '../bots/registry.ts';
-import type { PolicyFactory } from '../bots/policy.ts';
+import type { AnyPolicy, PolicyFactory } from '../bots/policy.ts';
+import { llmSettingsSchema } from '../bots/llm/settings.ts';
 
 const seatGroupSchema = z
   .object({
@@ -47,6 +48,8 @@ export const studySchema = z
     treatments: z.array(treatmentSchema).min(1).optional(),
     /** Headless clock: milliseconds that pass with each decision. */
     clock: z.object({ stepMs: z.number().int().min(1).max(3_600_000).default(100) }).strict().prefault({}),
+    /** LLM seats: cache, budgets, prices, concurrency, tool budget (bots/llm/settings.ts). */
+    llm: llmSettingsSchema.optional(),
     output: z
       .object({
         /** Write rounds.csv (one row per participant-round). */
@@ -82,7 +85,7 @@ export interface SeatAssignment {
   readonly role: string;
   readonly policy: string;
   readonly params: unknown;
-  readonly factory: PolicyFactory<unknown>;
+  readonly factory: PolicyFactory<unknown, AnyPolicy>;
 }
 
 export interface Treatment {

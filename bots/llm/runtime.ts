@@ -1,0 +1,126 @@
+/**
+ * What the LLM seats of one study (or one live server) share: SDK clients per endpoint,
+ * concurrency slots (global and per endpoint), the response cache, the study's and each
+ * session's token and money accounts, the study's tool-call budget, and counters.
+ * API keys are read from the environment when a client is made and kept only inside it.
+ */
+import OpenAI from 'openai';
+import { Account, costOf, type Usage } from './budget.ts';
+import { ResponseCache } from './cache.ts';
+import { Slots } from './limiter.ts';
+import { llmSettingsSchema, type AgentParams, type LlmSettings, type LlmSettingsInput } from './settings.ts';
+
+const OPENAI_URL = 'https://api.openai.com/v1';
+
+/** How long one decision took against what it was allowed (for deadline checks and benchmarks; not recorded). */
+export interface DecisionTiming {
+  readonly seat: string;
+  readonly elapsedMs: number;
+  readonly budgetMs: number;
+  readonly fallback: string | null;
+}
+
+export interface RuntimeCounters {
+  decisions: number;
+  calls: number;
+  cachedCalls: number;
+  retries: number;
+  transportRetries: number;
+  fallbacks: number;
+  toolCalls: number;
+}
+
+/** Sessions whose accounts are kept at once; the oldest is dropped past this. */
+const SESSIONS_KEPT = 10_000;
+
+export class LlmRuntime {
+  readonly settings: LlmSettings;
+  readonly cache: ResponseCache;
+  readonly study: Account;
+  readonly global: Slots;
+  readonly counters: RuntimeCounters = { decisions: 0, calls: 0, cachedCalls: 0, retries: 0, transportRetries: 0, fallbacks: 0, toolCalls: 0 };
+  /** Called after every decision; tests and benchmarks watch deadlines through it. */
+  observe: ((timing: DecisionTiming) => void) | undefined;
+  readonly #sessions = new Map<string, Account>();
+  readonly #endpoints = new Map<string, Slots>();
+  readonly #clients = new Map<string, OpenAI>();
+  readonly #env: NodeJS.ProcessEnv;
+
+  constructor(settings: LlmSettingsInput | LlmSettings = {}, env: NodeJS.ProcessEnv = process.env) {
+    this.settings = llmSettingsSchema.parse(settings);
+    this.#env = env;
+    const { cache, concurrency } = this.settings;
+    this.cache = new ResponseCache(cache.mode, cache.dir, cache.samples);
+    this.study = new Account('study', this.settings.budget);
+    this.global = new Slots(concurrency.global, concurrency.queue);
+  }
+
+  /** The session's account (a live session, or one headless episode). */
+  session(id: string): Account {
+    let account = this.#sessions.get(id);
+    if (!account) {
+      if (this.#sessions.size >= SESSIONS_KEPT) this.#sessions.delete(this.#sessions.keys().next().value as string);
+      account = new Account('session', this.settings.sessionBudget);
+      this.#sessions.set(id, account);
+    }
+    return account;
+  }
+
+  endSession(id: string): void {
+    this.#sessions.delete(id);
+  }
+
+  baseURL(params: AgentParams): string {
+    return (params.baseURL ?? this.#env.OPENAI_BASE_URL ?? OPENAI_URL).replace(/\/+$/, '');
+  }
+
+  endpointSlots(baseURL: string): Slots {
+    let slots = this.#endpoints.get(baseURL);
+    if (!slots) {
+      slots = new Slots(this.settings.concurrency.perEndpoint, this.settings.concurrency.queue);
+      this.#endpoints.set(baseURL, slots);
+    }
+    return slots;
+  }
+
+  /** The SDK client of an endpoint and key variable; retries are ours (deadline-aware), so the SDK makes none. */
+  client(params: AgentParams): OpenAI {
+    const baseURL = this.baseURL(params);
+    const key = `${baseURL} ${params.apiKeyEnv}`;
+    let client = this.#clients.get(key);
+    if (!client) {
+      // Local servers (vLLM, Ollama, llama.cpp) accept any key; the SDK insists on one.
+      const apiKey = this.#env[params.apiKeyEnv] ?? 'none';
+      client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: params.timeoutMs });
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Why a call may not be made now (a budget reached), or null. */
+  refusal(session: Account): string | null {
+    return this.study.exhausted() ?? session.exhausted();
+  }
+
+  charge(session: Account, model: string, usage: Usage): number | null {
+    const usd = costOf(this.settings.prices, model, usage);
+    this.study.charge(usage, usd);
+    session.charge(usage, usd);
+    return usd;
+  }
+
+  /** Takes one call from the study's tool budget; false when it is spent. */
+  takeToolCall(): boolean {
+    if (this.counters.toolCalls >= this.settings.toolCalls) return false;
+    this.counters.toolCalls++;
+    return true;
+  }
+
+  usage(): { study: ReturnType<Account['snapshot']>; counters: RuntimeCounters } {
+    return { study: this.study.snapshot(), counters: { ...this.counters } };
+  }
+
+  close(): void {
+    this.cache.close();
+  }
+}
