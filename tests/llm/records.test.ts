@@ -73,8 +73,7 @@ describe('budgets', () => {
   });
 
   it('stops calling when the study budget is spent', async () => {
-    const f = await serve((req) => ({ ...answer({ type: 'bid', amount: 1 }), usage: { prompt: 40, completion: 10 } }));
-    void bidBounds;
+    const f = await serve(() => ({ ...answer({ type: 'bid', amount: 1 }), usage: { prompt: 40, completion: 10 } }));
     const r = await run(llmStudy(f.baseURL, {}, { episodes: 3, config: { rounds: 2 }, llm: { budget: { usd: 0.0001 }, prices: { 'fake-model': { input: 1000, output: 1000 } } } }));
     // $0.05 a call: the first two calls reach $0.0001 at once... every call costs 0.05 > budget, so one call is made.
     expect(f.requests).toHaveLength(1);
@@ -96,7 +95,7 @@ describe('deadlines', () => {
   });
 
   it('takes the phase deadline into account (roundMs on the headless clock)', async () => {
-    const f = await serve((req) => ({ ...answer({ type: 'bid', amount: 1 }), delayMs: 600 }));
+    const f = await serve(() => ({ ...answer({ type: 'bid', amount: 1 }), delayMs: 600 }));
     const runtime = new LlmRuntime({}, {});
     const timings: DecisionTiming[] = [];
     runtime.observe = (t) => timings.push(t);
