@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OPENING, type ApplyResult, type Legal, type Mechanism, type MechEvent, type Outcome, type ParticipantRound, type SeatId } from '../core/types.ts';
 import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
 import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
+import { benchmarkPrice } from './benchmark.ts';
 
 export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
 export type Reveal = (typeof REVEALS)[number];
@@ -104,6 +105,8 @@ export interface AuctionPublicView {
   readonly reserve: number;
   readonly deadline: number | null;
   readonly history: readonly RoundReport[];
+  /** Expected price in the risk-neutral equilibrium (either price rule); null when the reserve binds. */
+  readonly benchmarkPrice: number | null;
 }
 
 export type PriceRule = 'first' | 'second';
@@ -331,6 +334,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         reserve: state.config.reserve,
         deadline: state.deadline,
         history: state.history.map((r) => report(r, state.config.reveal, state.seats)),
+        benchmarkPrice: benchmarkPrice(state.config.values, state.seats.length, state.config.reserve),
       };
     },
 
