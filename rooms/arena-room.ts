@@ -19,6 +19,7 @@ import { resolveSession, type ResolvedSession, type SeatAssignment } from './ses
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
 import { Conversation } from './conversation.ts';
+import { agentRecord } from './agent-record.ts';
 
 export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
 
@@ -279,6 +280,17 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const result = this.#admin(op);
     this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, ...(result.ok ? {} : { code: result.code }) } });
     return result;
+  }
+
+  /**
+   * Appends a record of an agent the server seated on `seat` (an LLM call), experimenter
+   * audience only; refused (false) when it is not a valid, bounded record of a seat here.
+   */
+  recordAgent(seat: string, record: unknown): boolean {
+    const parsed = agentRecord.safeParse(record);
+    if (!parsed.success || !this.#seats.has(seat)) return false;
+    this.#record({ kind: parsed.data.kind, seat: seat as SeatId, audience: 'experimenter', data: parsed.data.data });
+    return true;
   }
 
   // --- messages -------------------------------------------------------------

@@ -41,6 +41,8 @@ export const sessionSpecSchema = z
     dropout: dropoutSchema,
     /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
     autoStart: z.boolean().default(false),
+    /** Settings shared by the session's LLM seats (cache, budget, prices, concurrency); the server validates them. */
+    llm: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type SessionSpec = z.output<typeof sessionSpecSchema>;

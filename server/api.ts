@@ -15,7 +15,7 @@ import { SessionSpecError } from '../rooms/session.ts';
 import type { TokenSigner } from '../rooms/tokens.ts';
 import type { SqliteLedger } from './storage/sqlite-ledger.ts';
 import type { SessionRow, SessionStore } from './storage/sessions.ts';
-import { sessionCsv, sessionJsonl } from './export.ts';
+import { sessionCsv, sessionJsonl, sessionTranscript } from './export.ts';
 
 export interface ApiDeps {
   readonly sessions: SessionStore;
@@ -157,6 +157,12 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     const row = session(req, res);
     if (!row) return;
     res.attachment(`${row.id}.jsonl`).type('application/x-ndjson').send(sessionJsonl(deps.ledger.events(row.id)));
+  });
+
+  app.get('/api/sessions/:id/transcript.jsonl', experimenter, (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    res.attachment(`${row.id}-llm-transcript.jsonl`).type('application/x-ndjson').send(sessionTranscript(deps.ledger.events(row.id)));
   });
 
   app.get('/api/sessions/:id/export.csv', experimenter, (req, res) => {

@@ -12,9 +12,11 @@ import { Server as SocketIOServer } from 'socket.io';
 import { ArenaRoom, type ArenaRoomOptions } from '../rooms/arena-room.ts';
 import { setArenaEnvironment } from '../rooms/environment.ts';
 import { TokenSigner } from '../rooms/tokens.ts';
-import { resolveSession, type ResolvedSession } from '../rooms/session.ts';
+import { resolveSession, SessionSpecError, type ResolvedSession } from '../rooms/session.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
 import { runLiveBot, type LiveBot } from '../bots/live.ts';
+import type { SeatContext } from '../bots/policy.ts';
+import { LlmRuntime, llmSettingsSchema } from '../bots/llm/index.ts';
 import type { SeatId } from '../mechanisms/core/types.ts';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
@@ -92,6 +94,16 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   const sessions = new SessionStore(options.dbPath);
   const tokens = new TokenSigner(options.tokenSecret);
   const bots = new Map<string, LiveBot>();
+  /** One LLM runtime per live session: its seats share the session's budget, cache and slots. */
+  const llmRuntimes = new Map<string, LlmRuntime>();
+  const llmRuntime = (session: string, settings: unknown): LlmRuntime => {
+    let runtime = llmRuntimes.get(session);
+    if (!runtime) {
+      runtime = new LlmRuntime(llmSettingsSchema.parse(settings ?? {}));
+      llmRuntimes.set(session, runtime);
+    }
+    return runtime;
+  };
   const allowed = new Set(options.origins ?? []);
   let observatory: Observatory | null = null;
   let port = options.port;
@@ -117,12 +129,22 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     const key = `${session}/${seat}`;
     const previous = bots.get(key);
     if (previous) await stopBot(previous);
+    // LLM seats write their call records into the session's ledger through the room (experimenter audience).
+    const room = await api.room(session);
+    const context: SeatContext = {
+      mechanism: resolved.mechanism,
+      config: resolved.config,
+      seat: seat as SeatId,
+      seats: resolved.seats.length,
+      record: (entry) => void room?.recordAgent(seat, { kind: entry.kind, data: entry.data }),
+      ...(factory.asynchronous ? { services: { llm: llmRuntime(session, resolved.spec.llm), session } } : {}),
+    };
     const bot = await runLiveBot({
       url: loopback(),
       roomId: row.roomId,
       token: tokens.sign({ session, seat, role: 'player' }),
       seat: seat as SeatId,
-      policy: factory.create(factory.paramsSchema.parse(params)),
+      policy: factory.create(factory.paramsSchema.parse(params), context),
       mechanism: resolved.mechanism.id,
       seed: row.seed + Number(seat.slice(1)),
       thinkMs: options.botThinkMs ?? [300, 1500],
@@ -145,7 +167,10 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       sessions.setStatus(session, status);
       observatory?.directoryChanged();
       if (status !== 'ended') return;
-      void stopBots(session);
+      void stopBots(session).then(() => {
+        llmRuntimes.get(session)?.close();
+        llmRuntimes.delete(session);
+      });
       const row = sessions.get(session);
       if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
     },
@@ -178,6 +203,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     createSession: async (spec: unknown): Promise<SessionRow> => {
       const seed = randomInt(0, 0x7fffffff);
       const resolved: ResolvedSession = resolveSession(spec, seed, checkPolicy);
+      const llm = llmSettingsSchema.safeParse(resolved.spec.llm ?? {});
+      if (!llm.success) throw new SessionSpecError(llm.error.issues.map((i) => ({ path: ['llm', ...i.path].join('.'), message: i.message })));
       const id = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       const roomOptions: ArenaRoomOptions = { session: id, spec: resolved.spec, seed: resolved.seed };
       const codes: Record<string, string> = {};
@@ -254,6 +281,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     closing = true;
     await Promise.all([...bots.values()].map(stopBot));
     bots.clear();
+    for (const runtime of llmRuntimes.values()) runtime.close();
+    llmRuntimes.clear();
     await new Promise<void>((resolve) => {
       io.close(() => resolve());
       httpServer.closeAllConnections();

@@ -12,6 +12,16 @@ export function sessionJsonl(events: readonly LedgerEvent[]): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
 }
 
+/**
+ * The LLM transcript of a session: one JSON line per recorded LLM call (seat, model,
+ * parameters, messages, raw responses, parsed action, tool calls, tokens, cost, latency,
+ * retries, fallback), in ledger order. No API key is ever recorded, so none is here.
+ */
+export function sessionTranscript(events: readonly LedgerEvent[]): string {
+  const lines = events.filter((e) => e.kind === 'llm_call').map((e) => JSON.stringify({ match: e.match, seq: e.seq, at: e.at, ...e.data }));
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
 export function sessionCsv(row: SessionRow, events: readonly LedgerEvent[]): string {
   if (!events.length) return '';
   const outcome = replay(findMechanism, events).match.outcome();
