@@ -32,8 +32,11 @@ export async function buildClient(): Promise<string> {
 }
 
 export interface WebFixture {
+  /** The server now (a restart replaces it). */
   readonly server: ArenaServer;
   readonly url: string;
+  /** Stops the server as a deploy would (sessions stay unfinished) and starts it again on the same port and database. */
+  restart(): Promise<void>;
   readonly browser: Browser;
   /** A fresh browser profile (its own localStorage), phone-sized unless told otherwise. */
   context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
@@ -46,7 +49,9 @@ export interface WebFixture {
 export async function startWebFixture(options: { botThinkMs?: [number, number] } = {}): Promise<WebFixture> {
   const dist = await buildClient();
   const data = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
-  const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: join(data, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: 'e2e-token-secret-0123456789abcdef', botThinkMs: options.botThinkMs ?? [200, 600], clientDist: dist });
+  const start = (port: number) =>
+    startArenaServer({ port, host: '127.0.0.1', dbPath: join(data, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: 'e2e-token-secret-0123456789abcdef', botThinkMs: options.botThinkMs ?? [200, 600], clientDist: dist });
+  let server = await start(0);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -54,9 +59,16 @@ export async function startWebFixture(options: { botThinkMs?: [number, number] }
   mkdirSync(SCREENSHOTS, { recursive: true });
   const contexts: BrowserContext[] = [];
   return {
-    server,
+    get server() {
+      return server;
+    },
     url: server.url,
     browser,
+    async restart() {
+      const port = server.port;
+      await server.close();
+      server = await start(port);
+    },
     async context(viewport = { width: 390, height: 844 }) {
       const ctx = await browser.newContext({ viewport, acceptDownloads: true });
       contexts.push(ctx);
