@@ -51,7 +51,7 @@ function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
     demo: row.demo,
     seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: count('open') },
     // Demo arenas are open to anyone: their free seats' codes are public. Other sessions' codes go only to the experimenter.
-    join: row.demo ? Object.entries(row.codes).filter(([seat]) => room?.state.seats.get(seat)?.holder === 'open').map(([seat, code]) => ({ seat, code })) : [],
+    join: row.demo && room && room.state.status !== 'ended' ? Object.entries(row.codes).filter(([seat]) => room?.state.seats.get(seat)?.holder === 'open').map(([seat, code]) => ({ seat, code })) : [],
     public: publicView,
     createdAt: row.createdAt,
   };
