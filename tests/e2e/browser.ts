@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startArenaServer, type ArenaServer } from '../../server/arena-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -128,3 +129,15 @@ export async function recordDom(context: BrowserContext): Promise<void> {
 }
 
 export const seenText = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+
+/** One fixture for the tests of a describe block: started before them, closed after. */
+export function useWebFixture(): { readonly f: WebFixture } {
+  const holder = {} as { f: WebFixture };
+  beforeAll(async () => {
+    holder.f = await startWebFixture();
+  }, 60_000);
+  afterAll(async () => {
+    await holder.f?.close();
+  }, 30_000);
+  return holder;
+}

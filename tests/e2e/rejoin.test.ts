@@ -3,21 +3,16 @@
  * deploy), starts again on the same port and database, resumes the session in a new room,
  * and the page rejoins the same seat on its own, from the code it was opened with.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, startWebFixture, type WebFixture } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, useWebFixture } from './browser.ts';
 
 const run = browserAvailable();
 
 describe.runIf(run)('seat page across a server restart', () => {
-  let f: WebFixture;
-  beforeAll(async () => {
-    f = await startWebFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await f?.close();
-  }, 30_000);
+  const fixture = useWebFixture();
 
   it('rejoins the same seat and keeps its history', async () => {
+    const f = fixture.f;
     const created = await f.api('POST', '/api/sessions', {
       title: 'Restart',
       mechanism: 'first-price',

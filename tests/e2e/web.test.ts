@@ -6,22 +6,17 @@
  * bidder's value ever appears in a bidder's page. Screenshots go to artifacts/screenshots.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ADMIN_TOKEN, browserAvailable, recordDom, seenText, startWebFixture, type WebFixture } from './browser.ts';
+import { ADMIN_TOKEN, browserAvailable, recordDom, seenText, useWebFixture } from './browser.ts';
 
 const run = browserAvailable();
 
 describe.runIf(run)('web client in Chromium', () => {
-  let f: WebFixture;
-  beforeAll(async () => {
-    f = await startWebFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await f?.close();
-  }, 30_000);
+  const fixture = useWebFixture();
 
   async function joinByCode(code: string): Promise<Page> {
+    const f = fixture.f;
     const page = await (await f.context()).newPage();
     await page.goto(`${f.url}/`);
     await page.fill('#code', code.toLowerCase());
@@ -31,6 +26,7 @@ describe.runIf(run)('web client in Chromium', () => {
   }
 
   it('runs a classroom market from the console to the export', async () => {
+    const f = fixture.f;
     const admin = await (await f.context({ width: 1280, height: 900 })).newPage();
     await admin.goto(`${f.url}/console`);
     await f.shoot(admin, 'console-login');
@@ -109,6 +105,7 @@ describe.runIf(run)('web client in Chromium', () => {
   }, 90_000);
 
   it("never shows a bidder another bidder's value", async () => {
+    const f = fixture.f;
     const created = await f.api('POST', '/api/sessions', {
       title: 'Leak check',
       mechanism: 'first-price',
