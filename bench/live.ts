@@ -19,7 +19,7 @@
  * Bare: the same number of clients at the same rate on K bare rooms (echo-room.ts) in
  * a second child process, for the CPU ratio.
  *
- *   node bench/live.ts [--rooms K] [--seats M] [--seconds S] [--rate R] [--warmup W] [--workers N] [--quick] [--json]
+ *   node bench/live.ts [--rooms K] [--seats M] [--seconds S] [--rate R] [--warmup W] [--workers N] [--profile DIR] [--quick] [--json]
  *
  * The machine is shared: compare the two columns of one run rather than runs.
  */
@@ -46,6 +46,8 @@ const { values: opts } = parseArgs({
     rate: { type: 'string' },
     warmup: { type: 'string' },
     workers: { type: 'string' },
+    /** Write V8 CPU profiles of the server children into this folder (node --cpu-prof). */
+    profile: { type: 'string' },
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -121,6 +123,7 @@ class ServerChild {
   constructor(args: string[], env: Record<string, string>) {
     this.proc = fork(join(import.meta.dirname, 'live-server.ts'), [...args, '--max-life', String(RUN_LIMIT_S + 60)], {
       env: { ...process.env, ...env },
+      execArgv: opts.profile ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', opts.profile] : process.execArgv,
       // The server's own stdout goes to our stderr, so that --json output stays clean.
       stdio: ['ignore', 2, 2, 'ipc'],
     });

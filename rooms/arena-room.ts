@@ -5,7 +5,8 @@
  * publicView(); every input and output is appended to the ledger before anyone is
  * told about it.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomMethodName } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
+import type { z } from 'zod';
 import { StateView } from '@colyseus/schema';
 import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
@@ -13,7 +14,7 @@ import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
-import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type RoomRejectCode, type Role, type ServerMessages } from './protocol.ts';
+import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
 import { arenaEnvironment } from './environment.ts';
@@ -32,6 +33,16 @@ export interface ArenaRoomOptions {
   readonly resume?: boolean;
   /** The session's status when the process stopped; a resumed session comes back in it. */
   readonly resumeStatus?: string;
+}
+
+/** What a handler answers: the reply to a request, or (when refused) the `rejected` message of a plain send. */
+type Verdict = { ok: true; stateId?: number } | { ok: false; code: string; message: string };
+
+/** The verdict on a message that does not match its schema: a code and where it went wrong, never the value itself. */
+function badMessage(type: string, error: z.ZodError): Verdict {
+  const first = error.issues[0];
+  const where = first?.path.length ? ` at ${first.path.join('.').slice(0, 60)}` : '';
+  return { ok: false, code: 'BAD_MESSAGE', message: `not a valid ${type} message${where}: ${(first?.message ?? 'invalid').slice(0, 120)}` };
 }
 
 export const TICK_MS = 100;
@@ -60,6 +71,11 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #shuttingDown = false;
   /** What the last sync published, to skip work when nothing changed. */
   #synced = { stateId: -1, status: '' };
+  /** While an input runs through the engine: the ledger events it produced, written together afterwards (group commit). */
+  #collecting: LedgerEvent[] | null = null;
+  /** Engine events recorded since the last patch, delivered right after it (see broadcastPatch). */
+  #outbox: EventMessage[] = [];
+  #outboxAudiences: MechEvent['audience'][] = [];
 
   static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
@@ -131,13 +147,46 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   // --- the ledger -----------------------------------------------------------
 
-  /** Chains, stores (synchronously) and publishes one entry: nothing is told before this returns. */
+  /**
+   * Chains, stores (synchronously) and publishes one entry: nothing is told before this
+   * returns. While an input is collecting (#durably), the entry is only chained here and
+   * written with the input's other entries.
+   */
   #write(entry: MatchEntry): LedgerEvent {
-    const env = arenaEnvironment();
     const event = this.#chain.append(entry);
+    if (this.#collecting) {
+      this.#collecting.push(event);
+      return event;
+    }
+    const env = arenaEnvironment();
     env.ledger.append(event);
     env.publish?.(event);
     return event;
+  }
+
+  /**
+   * Runs one input through the engine and resolves once every ledger entry it produced
+   * is on disk (the ledger's group commit: the inputs of one turn of the event loop share
+   * one transaction). The caller tells the client, syncs views and delivers events only
+   * after that, so nothing is seen before it is recorded.
+   */
+  async #durably<T>(fn: () => T): Promise<T> {
+    const written: LedgerEvent[] = [];
+    this.#collecting = written;
+    let out: T;
+    try {
+      out = fn();
+    } finally {
+      this.#collecting = null;
+    }
+    if (written.length === 0) return out;
+    const env = arenaEnvironment();
+    const ledger = env.ledger;
+    if (ledger.appendSoon) await ledger.appendSoon(written);
+    else if (ledger.transaction) ledger.transaction(() => written.forEach((e) => ledger.append(e)));
+    else written.forEach((e) => ledger.append(e));
+    for (const e of written) env.publish?.(e);
+    return out;
   }
 
   /** Runs one input through the engine inside one ledger transaction (one disk sync for its entries). */
@@ -199,15 +248,59 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash() } });
   }
 
-  /** Delivers engine events to their audiences (the ledger already has them): one `events` message per client. */
+  /** Queues engine events (the ledger already has them) for delivery right after the next patch. */
   #deliver(events: readonly MechEvent[]): void {
     if (!events.length) return;
     const at = this.now();
+    for (const e of events) {
+      this.#outbox.push({ kind: e.kind, data: e.data as Record<string, unknown>, at });
+      this.#outboxAudiences.push(e.audience);
+    }
+  }
+
+  /** Sends each client the queued events addressed to it as one `events` message (public ones encoded once for all). */
+  #flushEvents(): void {
+    const events = this.#outbox;
+    const audiences = this.#outboxAudiences;
+    if (!events.length) return;
+    this.#outbox = [];
+    this.#outboxAudiences = [];
+    if (audiences.every((a) => a === 'public')) {
+      this.broadcast('events', events);
+      return;
+    }
     for (const client of this.clients) {
       const data = client.userData;
       if (!data) continue;
-      const mine = events.filter((e) => e.audience === 'public' || data.role === 'experimenter' || (e.audience !== 'experimenter' && data.seat !== null && e.audience.includes(data.seat)));
-      if (mine.length) client.send('events', mine.map((e) => ({ kind: e.kind, data: e.data as Record<string, unknown>, at })));
+      const seat = data.seat;
+      const mine = data.role === 'experimenter' ? events : events.filter((_, i) => {
+        const a = audiences[i] as MechEvent['audience'];
+        return a === 'public' || (a !== 'experimenter' && seat !== null && a.includes(seat));
+      });
+      if (mine.length) client.send('events', mine);
+    }
+  }
+
+  /**
+   * The patch, then the events it shows, written to each socket together: the sockets are
+   * corked around both, so a client gets one write (one system call) per patch instead of
+   * one per message.
+   */
+  override broadcastPatch(): boolean {
+    const corked: { uncork(): void }[] = [];
+    for (const client of this.clients) {
+      const socket = (client as unknown as { ref?: { _socket?: { cork?(): void; uncork(): void } } }).ref?._socket;
+      if (socket?.cork) {
+        socket.cork();
+        corked.push(socket);
+      }
+    }
+    try {
+      const changed = super.broadcastPatch();
+      this.#flushEvents();
+      return changed;
+    } finally {
+      for (const socket of corked) socket.uncork();
     }
   }
 
@@ -295,26 +388,44 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   // --- messages -------------------------------------------------------------
 
+  /**
+   * Registers a handler that validates its message itself, so that a malformed message
+   * gets a coded rejection (BAD_MESSAGE) instead of closing the connection. A request
+   * (`room.request`) gets the verdict as its reply; a plain `send` gets a refusal as a
+   * `rejected` message and nothing when all went well.
+   */
+  #on<S extends z.ZodType>(type: ClientMessageType, schema: S, handle: (client: ArenaClient, msg: z.output<S>) => Verdict | Promise<Verdict>): void {
+    this.onMessage(type, (client: ArenaClient, raw: unknown, ctx?: MessageContext) => {
+      const asked = ctx?.id !== undefined;
+      const parsed = schema.safeParse(raw);
+      const verdict = parsed.success ? handle(client, parsed.data) : badMessage(type, parsed.error);
+      if (asked) return verdict;
+      if (verdict instanceof Promise) void verdict.then((v) => this.#tell(client, type, v), () => undefined);
+      else this.#tell(client, type, verdict);
+      return undefined;
+    });
+  }
+
+  #tell(client: ArenaClient, type: ClientMessageType | 'unknown', verdict: Verdict): void {
+    if (!verdict.ok) client.send('rejected', { for: type, code: verdict.code, message: verdict.message });
+  }
+
   #registerMessages(): void {
-    this.onMessage('act', actMessage, (client: ArenaClient, msg) => {
+    this.#on('act', actMessage, (client, msg) => {
       const seat = this.#playerSeat(client);
       if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player acts' };
       if (this.state.status !== 'running') {
         this.#record({ kind: 'room_rejection', seat, audience: [seat], data: { code: 'NOT_RUNNING', stateId: msg.stateId, action: msg.action } });
         return { ok: false, code: 'NOT_RUNNING', message: `the session is ${this.state.status}` };
       }
-      const result = this.#atomically(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
-      if (!result.ok) return { ok: false, code: result.code, message: result.message };
-      this.#sync();
-      this.#deliver(result.events);
-      return { ok: true, stateId: result.stateId };
+      return this.#act(seat, msg);
     });
 
-    this.onMessage('chat', chatMessage, (client: ArenaClient, msg) => {
+    this.#on('chat', chatMessage, (client, msg) => {
       const from = this.#speaker(client);
-      if (!from) return this.#refuse(client, 'chat', 'FORBIDDEN', 'spectators do not chat');
+      if (!from) return { ok: false, code: 'FORBIDDEN', message: 'spectators do not chat' };
       const delivery = this.#conversation.chat(from, msg, Date.now());
-      if (!delivery.ok) return this.#refuse(client, 'chat', delivery.code, delivery.message);
+      if (!delivery.ok) return delivery;
       const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
       const event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
       const message: ServerMessages['chat'] = { id: ++this.#chatSeq, ...delivery.data, channel: msg.channel, at: event.at, round: event.data.round };
@@ -322,25 +433,43 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const delay = this.#conversation.policy.delayMs;
       if (delay > 0) this.clock.setTimeout(send, delay);
       else send();
+      return { ok: true };
     });
 
-    this.onMessage('coalition', coalitionMessage, (client: ArenaClient, msg) => {
+    this.#on('coalition', coalitionMessage, (client, msg) => {
       const seat = this.#playerSeat(client);
-      if (!seat) return this.#refuse(client, 'coalition', 'FORBIDDEN', 'only a seated player joins coalitions');
+      if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player joins coalitions' };
       const delivery = this.#conversation.coalition(seat, msg, Date.now());
-      if (!delivery.ok) return this.#refuse(client, 'coalition', delivery.code, delivery.message);
+      if (!delivery.ok) return delivery;
       const event = this.#record({ kind: 'coalition', seat, audience: delivery.audience as SeatId[], data: delivery.data });
       this.#sendTo(delivery.audience as string[], 'coalition', { ...delivery.data, at: event.at });
+      return { ok: true };
     });
 
-    this.onMessage('admin', adminMessage, (client: ArenaClient, msg) => {
+    this.#on('admin', adminMessage, (client, msg) => {
       if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
       return this.control(msg.op, 'experimenter');
     });
+
+    // A plain send of any other type is refused with a code and the connection stays (floods
+    // still close it). A request of an unknown type gets Colyseus' own `no_handler` error
+    // reply; one of type '*' reaches this handler as a request (its third argument is the
+    // request context, whose functions no decoded message can carry) and gets the verdict.
+    this.onMessage('*', (client: ArenaClient, _type: unknown, context: unknown) => {
+      const verdict: Verdict = { ok: false, code: 'BAD_MESSAGE', message: 'unknown message type' };
+      if (typeof (context as MessageContext | undefined)?.reject === 'function') return verdict;
+      this.#tell(client, 'unknown', verdict);
+      return undefined;
+    });
   }
 
-  #refuse(client: ArenaClient, kind: 'chat' | 'coalition', code: RoomRejectCode, message: string): void {
-    client.send('rejected', { for: kind, code, message });
+  /** An action through the engine; the verdict goes out once the ledger has it. */
+  async #act(seat: SeatId, msg: ActMessage): Promise<Verdict> {
+    const result = await this.#durably(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
+    if (!result.ok) return { ok: false, code: result.code, message: result.message };
+    this.#sync();
+    this.#deliver(result.events);
+    return { ok: true, stateId: result.stateId };
   }
 
   #playerSeat(client: ArenaClient): SeatId | null {

@@ -7,8 +7,12 @@ import type { TokenSigner } from './tokens.ts';
 
 export interface ArenaEnvironment {
   readonly tokens: TokenSigner;
-  /** Appends durably before returning (write-ahead). */
-  readonly ledger: { append(event: LedgerEvent): void; transaction?<T>(fn: () => T): T };
+  /**
+   * The write-ahead ledger. `append` is durable when it returns; `appendSoon` (group
+   * commit) is durable when its promise resolves; `transaction` writes what `fn`
+   * appends at once (and nothing when it appends nothing).
+   */
+  readonly ledger: { append(event: LedgerEvent): void; appendSoon?(events: readonly LedgerEvent[]): Promise<void>; transaction?<T>(fn: () => T): T };
   /** Every ledger event, for the observatory (which filters by audience). */
   publish?(event: LedgerEvent): void;
   /** Seats a scripted bot on a seat of a running session, as an ordinary client. */

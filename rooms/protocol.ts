@@ -64,7 +64,7 @@ export type AdminMessage = z.infer<typeof adminMessage>;
 export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
-export const ROOM_REJECT_CODES = ['FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
+export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
 export type RoomRejectCode = (typeof ROOM_REJECT_CODES)[number];
 
 export const ROLES = ['player', 'spectator', 'experimenter'] as const;
@@ -78,15 +78,19 @@ export interface EventMessage {
 }
 
 /**
- * Server -> client messages (besides the reply to `act`, which is
- * `{ ok: true, stateId }` or `{ ok: false, code, message }`).
+ * Server -> client messages. A request (`room.request`) of any client message type gets
+ * its verdict as the reply: `{ ok: true }` (for `act`, `{ ok: true, stateId }`) or
+ * `{ ok: false, code, message }`. A plain `send` gets nothing when it went well and a
+ * `rejected` message when it did not. A message that does not match its schema, or of
+ * a type the room does not know, is refused with code BAD_MESSAGE and the connection
+ * stays open (a flood beyond the message rate still closes it).
  */
 export interface ServerMessages {
-  /** A rejected chat or coalition message. */
-  rejected: { for: ClientMessageType; code: RoomRejectCode; message: string };
+  /** A refused plain `send` (for `act`, the engine's codes too); `for` is 'unknown' for an unknown message type. */
+  rejected: { for: ClientMessageType | 'unknown'; code: RoomRejectCode | (string & {}); message: string };
   /** channel, from, text, and `to` (private) or `coalition` (coalition chat). */
   chat: Record<string, unknown> & { id: number; channel: ChatMessage['channel']; at: number; round: unknown };
   coalition: Record<string, unknown> & { at: number };
-  /** The engine events of one input addressed to this client (public ones to everyone). */
+  /** The engine events addressed to this client since the last state patch, sent right after it (public ones to everyone). */
   events: EventMessage[];
 }

@@ -1,11 +1,16 @@
 /**
  * The embedded ledger store: one SQLite file (node:sqlite, WAL) holding every
- * match's hash-chained events. Appends are synchronous, so an event is on disk
- * before the caller goes on to acknowledge it.
+ * match's hash-chained events. `append` is synchronous, so an event is on disk
+ * before the caller goes on to acknowledge it. `appendSoon` is the group commit of a
+ * busy server: the events of every input that arrives in one turn of the event loop
+ * are written in one transaction at the end of that turn, and each caller waits for
+ * that commit before telling anyone. Any synchronous append or read first writes
+ * what is queued, so the order on disk is the order of the calls.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
 
 export interface MatchRow {
@@ -16,12 +21,43 @@ export interface MatchRow {
   readonly finalHash: string | null;
 }
 
+/**
+ * Copies the WAL back into the database file from a thread of its own: a checkpoint
+ * writes and syncs many pages, and run by a commit (SQLite's default) it stalls the
+ * event loop for milliseconds. PASSIVE checkpoints never block the writer but, under
+ * steady writes, never let the WAL start over either; the RESTART that follows one
+ * has little left to copy, so the writer waits for it only briefly.
+ */
+const CHECKPOINTER = `
+const { workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA busy_timeout = 1000');
+setInterval(() => {
+  try {
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    db.exec('PRAGMA wal_checkpoint(RESTART)');
+  } catch {}
+}, workerData.everyMs);
+`;
+const CHECKPOINT_EVERY_MS = 1000;
+
 export class SqliteLedger {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #insert: StatementSync;
   readonly #startMatch: StatementSync;
   readonly #endMatch: StatementSync;
+  readonly #begin: StatementSync;
+  readonly #commit: StatementSync;
+  readonly #rollback: StatementSync;
+  /** Inside transaction(): whether BEGIN has run (it runs at the first write, so a transaction that writes nothing costs nothing). */
+  #scope: { begun: boolean } | null = null;
+  /** The group commit: events queued in this turn of the event loop, and who waits for them. */
+  #queued: LedgerEvent[] = [];
+  #waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #flushScheduled = false;
+  readonly #checkpointer: Worker | null = null;
 
   constructor(path: string) {
     this.path = path;
@@ -53,28 +89,96 @@ export class SqliteLedger {
     this.#insert = this.#db.prepare('INSERT INTO events (match, seq, at, kind, seat, audience, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.#startMatch = this.#db.prepare('INSERT INTO matches (id, mechanism, created_at) VALUES (?, ?, ?)');
     this.#endMatch = this.#db.prepare('UPDATE matches SET final_hash = ? WHERE id = ?');
+    this.#begin = this.#db.prepare('BEGIN');
+    this.#commit = this.#db.prepare('COMMIT');
+    this.#rollback = this.#db.prepare('ROLLBACK');
+    if (path !== ':memory:') {
+      this.#db.exec('PRAGMA wal_autocheckpoint = 0');
+      this.#checkpointer = new Worker(CHECKPOINTER, { eval: true, workerData: { path, everyMs: CHECKPOINT_EVERY_MS } });
+      this.#checkpointer.unref();
+    }
   }
 
   append(e: LedgerEvent): void {
+    this.flush();
+    if (this.#scope && !this.#scope.begun) {
+      this.#begin.run();
+      this.#scope.begun = true;
+    }
+    this.#write(e);
+  }
+
+  /**
+   * Queues events for the group commit at the end of this turn of the event loop; the
+   * promise resolves once they are on disk (or rejects if they could not be written).
+   * Inside transaction() they are written at once, with that transaction.
+   */
+  appendSoon(events: readonly LedgerEvent[]): Promise<void> {
+    if (this.#scope) {
+      for (const e of events) this.append(e);
+      return Promise.resolve();
+    }
+    this.#queued.push(...events);
+    const done = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return done;
+  }
+
+  /** Writes what appendSoon queued, in one transaction, and tells its callers. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#queued.length === 0 && this.#waiting.length === 0) return;
+    const events = this.#queued;
+    const waiting = this.#waiting;
+    this.#queued = [];
+    this.#waiting = [];
+    try {
+      if (events.length) {
+        this.#begin.run();
+        try {
+          for (const e of events) this.#write(e);
+          this.#commit.run();
+        } catch (error) {
+          this.#rollback.run();
+          throw error;
+        }
+      }
+    } catch (error) {
+      for (const w of waiting) w.reject(error);
+      return;
+    }
+    for (const w of waiting) w.resolve();
+  }
+
+  #write(e: LedgerEvent): void {
     if (e.kind === 'match_started') this.#startMatch.run(e.match, String(e.data.mechanism), new Date().toISOString());
     this.#insert.run(e.match, e.seq, e.at, e.kind, e.seat, JSON.stringify(e.audience), JSON.stringify(e.data), e.prev, e.hash);
     if (e.kind === 'match_ended') this.#endMatch.run(String(e.data.hash), e.match);
   }
 
-  /** Runs `fn` in one transaction: many appends, one disk sync. */
+  /** Runs `fn` in one transaction: many appends, one disk sync (none when it appends nothing). */
   transaction<T>(fn: () => T): T {
-    this.#db.exec('BEGIN');
+    if (this.#scope) return fn();
+    this.flush();
+    const scope = { begun: false };
+    this.#scope = scope;
     try {
       const out = fn();
-      this.#db.exec('COMMIT');
+      if (scope.begun) this.#commit.run();
       return out;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      if (scope.begun) this.#rollback.run();
       throw error;
+    } finally {
+      this.#scope = null;
     }
   }
 
   events(match: string): LedgerEvent[] {
+    this.flush();
     const rows = this.#db.prepare('SELECT match, seq, at, kind, seat, audience, data, prev, hash FROM events WHERE match = ? ORDER BY seq').all(match);
     return rows.map((r) => ({
       match: String(r.match),
@@ -90,6 +194,7 @@ export class SqliteLedger {
   }
 
   matches(): MatchRow[] {
+    this.flush();
     const rows = this.#db
       .prepare('SELECT m.id, m.mechanism, m.created_at, m.final_hash, (SELECT COUNT(*) FROM events e WHERE e.match = m.id) AS n FROM matches m ORDER BY m.created_at, m.id')
       .all();
@@ -97,6 +202,8 @@ export class SqliteLedger {
   }
 
   close(): void {
+    this.flush();
+    void this.#checkpointer?.terminate();
     this.#db.close();
   }
 }

@@ -257,20 +257,19 @@ describe('channels outside the communication policy, and the rate limit', () => 
     expect(recorded.map((e) => [e.seat, e.audience, e.data.text])).toEqual(texts.slice(0, 3).map((text) => ['p1', 'public', text]));
   });
 
-  it('a malformed chat message is refused at the boundary: it costs the sender its socket, reaches nobody and is not recorded', async () => {
+  it('a malformed chat message is refused with BAD_MESSAGE: the sender stays, it reaches nobody and is not recorded', async () => {
     const info = await createSession(t, chatSpec({ channels: ['public', 'private'] }, 2));
     const { room: q0 } = await joinSeat(t, info.seats[0]?.code as string);
     const { room: q1 } = await joinSeat(t, info.seats[1]?.code as string);
     const text = `MALFORMED-${nonce()}`;
-    const left = new Promise<number>((done) => q0.onLeave((code) => done(code)));
-    q0.send('chat', { channel: 'shout', text });
-    expect(await left).toBe(4002);
+    expect(await rejection(q0, 'chat', { channel: 'shout', text })).toMatchObject({ for: 'chat', code: 'BAD_MESSAGE' });
     await sleep(100);
+    expect(q0.connection.isOpen).toBe(true);
     expect(containsText(bytes(q1), text)).toBe(false);
     expect(t.server.ledger.events(info.session).some((e) => e.kind === 'chat')).toBe(false);
-    // The room goes on for everyone else.
+    // The room goes on for everyone, the sender included.
     const fine = `FINE-${nonce()}`;
-    q1.send('chat', { channel: 'public', text: fine });
+    q0.send('chat', { channel: 'public', text: fine });
     await waitFor(() => chatsWith(q1, fine).length === 1, 3000, "q1's chat");
   });
 

@@ -255,14 +255,14 @@ describe('SIGTERM', () => {
     rooms.push(p0);
     await waitFor(() => legalOf(p0, 'p0').length > 0, 'p0 may bid');
     const stateId = p0.state.stateId;
-    // An act carrying values JSON cannot hold is refused at the boundary (its sender is
-    // dropped); it must not end the process, which Colyseus does on an uncaught exception.
+    // An act carrying values JSON cannot hold is refused at the boundary with a code; it
+    // must not end the process, which Colyseus does on an uncaught exception.
     const intruderToken = await seatToken(server.url, info, 'p1');
     const intruder = await joinRoom(server.url, intruderToken.roomId, intruderToken.token);
     rooms.push(intruder);
-    const dropped = new Promise<number>((done) => intruder.onLeave((code) => done(code)));
+    const refused = new Promise<{ code: string }>((done) => intruder.onMessage('rejected', (m: { code: string }) => done(m)));
     intruder.send('act', { stateId, action: { type: 'bid', amount: Number.NaN } });
-    expect(await dropped).toBe(4002);
+    expect(await refused).toMatchObject({ code: 'BAD_MESSAGE' });
     const reply = await act(p0, stateId, { type: 'bid', amount: 3 });
     expect(reply).toMatchObject({ ok: true });
     ack = reply as { ok: true; stateId: number };

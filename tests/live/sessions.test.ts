@@ -123,8 +123,8 @@ describe('deadlines and experimenter control', () => {
     expect(experimenter.state.status).toBe('paused');
     expect(await experimenter.request('admin', { op: 'resume' })).toEqual({ ok: true });
     await waitFor(() => p0.state.status === 'running', 2000, 'resumed by the admin message');
-    // An unknown op is refused at the boundary (the request fails) and changes nothing.
-    await expect(experimenter.request('admin', { op: 'warp' })).rejects.toThrow();
+    // An unknown op is refused at the boundary (BAD_MESSAGE) and changes nothing.
+    expect(await experimenter.request('admin', { op: 'warp' })).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
     expect(experimenter.state.status).toBe('running');
 
     const admin = events(info.session).filter((e) => e.kind === 'admin');
@@ -209,7 +209,7 @@ describe('replay and export of a finished session', () => {
     expect(await act(p0, { type: 'bid', amount: -3 })).toMatchObject({ ok: false });
     expect(await act(p0, { type: 'bid', amount: 7 }, first)).toMatchObject({ ok: true });
     expect(await act(p0, { type: 'bid', amount: 8 }, first)).toMatchObject({ ok: false });
-    await expect(p0.request('act', { stateId: 'now', action: { type: 'bid', amount: 7 } })).rejects.toThrow(); // refused at the boundary, not recorded
+    expect(await p0.request('act', { stateId: 'now', action: { type: 'bid', amount: 7 } })).toMatchObject({ ok: false, code: 'BAD_MESSAGE' }); // refused at the boundary, not recorded
     await waitFor(() => round(p0) === 2, 3000, 'round 2');
     // Then bid 7 in every round.
     autoPlay(p0, 'p0', () => ({ type: 'bid', amount: 7 }));
