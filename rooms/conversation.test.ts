@@ -50,4 +50,37 @@ describe('Conversation', () => {
     ok(c.coalition('p0', { op: 'dissolve', coalition: id }, 0));
     expect(c.chat('p0', { channel: 'coalition', coalition: id, text: 'x' }, 0)).toMatchObject({ ok: false, code: 'NO_SUCH_COALITION' });
   });
+
+  it('spends the rate allowance only on accepted messages: refused attempts cost nothing', () => {
+    const c = new Conversation(policy({ ratePerMinute: 2, channels: ['public', 'private', 'coalition'] }), seats);
+    for (let i = 0; i < 10; i++) {
+      expect(c.chat('p0', { channel: 'private', to: 'p9', text: 'who' }, 0)).toMatchObject({ code: 'FORBIDDEN' });
+      expect(c.chat('p0', { channel: 'public', text: 'x'.repeat(51) }, 0)).toMatchObject({ code: 'TOO_LARGE' });
+      expect(c.chat('p0', { channel: 'coalition', coalition: 'c42', text: 'hi' }, 0)).toMatchObject({ code: 'NO_SUCH_COALITION' });
+      expect(c.coalition('p0', { op: 'accept', coalition: 'c42' }, 0)).toMatchObject({ code: 'NO_SUCH_COALITION' });
+      expect(c.coalition('p0', { op: 'invite', to: 'p0' }, 0)).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    ok(c.chat('p0', { channel: 'public', text: 'one' }, 0));
+    ok(c.coalition('p0', { op: 'invite', to: 'p1' }, 0));
+    expect(c.chat('p0', { channel: 'public', text: 'three' }, 0)).toMatchObject({ code: 'RATE_LIMITED' });
+    // A rate-limited op changes nothing: no coalition was founded.
+    expect(c.coalition('p0', { op: 'invite', to: 'p2' }, 0)).toMatchObject({ code: 'RATE_LIMITED' });
+    const none = new Conversation(policy({ channels: ['public'] }), seats);
+    for (let i = 0; i < 10; i++) expect(none.chat('p0', { channel: 'private', to: 'p1', text: 'x' }, 0)).toMatchObject({ code: 'NO_CHANNEL' });
+    ok(none.chat('p0', { channel: 'public', text: 'still fine' }, 0));
+  });
+
+  it('draws coalition ids at random: they match the protocol and do not count the coalitions', () => {
+    const ids = new Set<string>();
+    for (let run = 0; run < 20; run++) {
+      const c = new Conversation(policy({ ratePerMinute: 100 }), seats);
+      const id = ok(c.coalition('p0', { op: 'invite', to: 'p1' }, 0)).data.coalition as string;
+      expect(id).toMatch(/^c\d{1,6}$/);
+      ids.add(id);
+      const second = ok(c.coalition('p2', { op: 'invite', to: 'p3' }, 0)).data.coalition as string;
+      expect(second).not.toBe(id);
+    }
+    // The first coalition of twenty sessions: not always the same id.
+    expect(ids.size).toBeGreaterThan(15);
+  });
 });

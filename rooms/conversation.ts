@@ -4,6 +4,7 @@
  * each accepted message or membership change says who its audience is. The room
  * records it in the ledger and delivers it to that audience plus the experimenter.
  */
+import { randomInt } from 'node:crypto';
 import type { Communication } from '../mechanisms/core/policy.ts';
 import type { ChatMessage, CoalitionMessage, RoomRejectCode } from './protocol.ts';
 
@@ -24,6 +25,8 @@ interface Coalition {
 }
 
 const MAX_COALITIONS = 200;
+/** Coalition ids are drawn at random (`c` and up to six digits, see the protocol): an id says nothing about how many coalitions exist. */
+const COALITION_IDS = 1_000_000;
 
 export class Conversation {
   readonly #policy: Communication;
@@ -31,7 +34,8 @@ export class Conversation {
   /** Token buckets per seat: tokens left and when they were last topped up. */
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly #coalitions = new Map<string, Coalition>();
-  #nextCoalition = 1;
+  /** Every id handed out in this session, never reused (an old invitation must not name a new coalition). */
+  readonly #usedIds = new Set<string>();
 
   constructor(policy: Communication, seats: readonly string[]) {
     this.#policy = policy;
@@ -42,21 +46,44 @@ export class Conversation {
     return this.#policy;
   }
 
-  #allow(seat: string, now: number): boolean {
+  /**
+   * RATE_LIMITED when the seat has no message left in its allowance, else null. Only an
+   * accepted message spends one (#spend): a refused attempt costs nothing.
+   */
+  #limited(seat: string, now: number): Refusal | null {
     const capacity = this.#policy.ratePerMinute;
     const bucket = this.#buckets.get(seat) ?? { tokens: capacity, at: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) * capacity) / 60_000);
     bucket.at = now;
     this.#buckets.set(seat, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.tokens < 1 ? refuse('RATE_LIMITED', `at most ${capacity} messages a minute`) : null;
+  }
+
+  #spend<T extends Delivery>(seat: string, delivery: T): T {
+    const bucket = this.#buckets.get(seat);
+    if (bucket) bucket.tokens -= 1;
+    return delivery;
+  }
+
+  #newCoalitionId(): string {
+    for (;;) {
+      const id = `c${randomInt(1, COALITION_IDS)}`;
+      if (!this.#usedIds.has(id)) {
+        this.#usedIds.add(id);
+        return id;
+      }
+    }
   }
 
   chat(from: string, msg: ChatMessage, now: number): Delivery | Refusal {
+    const delivery = this.#chatDelivery(from, msg);
+    if (!delivery.ok) return delivery;
+    return this.#limited(from, now) ?? this.#spend(from, delivery);
+  }
+
+  #chatDelivery(from: string, msg: ChatMessage): Delivery | Refusal {
     if (!this.#policy.channels.includes(msg.channel)) return refuse('NO_CHANNEL', `there is no ${msg.channel} chat in this session`);
     if (msg.text.length > this.#policy.maxLength) return refuse('TOO_LARGE', `messages are at most ${this.#policy.maxLength} characters`);
-    if (!this.#allow(from, now)) return refuse('RATE_LIMITED', `at most ${this.#policy.ratePerMinute} messages a minute`);
     switch (msg.channel) {
       case 'public':
         return { ok: true, audience: 'public', data: { channel: 'public', from, text: msg.text } };
@@ -73,24 +100,27 @@ export class Conversation {
 
   coalition(by: string, msg: CoalitionMessage, now: number): Delivery | Refusal {
     if (!this.#policy.channels.includes('coalition')) return refuse('NO_CHANNEL', 'there are no coalitions in this session');
-    if (!this.#allow(by, now)) return refuse('RATE_LIMITED', `at most ${this.#policy.ratePerMinute} messages a minute`);
-    const change = (id: string, c: Coalition, op: string, seat: string, extra: readonly string[] = []): Delivery => ({
-      ok: true,
-      audience: [...new Set([...c.members, ...extra])],
-      data: { coalition: id, op, seat, by, members: [...c.members].sort() },
-    });
+    // Every check comes before the rate limit, and the rate limit before any change: a refused op costs and changes nothing.
+    const change = (id: string, c: Coalition, op: string, seat: string, extra: readonly string[] = []): Delivery =>
+      this.#spend(by, {
+        ok: true,
+        audience: [...new Set([...c.members, ...extra])],
+        data: { coalition: id, op, seat, by, members: [...c.members].sort() },
+      });
     if (msg.op === 'invite') {
       if (!this.#seats.has(msg.to) || msg.to === by) return refuse('FORBIDDEN', 'no such seat to invite');
       let id = msg.coalition;
       let c = id ? this.#coalitions.get(id) : undefined;
       if (id && (!c || !c.members.has(by))) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+      if (c?.members.has(msg.to)) return refuse('FORBIDDEN', `${msg.to} is already a member`);
+      if (!c && this.#coalitions.size >= MAX_COALITIONS) return refuse('FORBIDDEN', 'too many coalitions in this session');
+      const limited = this.#limited(by, now);
+      if (limited) return limited;
       if (!c) {
-        if (this.#coalitions.size >= MAX_COALITIONS) return refuse('FORBIDDEN', 'too many coalitions in this session');
-        id = `c${this.#nextCoalition++}`;
+        id = this.#newCoalitionId();
         c = { founder: by, members: new Set([by]), invited: new Set() };
         this.#coalitions.set(id, c);
       }
-      if (c.members.has(msg.to)) return refuse('FORBIDDEN', `${msg.to} is already a member`);
       c.invited.add(msg.to);
       return change(id as string, c, 'invite', msg.to, [msg.to]);
     }
@@ -100,12 +130,16 @@ export class Conversation {
       case 'accept':
       case 'decline': {
         if (!c.invited.has(by)) return refuse('FORBIDDEN', 'you have no invitation to that coalition');
+        const limited = this.#limited(by, now);
+        if (limited) return limited;
         c.invited.delete(by);
         if (msg.op === 'accept') c.members.add(by);
         return change(msg.coalition, c, msg.op, by, [by]);
       }
       case 'leave': {
         if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+        const limited = this.#limited(by, now);
+        if (limited) return limited;
         c.members.delete(by);
         const delivery = change(msg.coalition, c, 'leave', by, [by]);
         if (c.members.size === 0) this.#coalitions.delete(msg.coalition);
@@ -115,6 +149,8 @@ export class Conversation {
         // A founder who left is no longer a member: it may not dissolve what it left.
         if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
         if (c.founder !== by) return refuse('FORBIDDEN', 'only the founder dissolves a coalition');
+        const limited = this.#limited(by, now);
+        if (limited) return limited;
         const delivery = change(msg.coalition, c, 'dissolve', by);
         this.#coalitions.delete(msg.coalition);
         return delivery;
