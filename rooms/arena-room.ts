@@ -5,7 +5,7 @@
  * publicView(); every input and output is appended to the ledger before anyone is
  * told about it.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
+import { CloseCode, Room, ServerError, matchMaker, type AuthContext, type Client, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { z } from 'zod';
 import { StateView } from '@colyseus/schema';
 import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
@@ -20,6 +20,7 @@ import { resolveSession, type ResolvedSession, type SeatAssignment } from './ses
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
 import { Conversation } from './conversation.ts';
+import { mirrorOf, type PublicSnapshot, type SpectatorRoom, type SpectatorRoomOptions } from './spectator-room.ts';
 import { agentRecord } from './agent-record.ts';
 
 export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
@@ -46,6 +47,8 @@ function badMessage(type: string, error: z.ZodError): Verdict {
 }
 
 export const TICK_MS = 100;
+/** The room type of the spectators' mirror of a delayed session (rooms/spectator-room.ts); the server defines it. */
+export const SPECTATOR_ROOM = 'arena-spectators';
 const SPECTATOR_SLOTS = 500;
 
 export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }> {
@@ -76,6 +79,10 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   /** Engine events recorded since the last patch, delivered right after it (see broadcastPatch). */
   #outbox: EventMessage[] = [];
   #outboxAudiences: MechEvent['audience'][] = [];
+  /** Delayed sessions: the spectators' mirror room and the last public part handed to it. */
+  #mirror: SpectatorRoom | null = null;
+  #mirrorRoomId: string | null = null;
+  #mirrored = '';
 
   static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
@@ -83,7 +90,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     return claims;
   }
 
-  override onCreate(options: ArenaRoomOptions): void {
+  override async onCreate(options: ArenaRoomOptions): Promise<void> {
     const env = arenaEnvironment();
     this.session = options.session;
     this.#resolved = resolveSession(options.spec, options.seed, () => null);
@@ -120,10 +127,52 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
     this.#registerMessages();
     this.#sync();
+    if (this.#resolved.spec.spectatorDelayMs > 0) await this.#openMirror();
     if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length } });
     const was = options.resumeStatus;
     if (history.length ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
     if (history.length && was === 'paused') this.#admin('pause');
+  }
+
+  /** Delayed sessions: opens the spectators' mirror room (see spectator-room.ts). */
+  async #openMirror(): Promise<void> {
+    const cache = await matchMaker.createRoom(SPECTATOR_ROOM, { session: this.session } satisfies SpectatorRoomOptions);
+    const mirror = mirrorOf(this.session);
+    if (!mirror || mirror.roomId !== cache.roomId) throw new Error(`the spectator room of ${this.session} did not open in this process`);
+    const s = this.state;
+    mirror.setFacts({ session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication });
+    this.#mirror = mirror;
+    this.#mirrorRoomId = cache.roomId;
+    this.#mirrorPublicPart();
+  }
+
+  /** The room spectators join: the mirror of a delayed session, else this room. */
+  get spectatorRoomId(): string {
+    return this.#mirrorRoomId ?? this.roomId;
+  }
+
+  /** Hands the mirror the public part as it is now, to show after the delay (when it changed). */
+  #mirrorPublicPart(): void {
+    const mirror = this.#mirror;
+    if (!mirror) return;
+    const s = this.state;
+    const seats: PublicSnapshot['seats'][number][] = [];
+    s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
+    const snapshot: PublicSnapshot = { status: s.status, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, seats };
+    const key = JSON.stringify(snapshot);
+    if (key === this.#mirrored) return;
+    this.#mirrored = key;
+    this.clock.setTimeout(() => mirror.show(snapshot), this.#resolved.spec.spectatorDelayMs);
+  }
+
+  /** Public events and public chat reach the mirror's spectators after the delay. */
+  #mirrorMessage<K extends 'events' | 'chat'>(type: K, message: ServerMessages[K], extraDelayMs = 0): void {
+    const mirror = this.#mirror;
+    if (mirror) this.clock.setTimeout(() => mirror.forward(type, message), this.#resolved.spec.spectatorDelayMs + extraDelayMs);
+  }
+
+  override onDispose(): void {
+    this.#mirror?.disconnect().catch(() => undefined);
   }
 
   #title(): string {
@@ -265,6 +314,10 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     if (!events.length) return;
     this.#outbox = [];
     this.#outboxAudiences = [];
+    if (this.#mirror) {
+      const shown = events.filter((_, i) => audiences[i] === 'public');
+      if (shown.length) this.#mirrorMessage('events', shown);
+    }
     if (audiences.every((a) => a === 'public')) {
       this.broadcast('events', events);
       return;
@@ -298,6 +351,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     try {
       const changed = super.broadcastPatch();
       this.#flushEvents();
+      this.#mirrorPublicPart();
       return changed;
     } finally {
       for (const socket of corked) socket.uncork();
@@ -433,6 +487,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const delay = this.#conversation.policy.delayMs;
       if (delay > 0) this.clock.setTimeout(send, delay);
       else send();
+      if (delivery.audience === 'public') this.#mirrorMessage('chat', message, delay);
       return { ok: true };
     });
 
@@ -487,6 +542,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   override onJoin(client: ArenaClient, options: { agent?: unknown } | undefined, auth: SeatClaims): void {
     if (auth.session !== this.session) throw new ServerError(403, 'this token is for another session');
+    if (auth.role === 'spectator' && this.#mirror) throw new ServerError(403, 'the spectators of this session watch with a delay, in its spectator room');
     client.view = new StateView();
     if (auth.role === 'player') {
       const info = this.state.seats.get(auth.seat);

@@ -41,6 +41,11 @@ export const sessionSpecSchema = z
     dropout: dropoutSchema,
     /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
     autoStart: z.boolean().default(false),
+    /**
+     * Spectators see the public view, public events and public chat this many ms late
+     * (in a mirror room of their own); players and the experimenter are not delayed. 0: live.
+     */
+    spectatorDelayMs: z.number().int().min(0).max(3_600_000).default(0),
     /** Settings shared by the session's LLM seats (cache, budget, prices, concurrency); the server validates them. */
     llm: z.record(z.string(), z.unknown()).optional(),
   })

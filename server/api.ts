@@ -111,10 +111,12 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     res.json({ session: found.session.id, roomId: found.session.roomId, seat: found.seat, token: deps.tokens.sign({ session: found.session.id, seat: found.seat, role: 'player' }) });
   });
 
-  app.get('/api/sessions/:id/spectate', (req, res) => {
+  app.get('/api/sessions/:id/spectate', async (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.json({ session: row.id, roomId: row.roomId, token: deps.tokens.sign({ session: row.id, seat: '-', role: 'spectator' }) });
+    // A session with delayed spectators has a room of their own (rooms/spectator-room.ts).
+    const roomId = (await deps.room(row.id))?.spectatorRoomId ?? row.roomId;
+    res.json({ session: row.id, roomId, token: deps.tokens.sign({ session: row.id, seat: '-', role: 'spectator' }) });
   });
 
   app.post('/api/sessions', experimenter, async (req, res) => {

@@ -9,7 +9,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Server as SocketIOServer } from 'socket.io';
-import { ArenaRoom, type ArenaRoomOptions } from '../rooms/arena-room.ts';
+import { ArenaRoom, SPECTATOR_ROOM, type ArenaRoomOptions } from '../rooms/arena-room.ts';
+import { SpectatorRoom } from '../rooms/spectator-room.ts';
 import { setArenaEnvironment } from '../rooms/environment.ts';
 import { TokenSigner } from '../rooms/tokens.ts';
 import { resolveSession, SessionSpecError, type ResolvedSession } from '../rooms/session.ts';
@@ -240,7 +241,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     transport,
     greet: false,
     gracefullyShutdown: options.handleSignals ?? false,
-    rooms: { arena: defineRoom(ArenaRoom) },
+    rooms: { arena: defineRoom(ArenaRoom), [SPECTATOR_ROOM]: defineRoom(SpectatorRoom) },
     express: (app) => {
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
       mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed });

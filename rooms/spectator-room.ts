@@ -1,0 +1,118 @@
+/**
+ * The delayed spectator view (DESIGN §4): a session with `spectatorDelayMs` > 0 has a
+ * second room, the arena's mirror, where its spectators sit. The arena copies its
+ * public part (status, stateId, phaseId, deadline, publicView, seats) into the mirror
+ * and forwards its public events and public chat, each `spectatorDelayMs` late, so a
+ * spectator sees exactly what one of the live room would have seen that long ago, in
+ * the same state shape (ArenaState, with no private entries and no full state).
+ * Players and the experimenter stay in the live room, undelayed. The mirror holds no
+ * rule and writes nothing to the ledger: it only shows what the arena already recorded.
+ */
+import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { StateView } from '@colyseus/schema';
+import type { ServerMessages } from './protocol.ts';
+import { ArenaState, SeatInfo, type ArenaStateT } from './schema.ts';
+import { arenaEnvironment } from './environment.ts';
+import type { SeatClaims } from './tokens.ts';
+
+/** What the arena hands its mirror: the public part of its state at one moment. */
+export interface PublicSnapshot {
+  readonly status: string;
+  readonly stateId: number;
+  readonly phaseId: number;
+  readonly deadline: number;
+  readonly publicView: string;
+  readonly seats: readonly { seat: string; role: string; holder: string; policy: string; connected: boolean; waiting: boolean }[];
+}
+
+/** Fields that never change after the arena opens. */
+export interface StaticFacts {
+  readonly session: string;
+  readonly mechanism: string;
+  readonly title: string;
+  readonly rules: string;
+  readonly communication: string;
+}
+
+export interface SpectatorRoomOptions {
+  readonly session: string;
+}
+
+const mirrors = new Map<string, SpectatorRoom>();
+
+/** The mirror room of a session in this process, if it has one. */
+export const mirrorOf = (session: string): SpectatorRoom | undefined => mirrors.get(session);
+
+const SPECTATOR_SLOTS = 500;
+
+export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ auth: SeatClaims; messages: ServerMessages }> }> {
+  override state = new ArenaState();
+  override autoDispose = false;
+  override maxClients = SPECTATOR_SLOTS;
+  override maxMessagesPerSecond = 20;
+  override patchRate: number | null = 50;
+  session = '';
+
+  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
+    const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
+    if (!claims) throw new ServerError(401, 'invalid or expired token');
+    return claims;
+  }
+
+  override onCreate(options: SpectatorRoomOptions): void {
+    this.session = options.session;
+    mirrors.set(this.session, this);
+    this.setMetadata({ session: this.session, spectators: true });
+    // Spectators send nothing: any message gets the same coded refusal as in the arena.
+    this.onMessage('*', (client, type) => client.send('rejected', { for: type === 'chat' || type === 'act' || type === 'coalition' || type === 'admin' ? type : 'unknown', code: 'FORBIDDEN', message: 'spectators of a delayed session only watch' }));
+  }
+
+  override onJoin(client: Client, _options: unknown, auth: SeatClaims): void {
+    if (auth.session !== this.session || auth.role !== 'spectator') throw new ServerError(403, 'this room is for the spectators of its session');
+    client.view = new StateView();
+  }
+
+  override onLeave(client: Client): void {
+    client.view?.dispose();
+  }
+
+  override onDispose(): void {
+    if (mirrors.get(this.session) === this) mirrors.delete(this.session);
+  }
+
+  /** Called once by the arena when it opens. */
+  setFacts(facts: StaticFacts): void {
+    const s = this.state;
+    s.session = facts.session;
+    s.mechanism = facts.mechanism;
+    s.title = facts.title;
+    s.rules = facts.rules;
+    s.communication = facts.communication;
+  }
+
+  /** Shows the arena's public part as it was (the arena calls this after the delay). */
+  show(snapshot: PublicSnapshot): void {
+    const s = this.state;
+    s.status = snapshot.status;
+    s.stateId = snapshot.stateId;
+    s.phaseId = snapshot.phaseId;
+    s.deadline = snapshot.deadline;
+    s.publicView = snapshot.publicView;
+    for (const seat of snapshot.seats) {
+      let info = s.seats.get(seat.seat);
+      if (!info) {
+        info = new SeatInfo({ seat: seat.seat, role: seat.role });
+        s.seats.set(seat.seat, info);
+      }
+      info.holder = seat.holder;
+      info.policy = seat.policy;
+      info.connected = seat.connected;
+      info.waiting = seat.waiting;
+    }
+  }
+
+  /** Public events and public chat, as a live spectator got them (the arena calls this after the delay). */
+  forward<K extends 'events' | 'chat'>(type: K, message: ServerMessages[K]): void {
+    this.broadcast(type, message);
+  }
+}
