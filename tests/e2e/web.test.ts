@@ -45,7 +45,8 @@ describe.runIf(run)('web client in Chromium', () => {
     spec.config.sellers = [[20, 30, 40], [90, 110, 130], [100, 120, 140]];
     await admin.fill('#spec-json', JSON.stringify(spec, null, 2));
     await admin.click('button:has-text("Create session")');
-    await admin.waitForSelector('[data-testid=session-panel]');
+    await admin.waitForSelector('[data-testid=session-panel] [data-testid=join-code-p3]');
+    await admin.waitForSelector('[data-testid=seat-monitor] td:has-text("bot (zi-c)")');
     const codes = await admin.$$eval('[data-testid^=join-code-]', (els) => els.map((e) => ({ seat: e.getAttribute('data-testid')?.slice(10), code: e.textContent?.trim() ?? '' })));
     expect(codes.map((c) => c.seat)).toEqual(['p0', 'p3']);
     const session = (await admin.textContent('#session-h'))?.match(/s[a-z0-9]{6,}/)?.[0] as string;
@@ -62,7 +63,7 @@ describe.runIf(run)('web client in Chromium', () => {
     await seller.fill('input[name=price]', '60');
     await seller.click('button:has-text("Place ask")');
     // The buyer's bid at 150 either meets a bot's ask at once or stands until the seller's ask at 60 meets it.
-    await buyer.waitForSelector('text=Your trades', { timeout: 15_000 });
+    await buyer.waitForSelector('text=Your trades', { timeout: 30_000 });
     const traded = await buyer.$$eval('table:below(:text("Your trades")) td', (tds) => tds.length);
     expect(traded).toBeGreaterThan(0);
     await f.shoot(buyer, 'seat-double-auction-buyer');
@@ -71,15 +72,15 @@ describe.runIf(run)('web client in Chromium', () => {
     // The projector, on the experimenter's device: the trades and the running efficiency.
     const projector = await admin.context().newPage();
     await projector.goto(`${f.url}/watch/${session}?big`);
-    await expect.poll(async () => Number(await projector.textContent('[data-testid=trade-count]')), { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(() => projector.textContent('[data-testid=efficiency]'), { timeout: 10_000 }).toMatch(/^\d+%$/);
+    await expect.poll(async () => Number(await projector.textContent('[data-testid=trade-count]')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => projector.textContent('[data-testid=efficiency]'), { timeout: 20_000 }).toMatch(/^\d+%$/);
     await projector.waitForSelector('canvas');
     await f.shoot(projector, 'projector-double-auction');
 
     // A spectator elsewhere sees the market but not the efficiency (experimenter only).
     const spectator = await (await f.context({ width: 1024, height: 768 })).newPage();
     await spectator.goto(`${f.url}/watch/${session}`);
-    await expect.poll(async () => Number(await spectator.textContent('[data-testid=trade-count]')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await spectator.textContent('[data-testid=trade-count]')), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await spectator.$('[data-testid=efficiency]')).toBeNull();
     await f.shoot(spectator, 'watch-double-auction');
 
