@@ -54,6 +54,10 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   let busy = false;
   let stopped = false;
   let lastTried = -1;
+  // The room answers an action before the patch that shows it arrives: until the state has
+  // reached the acknowledged stateId, the seat's legal list is stale and deciding again would
+  // only earn a rejection (and, for an LLM seat, a wasted call).
+  let acknowledged = -1;
   let timer: ReturnType<typeof setTimeout> | null = null;
   // What the room told the seat since its last decision; bounded, oldest dropped first.
   let inbox: InboxItem[] = [];
@@ -67,7 +71,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     if (stopped || busy) return;
     const state = room.state;
     const mine = state?.privates?.get(options.seat);
-    if (!mine || state.status !== 'running' || state.stateId === lastTried) return;
+    if (!mine || state.status !== 'running' || state.stateId === lastTried || state.stateId < acknowledged) return;
     const legal = JSON.parse(mine.legal) as Legal;
     if (legal.length === 0) return;
     busy = true;
@@ -84,8 +88,11 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
       const decided = options.policy.decide(observation, rng);
       const decision = isPending(decided) ? await decided : decided;
       if (!decision || stopped || !room.connection?.isOpen) return;
-      const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean; code?: string; message?: string };
-      if (ack.ok) stats.accepted++;
+      const ack = (await room.request('act', { stateId, action: decision.action })) as { ok: boolean; stateId?: number; code?: string; message?: string };
+      if (ack.ok) {
+        stats.accepted++;
+        acknowledged = Math.max(acknowledged, ack.stateId ?? -1);
+      }
       else {
         stats.rejected++;
         options.policy.rejected?.({ code: ack.code ?? 'REJECTED', message: ack.message ?? '' });
@@ -97,7 +104,8 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     } finally {
       busy = false;
       // The state may have moved on while this seat was thinking: look again.
-      if (!stopped && room.state?.stateId !== lastTried) queueMicrotask(() => void act());
+      const now = room.state?.stateId;
+      if (!stopped && now !== lastTried && now >= acknowledged) queueMicrotask(() => void act());
     }
   };
 
