@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
+import { holdersByRound } from './export.ts';
+
+let seq = 0;
+const event = (kind: string, seat: string | null, data: Record<string, unknown>, audience: LedgerEvent['audience'] = 'experimenter'): LedgerEvent =>
+  ({ match: 's1', seq: ++seq, at: seq, kind, seat, audience, data, prev: '', hash: '' }) as unknown as LedgerEvent;
+
+describe('holdersByRound', () => {
+  it('says who held each seat in each round, and when it changed hands mid-round', () => {
+    const holder = holdersByRound([
+      event('seat_joined', 'p1', { holder: 'bot' }),
+      event('round_closed', null, { round: 1 }, 'public'),
+      event('round_closed', null, { round: 2 }, 'public'),
+      event('seat_joined', 'p0', { holder: 'human' }),
+      event('round_closed', null, { round: 3 }, 'public'),
+      event('round_closed', null, { round: 4 }, 'public'),
+      event('seat_replaced', 'p0', { from: 'human', to: 'zi-c' }),
+      event('period_closed', null, { period: 5 }, 'public'),
+    ]);
+    expect([1, 2, 3, 4, 5].map((r) => holder(r, 'p0'))).toEqual(['open', 'open', 'open>human', 'human', 'human>bot']);
+    expect([1, 2, 3, 4, 5].map((r) => holder(r, 'p1'))).toEqual(['bot', 'bot', 'bot', 'bot', 'bot']);
+    // A round still open at the end: the holders so far.
+    expect(holder(6, 'p0')).toBe('bot');
+  });
+});
