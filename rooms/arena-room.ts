@@ -20,6 +20,7 @@ import { resolveSession, type ResolvedSession, type SeatAssignment } from './ses
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
 import { Conversation } from './conversation.ts';
+import { PatchScheduler } from './patch-scheduler.ts';
 import { mirrorOf, type PublicSnapshot, type SpectatorRoom, type SpectatorRoomOptions } from './spectator-room.ts';
 import { agentRecord } from './agent-record.ts';
 
@@ -47,6 +48,9 @@ function badMessage(type: string, error: z.ZodError): Verdict {
 }
 
 export const TICK_MS = 100;
+/** How often each room sends its state patch. */
+export const PATCH_MS = 50;
+const patches = new PatchScheduler(PATCH_MS, (error) => console.error(`arena patch: ${(error as Error).message}`));
 /** The room type of the spectators' mirror of a delayed session (rooms/spectator-room.ts); the server defines it. */
 export const SPECTATOR_ROOM = 'arena-spectators';
 const SPECTATOR_SLOTS = 500;
@@ -55,7 +59,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   override state = new ArenaState();
   override autoDispose = false;
   override maxMessagesPerSecond = 60;
-  override patchRate: number | null = 50;
+  /** Patches come from the process-wide scheduler (patches), every PATCH_MS, not from a timer per room. */
+  override patchRate: number | null = null;
 
   session = '';
   #resolved!: ResolvedSession;
@@ -127,6 +132,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
     this.#registerMessages();
     this.#sync();
+    patches.add(this);
     if (this.#resolved.spec.spectatorDelayMs > 0) await this.#openMirror();
     if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length } });
     const was = options.resumeStatus;
@@ -172,6 +178,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   }
 
   override onDispose(): void {
+    patches.remove(this);
     this.#mirror?.disconnect().catch(() => undefined);
   }
 
@@ -249,6 +256,15 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   }
 
   // --- synchronized views ---------------------------------------------------
+
+  /**
+   * Brings the synchronized state up to the engine's. Accepted actions only mark it
+   * stale: the room rebuilds the views once per patch, right before it goes out. A
+   * reader on the server (the API, tests) calls this before looking at `state`.
+   */
+  syncViews(): void {
+    this.#sync();
+  }
 
   #sync(): void {
     const { mechanism } = this.#resolved;
@@ -349,6 +365,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       }
     }
     try {
+      this.#sync();
       const changed = super.broadcastPatch();
       this.#flushEvents();
       this.#mirrorPublicPart();
@@ -480,6 +497,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (!from) return { ok: false, code: 'FORBIDDEN', message: 'spectators do not chat' };
       const delivery = this.#conversation.chat(from, msg, Date.now());
       if (!delivery.ok) return delivery;
+      this.#sync();
       const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
       const event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
       const message: ServerMessages['chat'] = { id: ++this.#chatSeq, ...delivery.data, channel: msg.channel, at: event.at, round: event.data.round };
@@ -522,7 +540,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   async #act(seat: SeatId, msg: ActMessage): Promise<Verdict> {
     const result = await this.#durably(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
     if (!result.ok) return { ok: false, code: result.code, message: result.message };
-    this.#sync();
+    // The views are rebuilt once per patch (broadcastPatch), however many actions came in since.
     this.#deliver(result.events);
     return { ok: true, stateId: result.stateId };
   }

@@ -233,6 +233,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const row = sessions.get(session);
       if (!row) return null;
       const room = matchMaker.getLocalRoomById(row.roomId) as ArenaRoom | undefined;
+      // The room rebuilds its views once per patch: bring them up to date for this reader.
+      room?.syncViews();
       return room ?? null;
     },
   };
