@@ -130,7 +130,7 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   });
 
   app.get('/api/sessions', experimenter, (_req, res) => {
-    res.json(deps.sessions.list().map((r) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, createdAt: r.createdAt })));
+    res.json(deps.sessions.list().map((r) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, demo: r.demo, createdAt: r.createdAt })));
   });
 
   app.get('/api/sessions/:id', experimenter, (req, res) => {
