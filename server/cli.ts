@@ -71,9 +71,9 @@ function progressBar(label: string): { onProgress: RunOptions['onProgress']; sto
   };
 }
 
-const positiveInt = (name: string) => (value: string) => {
+const wholeNumber = (name: string, min: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
   return n;
 };
 
@@ -177,8 +177,8 @@ export function buildProgram(): Command {
     .description('run a study headless and write its results folder')
     .argument('<study>', 'study file (JSON)')
     .option('-o, --out <dir>', 'results folder (default: out/<study>-<time>)')
-    .option('-n, --episodes <n>', 'episodes per treatment (overrides the study)', positiveInt('episodes'))
-    .option('-s, --seed <s>', 'study seed (overrides the study)', positiveInt('seed'))
+    .option('-n, --episodes <n>', 'episodes per treatment (overrides the study)', wholeNumber('episodes', 1))
+    .option('-s, --seed <s>', 'study seed (overrides the study)', wholeNumber('seed', 0))
     .option('-f, --force', 'replace the results folder if it exists')
     .option('--no-rounds', 'skip rounds.csv (one row per participant-round)')
     .option('--events', "write events.jsonl: every episode's hash-chained ledger")
@@ -203,7 +203,7 @@ export function buildProgram(): Command {
     .requiredOption('--session <id>', 'session id')
     .requiredOption('--policy <name>', 'scripted policy (see `arena policies`)')
     .option('--url <url>', 'server address', process.env.ARENA_URL ?? 'http://127.0.0.1:2567')
-    .option('--count <n>', 'how many open seats to fill', positiveInt('count'), 1)
+    .option('--count <n>', 'how many open seats to fill', wholeNumber('count', 1), 1)
     .option('--params <json>', 'policy params as JSON', '{}')
     .option('--token <token>', 'experimenter token (default: ARENA_ADMIN_TOKEN or data/admin-token)')
     .action(botsCommand);
