@@ -2,12 +2,27 @@
  * Shared pieces of the live-arena integration tests: a real server on a random port
  * with a fresh SQLite file, real HTTP calls, real SDK clients, and a tap on every raw
  * websocket frame the SDK receives (so leak checks look at bytes, not decoded state).
+ * InProcessArena (at the end) is the same server for the tests that seat participants
+ * with the process-helpers clients (hostile input, reconnection).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { startArenaServer, type ArenaServer } from '../../server/arena-server.ts';
+import type { ArenaRoom } from '../../rooms/arena-room.ts';
+import {
+  ADMIN_TOKEN as PROCESS_ADMIN_TOKEN,
+  SECRET,
+  createSession as createSessionAt,
+  joinRoom as joinRoomAt,
+  leave as leaveRoom,
+  removeTempDirs,
+  seatToken,
+  tempDir,
+  type ArenaRoomClient,
+  type JoinInfo as ProcessJoinInfo,
+} from './process-helpers.ts';
 
 // --- raw frames --------------------------------------------------------------
 
@@ -259,3 +274,67 @@ export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Rec
 
 /** Parses the JSON of the public view of the state a client holds. */
 export const publicOf = <T = Record<string, unknown>>(room: ArenaClientRoom): T => JSON.parse(room.state.publicView) as T;
+
+// --- an in-process server driven like a participant (process-helpers clients) ----------
+
+/** A session and one SDK client per seat, each joined by its join code. */
+export interface SeatedArena {
+  readonly info: ProcessJoinInfo;
+  readonly session: string;
+  readonly clients: Record<string, ArenaRoomClient>;
+}
+
+/**
+ * A real arena server in this process on a fresh SQLite file, for tests that seat
+ * participants the way the hostile-input and reconnection tests do (tokens by join code,
+ * SDK rooms, server-side rooms by session). `stop()` leaves every room it opened and
+ * closes the server.
+ */
+export class InProcessArena {
+  readonly server: ArenaServer;
+  /** Every client opened through `seat`/`track`, left by stop(). */
+  readonly rooms: ArenaRoomClient[] = [];
+
+  private constructor(server: ArenaServer) {
+    this.server = server;
+  }
+
+  static async start(prefix: string, botThinkMs: readonly [number, number] = [0, 0]): Promise<InProcessArena> {
+    const server = await startArenaServer({ port: 0, dbPath: join(tempDir(prefix), 'arena.db'), adminToken: PROCESS_ADMIN_TOKEN, tokenSecret: SECRET, botThinkMs });
+    return new InProcessArena(server);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Creates a session from `spec` and joins every seat with its join code. */
+  async seat(spec: unknown, options: { reconnect?: boolean } = {}): Promise<SeatedArena> {
+    const info = await createSessionAt(this.server.url, spec);
+    const clients: Record<string, ArenaRoomClient> = {};
+    for (const { seat } of info.seats) {
+      const token = await seatToken(this.server.url, info, seat);
+      clients[seat] = this.track(await joinRoomAt(this.server.url, token.roomId, token.token, options));
+    }
+    return { info, session: info.session, clients };
+  }
+
+  /** Leaves `room` at stop(). */
+  track(room: ArenaRoomClient): ArenaRoomClient {
+    this.rooms.push(room);
+    return room;
+  }
+
+  /** The live server-side room of a session, its views brought up to date. */
+  async room(session: string): Promise<ArenaRoom> {
+    const room = await this.server.room(session);
+    if (!room) throw new Error(`session ${session} is not live`);
+    return room;
+  }
+
+  async stop(): Promise<void> {
+    for (const room of this.rooms) await leaveRoom(room);
+    await this.server.close();
+    removeTempDirs();
+  }
+}

@@ -6,31 +6,24 @@
  * session's dropout policy decides: 'replace' seats a bot (recorded as seat_replaced, and
  * the bot's actions land in the ledger), 'wait' keeps the seat for its human.
  */
-import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startArenaServer, type ArenaServer } from '../../server/arena-server.ts';
 import type { ArenaRoom } from '../../rooms/arena-room.ts';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
 import {
-  ADMIN_TOKEN,
-  SECRET,
   act,
-  createSession,
   joinError,
   joinRoom,
   leave,
   legalOf,
   privateView,
-  removeTempDirs,
   seatToken,
   sleep,
-  tempDir,
   waitFor,
   type ArenaRoomClient,
   type DecodedState,
-  type JoinInfo,
 } from './process-helpers.ts';
+import { InProcessArena, type SeatedArena } from './helpers.ts';
 
 type Dropout = { policy: 'wait' | 'replace'; graceSeconds: number; bot?: string };
 
@@ -43,43 +36,20 @@ const auction = (dropout: Dropout) => ({
   autoStart: true,
 });
 
-let server: ArenaServer;
-const rooms: ArenaRoomClient[] = [];
+let live: InProcessArena;
 
 beforeAll(async () => {
   vi.spyOn(console, 'info').mockImplementation(() => undefined); // the SDK narrates every reconnection attempt
-  server = await startArenaServer({ port: 0, dbPath: join(tempDir('reconnect'), 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: SECRET, botThinkMs: [0, 10] });
+  live = await InProcessArena.start('reconnect', [0, 10]);
 });
 
 afterAll(async () => {
-  for (const room of rooms) await leave(room);
-  await server?.close();
+  await live?.stop();
   vi.restoreAllMocks();
-  removeTempDirs();
 });
 
-interface Arena {
-  readonly info: JoinInfo;
-  readonly session: string;
-  readonly clients: Record<string, ArenaRoomClient>;
-}
-
-async function openArena(dropout: Dropout, reconnect: boolean): Promise<Arena> {
-  const info = await createSession(server.url, auction(dropout));
-  const clients: Record<string, ArenaRoomClient> = {};
-  for (const { seat } of info.seats) {
-    const token = await seatToken(server.url, info, seat);
-    clients[seat] = await joinRoom(server.url, token.roomId, token.token, { reconnect });
-    rooms.push(clients[seat]);
-  }
-  return { info, session: info.session, clients };
-}
-
-async function serverRoom(session: string): Promise<ArenaRoom> {
-  const room = await server.room(session);
-  if (!room) throw new Error(`session ${session} is not live`);
-  return room;
-}
+const openArena = (dropout: Dropout, reconnect: boolean): Promise<SeatedArena> => live.seat(auction(dropout), { reconnect });
+const serverRoom = (session: string): Promise<ArenaRoom> => live.room(session);
 
 /** Kills a seat's socket on the server side, as a network failure would (the client sees 1006). */
 async function cutFromServer(session: string, seat: string): Promise<void> {
@@ -89,7 +59,7 @@ async function cutFromServer(session: string, seat: string): Promise<void> {
   (client.ref as unknown as { terminate(): void }).terminate();
 }
 
-const events = (session: string): LedgerEvent[] => server.ledger.events(session);
+const events = (session: string): LedgerEvent[] => live.server.ledger.events(session);
 const seatEvents = (session: string, seat: string, kinds: readonly string[]) => events(session).filter((e) => e.seat === seat && kinds.includes(e.kind));
 const SEAT_KINDS = ['seat_joined', 'seat_dropped', 'seat_reconnected', 'seat_left', 'seat_replaced'];
 
@@ -167,8 +137,8 @@ describe('reconnection within the grace period', () => {
     await cutFromServer(arena.session, 'p0');
     expect(await left).toBe(1006);
 
-    const fresh = await new Client(server.url).reconnect<DecodedState>(token);
-    rooms.push(fresh);
+    const fresh = await new Client(live.url).reconnect<DecodedState>(token);
+    live.track(fresh);
     fresh.onMessage('*', () => undefined);
     expect(fresh.sessionId).toBe(old.sessionId);
     await expectOwnView(arena.session, fresh, 'p0');
@@ -180,7 +150,7 @@ describe('reconnection within the grace period', () => {
 
 describe("dropout policy 'replace'", () => {
   /** After seat_replaced, the bot holds the seat and its bids are in the ledger. */
-  async function expectBotPlays(arena: Arena, seat: string, other: string): Promise<void> {
+  async function expectBotPlays(arena: SeatedArena, seat: string, other: string): Promise<void> {
     await waitFor(() => seatEvents(arena.session, seat, ['seat_replaced']).length === 1, `${seat} to be replaced`);
     const replaced = seatEvents(arena.session, seat, ['seat_replaced'])[0] as LedgerEvent;
     expect(replaced.data).toMatchObject({ from: 'human', to: 'truthful' });
@@ -198,8 +168,8 @@ describe("dropout policy 'replace'", () => {
     expect(joined.seq).toBeGreaterThan(replaced.seq);
     expect(joined.data).toMatchObject({ holder: 'bot', agent: 'bot:truthful' });
     // The human cannot take a seat a bot now holds.
-    const again = await seatToken(server.url, arena.info, seat);
-    expect(await joinError(server.url, arena.info.roomId, again.token)).toMatchObject({ code: 409 });
+    const again = await seatToken(live.url, arena.info, seat);
+    expect(await joinError(live.url, arena.info.roomId, again.token)).toMatchObject({ code: 409 });
   }
 
   it('a consented leave hands the seat to the bot at once', async () => {
@@ -241,9 +211,9 @@ describe("dropout policy 'wait'", () => {
 
     // The humans come back with fresh tokens from their join codes.
     for (const seat of ['p0', 'p1']) {
-      const token = await seatToken(server.url, arena.info, seat);
-      const client = await joinRoom(server.url, token.roomId, token.token);
-      rooms.push(client);
+      const token = await seatToken(live.url, arena.info, seat);
+      const client = await joinRoom(live.url, token.roomId, token.token);
+      live.track(client);
       await expectOwnView(arena.session, client, seat);
       expect(await bidOnOwnView(arena.session, client, seat)).toMatchObject({ ok: true });
     }
@@ -263,16 +233,16 @@ describe('a human back with a fresh token during the grace period', () => {
     const arena = await openArena({ policy: 'replace', graceSeconds: 1, bot: 'truthful' }, false);
     await cutFromServer(arena.session, 'p0');
     await waitFor(() => seatEvents(arena.session, 'p0', ['seat_dropped']).length === 1, 'the drop');
-    const token = await seatToken(server.url, arena.info, 'p0');
+    const token = await seatToken(live.url, arena.info, 'p0');
     let back: ArenaRoomClient;
     try {
-      back = await joinRoom(server.url, token.roomId, token.token);
+      back = await joinRoom(live.url, token.roomId, token.token);
     } catch (error) {
       // A seat kept for its dropped connection may refuse a second holder instead.
       expect((error as { code?: number }).code).toBe(409);
       return;
     }
-    rooms.push(back);
+    live.track(back);
     await sleep(1500);
     const room = await serverRoom(arena.session);
     expect(seatEvents(arena.session, 'p0', ['seat_replaced'])).toEqual([]);
