@@ -2,7 +2,10 @@
  * The synchronized state of an arena (Colyseus schema, no decorators). Everything in
  * it comes from the engine's view() and publicView(): the public part for everyone,
  * each seat's private entry only to that seat (StateView), the full engine state only
- * to the experimenter. Views travel as JSON strings and are replaced wholesale.
+ * to the experimenter. Views travel as JSON strings and are replaced wholesale, rebuilt
+ * once per state patch. The spectators of a session with spectatorDelayMs get the same
+ * ArenaState from the session's mirror room (rooms/spectator-room.ts): the public part
+ * only, as it was that many ms earlier, with no private entries and no full state.
  */
 import { schema, t } from '@colyseus/schema';
 
