@@ -323,31 +323,39 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
   }
 
-  /** Sends each client the queued events addressed to it as one `events` message (public ones encoded once for all). */
+  /**
+   * Sends each client the queued events addressed to it as one `events` message. The
+   * public ones are encoded once for every client that gets nothing else; only the
+   * experimenter and seats with events of their own get a message of their own.
+   */
   #flushEvents(): void {
     const events = this.#outbox;
     const audiences = this.#outboxAudiences;
     if (!events.length) return;
     this.#outbox = [];
     this.#outboxAudiences = [];
-    if (this.#mirror) {
-      const shown = events.filter((_, i) => audiences[i] === 'public');
-      if (shown.length) this.#mirrorMessage('events', shown);
+    const publicOnly = audiences.every((a) => a === 'public') ? events : events.filter((_, i) => audiences[i] === 'public');
+    if (this.#mirror && publicOnly.length) this.#mirrorMessage('events', publicOnly);
+    const own: [ArenaClient, EventMessage[]][] = [];
+    if (publicOnly !== events) {
+      for (const client of this.clients) {
+        const data = client.userData;
+        if (!data) continue;
+        const seat = data.seat;
+        if (data.role === 'experimenter') own.push([client, events]);
+        else if (seat !== null && audiences.some((a) => a !== 'public' && a !== 'experimenter' && a.includes(seat))) {
+          own.push([client, events.filter((_, i) => {
+            const a = audiences[i] as MechEvent['audience'];
+            return a === 'public' || (a !== 'experimenter' && a.includes(seat));
+          })]);
+        }
+      }
     }
-    if (audiences.every((a) => a === 'public')) {
-      this.broadcast('events', events);
-      return;
+    if (publicOnly.length) {
+      if (own.length === 0) this.broadcast('events', publicOnly);
+      else if (own.length < this.clients.length) this.broadcast('events', publicOnly, { except: own.map(([c]) => c) });
     }
-    for (const client of this.clients) {
-      const data = client.userData;
-      if (!data) continue;
-      const seat = data.seat;
-      const mine = data.role === 'experimenter' ? events : events.filter((_, i) => {
-        const a = audiences[i] as MechEvent['audience'];
-        return a === 'public' || (a !== 'experimenter' && seat !== null && a.includes(seat));
-      });
-      if (mine.length) client.send('events', mine);
-    }
+    for (const [client, mine] of own) client.send('events', mine);
   }
 
   /**

@@ -73,7 +73,12 @@ export class SqliteLedger {
         created_at TEXT NOT NULL,
         final_hash TEXT
       );
+      -- Rows in arrival order (a live server interleaves many matches: appending at the end
+      -- of one table writes far fewer pages than inserting into each match's range), found
+      -- by match through the unique index. Files made before this layout keep theirs
+      -- (PRIMARY KEY (match, seq) WITHOUT ROWID); every statement here works on both.
       CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY,
         match TEXT NOT NULL,
         seq INTEGER NOT NULL,
         at REAL NOT NULL,
@@ -83,8 +88,8 @@ export class SqliteLedger {
         data TEXT NOT NULL,
         prev TEXT NOT NULL,
         hash TEXT NOT NULL,
-        PRIMARY KEY (match, seq)
-      ) WITHOUT ROWID;
+        UNIQUE (match, seq)
+      );
     `);
     this.#insert = this.#db.prepare('INSERT INTO events (match, seq, at, kind, seat, audience, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.#startMatch = this.#db.prepare('INSERT INTO matches (id, mechanism, created_at) VALUES (?, ?, ?)');

@@ -1,5 +1,7 @@
 /**
- * Delayed spectators (session option spectatorDelayMs), with real SDK clients: a
+ * What spectators and seats receive besides the state, with real SDK clients. Engine
+ * events go to their audience only. Delayed spectators (session option
+ * spectatorDelayMs): a
  * spectator sees the public state, public events and public chat that much later than
  * the players and the experimenter, in the same state shape, from a room of its own;
  * its token does not open the live room; players and the experimenter are not delayed.
@@ -105,6 +107,31 @@ describe('a session with spectatorDelayMs', () => {
     const [p1Heard, specHeard] = await Promise.all([when(() => heard(p1), 'p1 hears'), when(() => heard(spectator), 'the spectator hears')]);
     expect(p1Heard - sent).toBeLessThan(DELAY_MS - SLACK_MS);
     expect(specHeard - sent).toBeGreaterThanOrEqual(DELAY_MS - SLACK_MS);
+  });
+});
+
+describe('engine events', () => {
+  it('reach each client after the patch that shows them: public ones to everyone, a seat\'s own only to that seat, all to the experimenter', async () => {
+    const info = await createSession(t, {
+      mechanism: 'double-auction',
+      config: { buyers: [[90, 80]], sellers: [[20, 30]], periods: 1, periodMs: 600_000 },
+      seats: [{ kind: 'human', count: 2 }],
+      autoStart: true,
+    });
+    const { room: buyer } = await joinSeat(t, info.seats[0]?.code as string);
+    const { room: seller } = await joinSeat(t, info.seats[1]?.code as string);
+    const experimenter = await joinExperimenter(t, info);
+    const spectator = await joinSpectator(t, info.session);
+    const ack = (await buyer.request('act', { stateId: buyer.state.stateId, action: { type: 'placeOrder', side: 'bid', price: 40 } })) as { ok: boolean; stateId: number };
+    expect(ack).toMatchObject({ ok: true });
+    const kinds = (room: ArenaClientRoom) => messages<{ kind: string }[]>(room, 'events').flat().map((e) => e.kind);
+    await waitFor(() => [buyer, seller, experimenter, spectator].every((r) => kinds(r).includes('order_placed')), 3000, 'everyone to get the order');
+    // The events came after the state that shows the order.
+    expect(buyer.state.stateId).toBeGreaterThanOrEqual(ack.stateId);
+    expect(kinds(buyer)).toContain('own_order_placed');
+    expect(kinds(experimenter)).toContain('own_order_placed');
+    expect(kinds(seller)).not.toContain('own_order_placed');
+    expect(kinds(spectator)).not.toContain('own_order_placed');
   });
 });
 
