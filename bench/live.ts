@@ -123,7 +123,8 @@ class ServerChild {
   constructor(args: string[], env: Record<string, string>) {
     this.proc = fork(join(import.meta.dirname, 'live-server.ts'), [...args, '--max-life', String(RUN_LIMIT_S + 60)], {
       env: { ...process.env, ...env },
-      execArgv: opts.profile ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', opts.profile] : process.execArgv,
+      // The V8 flags `npm start` runs the server with; both servers get them.
+      execArgv: [...process.execArgv, '--max-semi-space-size=16', ...(opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [])],
       // The server's own stdout goes to our stderr, so that --json output stays clean.
       stdio: ['ignore', 2, 2, 'ipc'],
     });
