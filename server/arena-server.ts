@@ -40,6 +40,8 @@ export interface ArenaServerOptions {
   readonly botThinkMs?: readonly [number, number];
   /** Session specs kept running as demo arenas: each is replaced by a fresh one when it ends. */
   readonly demos?: readonly unknown[];
+  /** Told when an ended demo arena has been replaced by a fresh session (new codes). */
+  readonly onDemoRestarted?: (row: SessionRow) => void;
   /** The built web client to serve (default client/dist); null serves none. */
   readonly clientDist?: string | null;
 }
@@ -110,9 +112,10 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   let port = options.port;
   let closing = false;
 
-  async function startDemo(spec: unknown): Promise<void> {
+  async function startDemo(spec: unknown): Promise<SessionRow> {
     const row = await api.createSession(spec);
     sessions.markDemo(row.id);
+    return row;
   }
 
   const ownOrigins = () => [`http://${host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
@@ -173,7 +176,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
         llmRuntimes.delete(session);
       });
       const row = sessions.get(session);
-      if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
+      if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).then((fresh) => options.onDemoRestarted?.(fresh)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
     },
     history: (session) => ledger.events(session),
   });

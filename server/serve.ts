@@ -45,6 +45,7 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
     origins: (process.env.ARENA_ORIGINS ?? '').split(',').filter(Boolean),
     handleSignals: true,
     demos: opts.demo ? DEMO_ARENAS : [],
+    onDemoRestarted: (row) => console.log(`  demo restarted: ${row.title.padEnd(30)} ${shown}/watch/${row.id}  open seats: ${Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ') || 'none'}`),
   });
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   console.log(`${pc.bold('Mechanism Arena')} is live at ${pc.cyan(shown)}`);
