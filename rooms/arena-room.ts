@@ -134,7 +134,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#sync();
     patches.add(this);
     if (this.#resolved.spec.spectatorDelayMs > 0) await this.#openMirror();
-    if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length } });
+    if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length, wall: Date.now() } });
     const was = options.resumeStatus;
     if (history.length ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
     if (history.length && was === 'paused') this.#admin('pause');
@@ -310,7 +310,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #setStatus(status: string): void {
     this.state.status = status;
     arenaEnvironment().statusChanged?.(this.session, status);
-    if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash() } });
+    if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash(), wall: Date.now() } });
   }
 
   /** Queues engine events (the ledger already has them) for delivery right after the next patch. */
@@ -397,6 +397,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #start(): void {
     if (this.state.status !== 'lobby') return;
     this.#startedWall = Date.now();
+    this.#record({ kind: 'session_started', seat: null, audience: 'experimenter', data: { wall: this.#startedWall } });
     this.state.status = 'running';
     arenaEnvironment().statusChanged?.(this.session, 'running');
     this.clock.setInterval(() => this.#tick(), TICK_MS);
@@ -450,7 +451,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   /** Control from the server's experimenter API (same path as the admin message). */
   control(op: AdminMessage['op'], by = 'api'): { ok: true } | { ok: false; code: string; message: string } {
     const result = this.#admin(op);
-    this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, ...(result.ok ? {} : { code: result.code }) } });
+    // `wall` (epoch ms) ties the match clock of the record to the calendar: start, pauses, jumps.
+    this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, wall: Date.now(), ...(result.ok ? {} : { code: result.code }) } });
     return result;
   }
 

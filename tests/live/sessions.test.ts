@@ -134,6 +134,9 @@ describe('deadlines and experimenter control', () => {
       ['pause', 'experimenter', 'experimenter'],
       ['resume', 'experimenter', 'experimenter'],
     ]);
+    // Each admin event carries its calendar time, in order.
+    const walls = admin.map((e) => e.data.wall as number);
+    expect(walls.every((w, i) => Math.abs(w - Date.now()) < 60_000 && (i === 0 || w >= (walls[i - 1] as number)))).toBe(true);
   });
 
   it('control needs the experimenter token, a known op and a known session', async () => {
