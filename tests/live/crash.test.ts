@@ -227,9 +227,8 @@ describe('SIGKILL mid-round, then a restart on the same data folder', () => {
     expect(replay(findMechanism, events).problem).toBeNull();
   });
 
-  // KNOWN BUG in rooms/arena-room.ts (reported, not ours to edit): onCreate starts every resumed
-  // room (`autoStart || history.length`), and every session has history from its creation on, so a
-  // session the experimenter had not started yet is running after a restart. Flip to `it` once fixed.
+  // Every session has history from its creation on: a resumed room comes back in the status it
+  // had (lobby included), not started because it has a history.
   it('a session still in its lobby stays in the lobby', async () => {
     const listed = await sessionsOf(restarted);
     expect(listed.find((s) => s.session === lobby.session)?.status).toBe('lobby');
@@ -296,9 +295,8 @@ describe('SIGTERM', () => {
     expect(await again.exited).toEqual({ code: 0, signal: null });
   });
 
-  // KNOWN BUG in rooms/arena-room.ts (reported, not ours to edit): while Colyseus disposes the
-  // rooms at shutdown, onDrop/onLeave run for every connected human and, under 'replace', record
-  // seat_replaced, although no bot takes the seat (the server seats none while closing). Flip once fixed.
+  // While Colyseus disposes the rooms at shutdown, onDrop/onLeave run for every connected human;
+  // under 'replace' they must not record seat_replaced (the server seats no bot while closing).
   it('a graceful shutdown does not record its humans as replaced by bots', () => {
     expect(events.filter((e) => e.kind === 'seat_replaced')).toEqual([]);
   });

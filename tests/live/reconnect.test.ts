@@ -225,10 +225,9 @@ describe("dropout policy 'wait'", () => {
 });
 
 describe('a human back with a fresh token during the grace period', () => {
-  // KNOWN BUG in rooms/arena-room.ts (reported, not ours to edit): onJoin lets a new client take a
-  // seat whose dropped connection is still inside its grace period; when that grace period
-  // expires, onLeave of the old connection marks the seat disconnected and, under 'replace',
-  // records seat_replaced and asks for a bot (which is refused with 409) while the human plays on.
+  // A new client may take a seat whose dropped connection is still inside its grace period; when
+  // that grace period expires, onLeave of the old connection must neither mark the seat
+  // disconnected nor, under 'replace', record seat_replaced and ask for a bot.
   it('keeps the seat after the grace period of the dropped connection expires', async () => {
     const arena = await openArena({ policy: 'replace', graceSeconds: 1, bot: 'truthful' }, false);
     await cutFromServer(arena.session, 'p0');
