@@ -569,6 +569,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   // --- joining, dropping, replacing ------------------------------------------
 
   override onJoin(client: ArenaClient, options: { agent?: unknown } | undefined, auth: SeatClaims): void {
+    const agent = typeof options?.agent === 'string' ? options.agent.slice(0, 64) : null;
+    const bot = agent?.startsWith('bot:') ?? false;
     if (auth.session !== this.session) throw new ServerError(403, 'this token is for another session');
     if (auth.role === 'spectator' && this.#mirror) throw new ServerError(403, 'the spectators of this session watch with a delay, in its spectator room');
     client.view = new StateView();
@@ -576,11 +578,23 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const info = this.state.seats.get(auth.seat);
       const entry = this.#privates.get(auth.seat);
       if (!info || !entry) throw new ServerError(403, 'no such seat');
-      if (this.clients.some((c) => c !== client && c.userData?.seat === auth.seat)) throw new ServerError(409, 'this seat is already taken');
+      const held = this.clients.find((c) => c !== client && c.userData?.seat === auth.seat);
+      // In a stand-in session a person takes a human seat over from the bot playing it (the
+      // stand-in, or a dropout replacement); elsewhere a replacement keeps the seat.
+      const claim = held !== undefined && !bot && this.#resolved.spec.standIn && info.holder === 'bot' && this.#seats.get(auth.seat)?.kind === 'human';
+      if (held && !claim) throw new ServerError(409, 'this seat is already taken');
       client.view.add(entry);
       info.connected = true;
-      const agent = typeof options?.agent === 'string' ? options.agent.slice(0, 64) : null;
-      if (info.holder === 'open') info.holder = agent?.startsWith('bot:') ? 'bot' : 'human';
+      if (claim) {
+        this.#record({ kind: 'seat_claimed', seat: auth.seat as SeatId, audience: 'experimenter', data: { from: 'bot', policy: info.policy, to: 'human', agent } });
+        info.holder = 'human';
+        info.policy = '';
+        held.userData = undefined;
+        held.leave(CloseCode.CONSENTED);
+      } else if (info.holder === 'open') {
+        info.holder = bot ? 'bot' : 'human';
+        if (bot && agent) info.policy = agent.slice(4);
+      }
       this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: info.holder, agent } });
       client.userData = { seat: auth.seat as SeatId, role: 'player' };
       return;

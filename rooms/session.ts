@@ -41,6 +41,8 @@ export const sessionSpecSchema = z
     dropout: dropoutSchema,
     /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
     autoStart: z.boolean().default(false),
+    /** Human seats nobody holds yet are played by the dropout bot meanwhile; a person who joins takes the seat over. */
+    standIn: z.boolean().default(false),
     /**
      * Spectators see the public view, public events and public chat this many ms late
      * (in a mirror room of their own); players and the experimenter are not delayed. 0: live.

@@ -41,6 +41,7 @@ export function isExperimenter(header: string | undefined, adminToken: string): 
 function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
   const seats = room ? [...room.state.seats.values()] : [];
   const count = (holder: string) => seats.filter((s) => s.holder === holder).length;
+  const free = room ? Object.entries(row.codes).filter(([seat]) => room.state.seats.get(seat)?.holder !== 'human') : [];
   let publicView: unknown = null;
   if (room) publicView = JSON.parse(room.state.publicView);
   return {
@@ -49,9 +50,10 @@ function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
     mechanism: row.mechanism,
     status: room?.state.status ?? row.status,
     demo: row.demo,
-    seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: count('open') },
+    // Open: human seats no person holds (empty, or played by a bot standing in).
+    seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: free.length },
     // Demo arenas are open to anyone: their free seats' codes are public. Other sessions' codes go only to the experimenter.
-    join: row.demo && room && room.state.status !== 'ended' ? Object.entries(row.codes).filter(([seat]) => room?.state.seats.get(seat)?.holder === 'open').map(([seat, code]) => ({ seat, code })) : [],
+    join: row.demo && room && room.state.status !== 'ended' ? free.map(([seat, code]) => ({ seat, code })) : [],
     public: publicView,
     createdAt: row.createdAt,
   };

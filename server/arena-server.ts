@@ -229,6 +229,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       }
       const row = sessions.get(id) as SessionRow;
       for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(id, s.seat, s.policy, s.params);
+      // Stand-ins play the human seats until people take them over.
+      if (resolved.spec.standIn) for (const s of resolved.seats) if (s.kind === 'human') await seatBot(id, s.seat, resolved.spec.dropout.bot, resolved.spec.dropout.botParams);
       observatory?.directoryChanged();
       return row;
     },

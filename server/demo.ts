@@ -1,7 +1,8 @@
 /**
  * The demo arenas `npm start` opens: a classroom double-auction market, a repeated
  * first-price auction and a public goods game, each with bots playing and seats open
- * for humans. When one ends, a fresh one takes its place.
+ * for humans (a bot stands in on each until a person takes it over). When one ends, a
+ * fresh one takes its place.
  */
 import type { SessionSpecInput } from '../rooms/session.ts';
 
@@ -26,6 +27,7 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     ],
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'zi-c' },
     autoStart: true,
+    standIn: true,
   },
   {
     title: 'Repeated first-price auction',
@@ -39,6 +41,7 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     ],
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'equilibrium' },
     autoStart: true,
+    standIn: true,
   },
   {
     title: 'Public goods game',
@@ -51,5 +54,6 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     ],
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'conditional-cooperator' },
     autoStart: true,
+    standIn: true,
   },
 ];
