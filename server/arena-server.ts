@@ -40,6 +40,8 @@ export interface ArenaServerOptions {
   readonly botThinkMs?: readonly [number, number];
   /** Session specs kept running as demo arenas: each is replaced by a fresh one when it ends. */
   readonly demos?: readonly unknown[];
+  /** Think time of stand-ins (ms, min and max): a person's pace, so that rounds do not race by before anyone arrives. */
+  readonly standInThinkMs?: readonly [number, number];
   /** Told when an ended demo arena has been replaced by a fresh session (new codes). */
   readonly onDemoRestarted?: (row: SessionRow) => void;
   /** The built web client to serve (default client/dist); null serves none. */
@@ -77,6 +79,8 @@ async function stopBot(bot: LiveBot): Promise<void> {
   if (!bot.room.connection?.isOpen) return;
   await Promise.race([stopped, new Promise<void>((done) => setTimeout(done, 2000).unref())]);
 }
+
+const STAND_IN_THINK_MS: readonly [number, number] = [6000, 15000];
 
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const joinCode = (): string => Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
@@ -123,7 +127,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
 
   const loopback = () => `http://127.0.0.1:${port}`;
 
-  async function seatBot(session: string, seat: string, policyName: string, params: Record<string, unknown>): Promise<void> {
+  async function seatBot(session: string, seat: string, policyName: string, params: Record<string, unknown>, thinkMs = options.botThinkMs ?? [300, 1500]): Promise<void> {
     // A room that lets its humans go while the server shuts down asks for replacements: none now.
     if (closing) return;
     const row = sessions.get(session);
@@ -151,7 +155,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       policy: factory.create(factory.paramsSchema.parse(params), context),
       mechanism: resolved.mechanism.id,
       seed: row.seed + Number(seat.slice(1)),
-      thinkMs: options.botThinkMs ?? [300, 1500],
+      thinkMs,
       describe: (v) => resolved.mechanism.describe(v),
       onError: (error) => console.error(`bot ${key}: ${(error as Error).message}`),
     });
@@ -230,7 +234,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const row = sessions.get(id) as SessionRow;
       for (const s of resolved.seats) if (s.kind === 'bot' && s.policy) await seatBot(id, s.seat, s.policy, s.params);
       // Stand-ins play the human seats until people take them over.
-      if (resolved.spec.standIn) for (const s of resolved.seats) if (s.kind === 'human') await seatBot(id, s.seat, resolved.spec.dropout.bot, resolved.spec.dropout.botParams);
+      if (resolved.spec.standIn) for (const s of resolved.seats) if (s.kind === 'human') await seatBot(id, s.seat, resolved.spec.dropout.bot, resolved.spec.dropout.botParams, options.standInThinkMs ?? STAND_IN_THINK_MS);
       observatory?.directoryChanged();
       return row;
     },

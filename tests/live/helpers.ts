@@ -110,7 +110,7 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   installRawTap();
   const dir = mkdtempSync(join(tmpdir(), 'arena-live-'));
-  const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: TOKEN_SECRET, botThinkMs: [0, 0] });
+  const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: TOKEN_SECRET, botThinkMs: [0, 0], standInThinkMs: [0, 0] });
   const rooms: Room[] = [];
   return {
     server,
