@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import { Encoder } from '@colyseus/schema';
 import { Server as SocketIOServer } from 'socket.io';
 import { ArenaRoom, SPECTATOR_ROOM, type ArenaRoomOptions } from '../rooms/arena-room.ts';
 import { SpectatorRoom } from '../rooms/spectator-room.ts';
@@ -80,10 +79,6 @@ async function stopBot(bot: LiveBot): Promise<void> {
   if (!bot.room.connection?.isOpen) return;
   await Promise.race([stopped, new Promise<void>((done) => setTimeout(done, 2000).unref())]);
 }
-
-// A large arena's first full state (60 traders, each view with the book and tape) is a few
-// hundred KB: start the encoder's buffer there rather than growing it step by step with a warning each time.
-Encoder.BUFFER_SIZE = 256 * 1024;
 
 const STAND_IN_THINK_MS: readonly [number, number] = [6000, 15000];
 
