@@ -10,6 +10,9 @@ export interface PresetChoice {
   readonly humans: number;
   readonly bots: number;
   readonly botPolicy: string;
+  /** Rounds (periods of a market) and their length in seconds. */
+  readonly rounds: number;
+  readonly roundSeconds: number;
   readonly dropout: 'wait' | 'replace';
   readonly graceSeconds: number;
   readonly autoStart: boolean;
@@ -21,8 +24,10 @@ interface Preset {
   readonly label: string;
   readonly mechanism: PresetId;
   readonly policies: readonly string[];
-  readonly defaults: { humans: number; bots: number; botPolicy: string };
-  readonly config: (seats: number) => Record<string, unknown>;
+  readonly defaults: { humans: number; bots: number; botPolicy: string; rounds: number; roundSeconds: number };
+  /** What a round is called here ('period' in a market). */
+  readonly roundWord: string;
+  readonly config: (seats: number, rounds: number, roundMs: number) => Record<string, unknown>;
   /** Roles of seats in order, when the mechanism has them. */
   readonly roles?: (humans: number, bots: number) => { humans: readonly string[]; bots: readonly string[] };
 }
@@ -34,15 +39,16 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
     label: 'Classroom market (continuous double auction)',
     mechanism: 'double-auction',
     policies: ['zi-c', 'zi-u', 'random'],
-    defaults: { humans: 2, bots: 4, botPolicy: 'zi-c' },
-    config: (seats) => ({
+    defaults: { humans: 2, bots: 4, botPolicy: 'zi-c', rounds: 3, roundSeconds: 120 },
+    roundWord: 'period',
+    config: (seats, rounds, roundMs) => ({
       buyers: half(seats),
       sellers: seats - half(seats),
       unitsPerTrader: 3,
       values: { kind: 'uniformInt', low: 60, high: 160 },
       costs: { kind: 'uniformInt', low: 40, high: 140 },
-      periods: 3,
-      periodMs: 120_000,
+      periods: rounds,
+      periodMs: roundMs,
       maxPrice: 200,
       revealSchedules: 'afterPeriod',
       communication: { channels: ['public'] },
@@ -60,22 +66,25 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
     label: 'First-price sealed-bid auction',
     mechanism: 'first-price',
     policies: ['equilibrium', 'truthful', 'shader', 'random'],
-    defaults: { humans: 1, bots: 3, botPolicy: 'equilibrium' },
-    config: () => ({ rounds: 10, roundMs: 30_000, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
+    defaults: { humans: 1, bots: 3, botPolicy: 'equilibrium', rounds: 10, roundSeconds: 30 },
+    roundWord: 'round',
+    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
   },
   'second-price': {
     label: 'Second-price sealed-bid auction',
     mechanism: 'second-price',
     policies: ['truthful', 'equilibrium', 'shader', 'random'],
-    defaults: { humans: 1, bots: 3, botPolicy: 'truthful' },
-    config: () => ({ rounds: 10, roundMs: 30_000, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
+    defaults: { humans: 1, bots: 3, botPolicy: 'truthful', rounds: 10, roundSeconds: 30 },
+    roundWord: 'round',
+    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
   },
   'public-goods': {
     label: 'Public goods game',
     mechanism: 'public-goods',
     policies: ['conditional-cooperator', 'free-rider', 'full-contributor', 'random'],
-    defaults: { humans: 2, bots: 2, botPolicy: 'conditional-cooperator' },
-    config: () => ({ rounds: 10, roundMs: 45_000, endowment: 20, mpcr: 0.5, reveal: 'individual', communication: { channels: ['public', 'private', 'coalition'] } }),
+    defaults: { humans: 2, bots: 2, botPolicy: 'conditional-cooperator', rounds: 10, roundSeconds: 45 },
+    roundWord: 'round',
+    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, endowment: 20, mpcr: 0.5, reveal: 'individual', communication: { channels: ['public', 'private', 'coalition'] } }),
   },
 };
 
@@ -94,7 +103,7 @@ export function specOf(choice: PresetChoice): Record<string, unknown> {
   return {
     title: choice.title,
     mechanism: p.mechanism,
-    config: p.config(choice.humans + choice.bots),
+    config: p.config(choice.humans + choice.bots, choice.rounds, choice.roundSeconds * 1000),
     seats: compact(seats),
     dropout: { policy: choice.dropout, graceSeconds: choice.graceSeconds, bot: PRESETS[choice.preset].defaults.botPolicy },
     autoStart: choice.autoStart,
