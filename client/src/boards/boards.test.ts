@@ -30,9 +30,9 @@ const bidLegal: Legal = [{ type: 'bid', params: { amount: { kind: 'number', min:
 describe('SealedBidBoard', () => {
   it('shows the value and sends a bid within the legal range', async () => {
     const act = vi.fn(async () => ({ ok: true }));
-    render(SealedBidBoard, { view: bidder(), legal: bidLegal, act, mechanism: 'first-price' });
+    render(SealedBidBoard, { view: bidder(), legal: bidLegal, act });
     expect(screen.getByTestId('my-value').textContent).toBe('73');
-    expect(screen.getByText(/pays its own bid/)).toBeTruthy();
+    expect(screen.getByText(/Round 2 of 5, 4 bidders/)).toBeTruthy();
     const input = screen.getByLabelText(/Your bid/) as HTMLInputElement;
     await fireEvent.input(input, { target: { value: '58' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Place bid' }));
@@ -41,16 +41,16 @@ describe('SealedBidBoard', () => {
 
   it('refuses an amount outside the range before sending it', async () => {
     const act = vi.fn(async () => ({ ok: true }));
-    render(SealedBidBoard, { view: bidder(), legal: bidLegal, act, mechanism: 'second-price' });
+    render(SealedBidBoard, { view: bidder(), legal: bidLegal, act });
     await fireEvent.input(screen.getByLabelText(/Your bid/), { target: { value: '140' } });
     expect(screen.getByText('between 0 and 100')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Place bid' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText(/second-highest bid/)).toBeTruthy();
+    expect(screen.getByText(/above your value of 73/)).toBeTruthy();
     expect(act).not.toHaveBeenCalled();
   });
 
   it('says the bid is in and lists past rounds when there is nothing to do', () => {
-    render(SealedBidBoard, { view: bidder({ myBid: 50, bidsIn: 3 }), legal: [], act: vi.fn(), mechanism: 'first-price' });
+    render(SealedBidBoard, { view: bidder({ myBid: 50, bidsIn: 3 }), legal: [], act: vi.fn() });
     expect(screen.getByText(/is in/).textContent).toContain('3 of 4');
     expect(screen.queryByRole('button', { name: 'Place bid' })).toBeNull();
     expect(screen.getByText('lost')).toBeTruthy();

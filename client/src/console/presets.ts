@@ -23,7 +23,6 @@ export type PresetId = 'double-auction' | 'first-price' | 'second-price' | 'publ
 interface Preset {
   readonly label: string;
   readonly mechanism: PresetId;
-  readonly policies: readonly string[];
   readonly defaults: { humans: number; bots: number; botPolicy: string; rounds: number; roundSeconds: number };
   /** What a round is called here ('period' in a market). */
   readonly roundWord: string;
@@ -34,11 +33,21 @@ interface Preset {
 
 const half = (n: number) => Math.ceil(n / 2);
 
+/** First- and second-price auctions differ here only in name and in the bots' usual policy. */
+function sealedBid(label: string, mechanism: PresetId, botPolicy: string): Preset {
+  return {
+    label,
+    mechanism,
+    defaults: { humans: 1, bots: 3, botPolicy, rounds: 10, roundSeconds: 30 },
+    roundWord: 'round',
+    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
+  };
+}
+
 export const PRESETS: Readonly<Record<PresetId, Preset>> = {
   'double-auction': {
     label: 'Classroom market (continuous double auction)',
     mechanism: 'double-auction',
-    policies: ['zi-c', 'zi-u', 'random'],
     defaults: { humans: 2, bots: 4, botPolicy: 'zi-c', rounds: 3, roundSeconds: 120 },
     roundWord: 'period',
     config: (seats, rounds, roundMs) => ({
@@ -62,26 +71,11 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
       return { humans: h, bots: b };
     },
   },
-  'first-price': {
-    label: 'First-price sealed-bid auction',
-    mechanism: 'first-price',
-    policies: ['equilibrium', 'truthful', 'shader', 'random'],
-    defaults: { humans: 1, bots: 3, botPolicy: 'equilibrium', rounds: 10, roundSeconds: 30 },
-    roundWord: 'round',
-    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
-  },
-  'second-price': {
-    label: 'Second-price sealed-bid auction',
-    mechanism: 'second-price',
-    policies: ['truthful', 'equilibrium', 'shader', 'random'],
-    defaults: { humans: 1, bots: 3, botPolicy: 'truthful', rounds: 10, roundSeconds: 30 },
-    roundWord: 'round',
-    config: (_seats, rounds, roundMs) => ({ rounds, roundMs, values: { kind: 'uniformInt', low: 0, high: 100 }, bidStep: 1, reveal: 'allBids', communication: { channels: [] } }),
-  },
+  'first-price': sealedBid('First-price sealed-bid auction', 'first-price', 'equilibrium'),
+  'second-price': sealedBid('Second-price sealed-bid auction', 'second-price', 'truthful'),
   'public-goods': {
     label: 'Public goods game',
     mechanism: 'public-goods',
-    policies: ['conditional-cooperator', 'free-rider', 'full-contributor', 'random'],
     defaults: { humans: 2, bots: 2, botPolicy: 'conditional-cooperator', rounds: 10, roundSeconds: 45 },
     roundWord: 'round',
     config: (_seats, rounds, roundMs) => ({ rounds, roundMs, endowment: 20, mpcr: 0.5, reveal: 'individual', communication: { channels: ['public', 'private', 'coalition'] } }),
