@@ -11,6 +11,7 @@ import { resolveStudy, type StudyInput } from '../studies/spec.ts';
 import { runStudy } from '../studies/runner.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { bareFirstPrice } from './bare-fpa.ts';
+import { median } from './stats.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -19,11 +20,6 @@ const log = (msg: string) => {
   if (!args.has('--json')) process.stderr.write(`${msg}\n`);
 };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 function trials(label: string, fn: () => number): number {
   const rates: number[] = [];

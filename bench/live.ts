@@ -35,6 +35,7 @@ import { SqliteLedger } from '../server/storage/sqlite-ledger.ts';
 import { verifyChain } from '../mechanisms/core/ledger.ts';
 import type { FromServer, Measured, ToServer } from './live-server.ts';
 import type { FromLoad, LoadClientSpec, LoadInput, LoadResult, ToLoad } from './live-load.ts';
+import { percentile } from './stats.ts';
 
 // --- options -------------------------------------------------------------------
 
@@ -201,11 +202,6 @@ interface PhaseFigures {
   readonly drops: number;
 }
 
-/** Nearest-rank percentile. */
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const merge = (rs: readonly Record<string, number>[]) => {

@@ -19,16 +19,12 @@ import { resolveStudy } from '../studies/spec.ts';
 import { runStudyAsync } from '../studies/runner.ts';
 import { LlmRuntime } from '../bots/llm/index.ts';
 import { startArenaServer } from '../server/arena-server.ts';
+import { median } from './stats.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const log = (msg: string) => {
   if (!args.has('--json')) process.stderr.write(`${msg}\n`);
-};
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -27,6 +27,7 @@ import Table from 'cli-table3';
 import { startArenaServer, type ArenaServer } from '../server/arena-server.ts';
 import { buildClient, CHROMIUM } from '../tests/e2e/browser.ts';
 import type { Legal } from '../mechanisms/core/types.ts';
+import { median, percentile } from './stats.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -41,15 +42,7 @@ const SECONDS = Math.max(3, Number(opts.seconds));
 const RATE = Math.max(1, Number(opts.rate));
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number);
-};
+const quantile = (xs: readonly number[], q: number): number => percentile([...xs].sort((a, b) => a - b), q * 100) ?? NaN;
 
 async function api<T>(server: ArenaServer, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
