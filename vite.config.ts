@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'node',
           include: ['mechanisms/**/*.test.ts', 'bots/**/*.test.ts', 'studies/**/*.test.ts', 'server/**/*.test.ts', 'rooms/**/*.test.ts', 'tests/**/*.test.ts'],
           pool: 'forks',
+          setupFiles: ['tests/setup.ts'],
         },
       },
       {

@@ -402,7 +402,7 @@ interface LedgerCheck {
   readonly firstProblem: string | null;
 }
 
-function checkLedger(dbPath: string, sessions: readonly string[], results: readonly LoadResult[]): LedgerCheck {
+async function checkLedger(dbPath: string, sessions: readonly string[], results: readonly LoadResult[]): Promise<LedgerCheck> {
   const ledger = new SqliteLedger(dbPath);
   try {
     const recorded = new Set<string>();
@@ -435,7 +435,7 @@ function checkLedger(dbPath: string, sessions: readonly string[], results: reado
     }
     return { acknowledged, ledgerActions, lost, unacknowledged: ledgerActions - (acknowledged - lost), chainsVerify, firstProblem };
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 
@@ -458,7 +458,7 @@ async function arenaPhase(dir: string): Promise<{ figures: PhaseFigures; ledger:
     const specs: LoadClientSpec[] = joins.map((j) => ({ roomId: j.roomId, token: j.token, session: j.session, seat: j.seat }));
     const { figures, results } = await drive('arena', server, url, specs);
     await server.stop();
-    const ledger = checkLedger(
+    const ledger = await checkLedger(
       dbPath,
       created.map((s) => s.session),
       results,

@@ -299,7 +299,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       io.close(() => resolve());
       httpServer.closeAllConnections();
     });
-    ledger.close();
+    await ledger.close();
     sessions.close();
     setArenaEnvironment(null);
   });

@@ -116,7 +116,7 @@ async function runCommand(file: string, opts: { out?: string; episodes?: number;
     if (error instanceof Error && /already exists/.test(error.message)) throw new UsageError(error.message);
     throw error;
   } finally {
-    ledger?.close();
+    await ledger?.close();
   }
 }
 
@@ -149,7 +149,7 @@ async function replayCommand(file: string | undefined, opts: { session?: string;
     }
     printVerdicts(await verifyRecords(events));
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

@@ -122,7 +122,7 @@ export async function exportCommand(opts: { session: string; format: string; db:
       console.error(`wrote ${opts.out}`);
     } else process.stdout.write(text);
   } finally {
-    ledger.close();
+    await ledger.close();
     sessions.close();
   }
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tests/temp.ts';
 import { resolveStudy } from './spec.ts';
 import { runStudy, episodeSeed } from './runner.ts';
 import { verifyRecords, readJsonl } from './records.ts';
@@ -17,7 +17,7 @@ const study = {
   treatments: [{ name: 'eq' }, { name: 'truthful', seats: [{ policy: 'truthful', count: 4 }] }],
 };
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'arena-runner-'));
+const tmp = () => tempDir('runner');
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const csv = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
 

@@ -1,9 +1,9 @@
 /** The `arena` command as a user runs it: a real process, real files, exit codes. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './temp.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'arena.ts');
@@ -13,7 +13,7 @@ function arena(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'arena-cli-'));
+const tmp = () => tempDir('cli');
 
 describe('arena run', () => {
   it('rejects a bad study with the path of the bad field, exit code 2, and writes nothing', () => {

@@ -42,8 +42,8 @@ export class SessionStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec(`
-      PRAGMA journal_mode = WAL;
       PRAGMA busy_timeout = 5000;
+      PRAGMA journal_mode = WAL;
       CREATE TABLE IF NOT EXISTS sessions (
         id TEXT PRIMARY KEY,
         room_id TEXT NOT NULL,

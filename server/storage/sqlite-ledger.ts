@@ -29,16 +29,22 @@ export interface MatchRow {
  * has little left to copy, so the writer waits for it only briefly.
  */
 const CHECKPOINTER = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA busy_timeout = 1000');
-setInterval(() => {
+const timer = setInterval(() => {
   try {
     db.exec('PRAGMA wal_checkpoint(PASSIVE)');
     db.exec('PRAGMA wal_checkpoint(RESTART)');
   } catch {}
 }, workerData.everyMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
 `;
 const CHECKPOINT_EVERY_MS = 1000;
 
@@ -57,16 +63,24 @@ export class SqliteLedger {
   #queued: LedgerEvent[] = [];
   #waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   #flushScheduled = false;
-  readonly #checkpointer: Worker | null = null;
+  /** Started at the first write: a reader (replay, export) never runs one. */
+  #checkpointer: Worker | null = null;
+  #closed: Promise<void> | null = null;
 
-  constructor(path: string) {
+  readonly #checkpointEveryMs: number;
+
+  /** `checkpointEveryMs`: how often the checkpointer thread copies the WAL back (tests shorten it). */
+  constructor(path: string, options: { checkpointEveryMs?: number } = {}) {
     this.path = path;
+    this.#checkpointEveryMs = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
+    // The busy timeout comes first: switching to WAL takes a lock that another connection
+    // to the same file (a checkpointer, a second reader) may briefly hold.
     this.#db.exec(`
+      PRAGMA busy_timeout = 5000;
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS matches (
         id TEXT PRIMARY KEY,
         mechanism TEXT NOT NULL,
@@ -97,11 +111,15 @@ export class SqliteLedger {
     this.#begin = this.#db.prepare('BEGIN');
     this.#commit = this.#db.prepare('COMMIT');
     this.#rollback = this.#db.prepare('ROLLBACK');
-    if (path !== ':memory:') {
-      this.#db.exec('PRAGMA wal_autocheckpoint = 0');
-      this.#checkpointer = new Worker(CHECKPOINTER, { eval: true, workerData: { path, everyMs: CHECKPOINT_EVERY_MS } });
-      this.#checkpointer.unref();
-    }
+    // Checkpoints are the checkpointer thread's job (#startCheckpointer), never a commit's.
+    if (path !== ':memory:') this.#db.exec('PRAGMA wal_autocheckpoint = 0');
+  }
+
+  /** Hands WAL checkpoints to a thread of its own, once this connection writes. */
+  #startCheckpointer(): void {
+    if (this.#checkpointer || this.path === ':memory:') return;
+    this.#checkpointer = new Worker(CHECKPOINTER, { eval: true, workerData: { path: this.path, everyMs: this.#checkpointEveryMs } });
+    this.#checkpointer.unref();
   }
 
   append(e: LedgerEvent): void {
@@ -159,6 +177,7 @@ export class SqliteLedger {
   }
 
   #write(e: LedgerEvent): void {
+    if (!this.#checkpointer) this.#startCheckpointer();
     if (e.kind === 'match_started') this.#startMatch.run(e.match, String(e.data.mechanism), new Date().toISOString());
     this.#insert.run(e.match, e.seq, e.at, e.kind, e.seat, JSON.stringify(e.audience), JSON.stringify(e.data), e.prev, e.hash);
     if (e.kind === 'match_ended') this.#endMatch.run(String(e.data.hash), e.match);
@@ -206,9 +225,30 @@ export class SqliteLedger {
     return rows.map((r) => ({ id: String(r.id), mechanism: String(r.mechanism), createdAt: String(r.created_at), events: Number(r.n), finalHash: r.final_hash === null ? null : String(r.final_hash) }));
   }
 
-  close(): void {
-    this.flush();
-    void this.#checkpointer?.terminate();
-    this.#db.close();
+  /**
+   * Writes what is queued, stops the checkpointer (its connection closed, its thread
+   * gone) and closes the file: once this resolves, another process or a new ledger may
+   * open the same file at once.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    try {
+      this.flush();
+    } finally {
+      const worker = this.#checkpointer;
+      this.#checkpointer = null;
+      if (worker) {
+        const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+        worker.postMessage('stop');
+        const late = setTimeout(() => void worker.terminate(), 5000);
+        await exited;
+        clearTimeout(late);
+      }
+      this.#db.close();
+    }
   }
 }

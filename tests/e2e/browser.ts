@@ -53,6 +53,8 @@ export async function startWebFixture(options: { botThinkMs?: [number, number] }
   const start = (port: number) =>
     startArenaServer({ port, host: '127.0.0.1', dbPath: join(data, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: 'e2e-token-secret-0123456789abcdef', botThinkMs: options.botThinkMs ?? [200, 600], clientDist: dist });
   let server = await start(0);
+  /** Whether `server` is up: a restart that failed to start again leaves nothing to close. */
+  let up = true;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -67,8 +69,10 @@ export async function startWebFixture(options: { botThinkMs?: [number, number] }
     browser,
     async restart() {
       const port = server.port;
+      up = false;
       await server.close();
       server = await start(port);
+      up = true;
     },
     async context(viewport = { width: 390, height: 844 }) {
       const ctx = await browser.newContext({ viewport, acceptDownloads: true });
@@ -92,15 +96,23 @@ export async function startWebFixture(options: { botThinkMs?: [number, number] }
       return { status: res.status, body: parsed, text };
     },
     async close() {
-      for (const ctx of contexts) await ctx.close().catch(() => undefined);
-      await browser.close();
-      for (const row of server.sessions.list()) {
-        const room = await server.room(row.id);
-        if (room && room.state.status !== 'ended') room.control('end', 'test');
+      // Pages first (nothing reconnects while the server goes), then the sessions (their
+      // bots leave while the server still answers), then the server, then its files.
+      try {
+        for (const ctx of contexts) await ctx.close().catch(() => undefined);
+        await browser.close();
+        if (up) {
+          for (const row of server.sessions.list()) {
+            const room = await server.room(row.id);
+            if (room && room.state.status !== 'ended') room.control('end', 'test');
+          }
+          up = false;
+          await server.close();
+        }
+      } finally {
+        rmSync(dist, { recursive: true, force: true });
+        rmSync(data, { recursive: true, force: true });
       }
-      await server.close();
-      rmSync(dist, { recursive: true, force: true });
-      rmSync(data, { recursive: true, force: true });
     },
   };
 }

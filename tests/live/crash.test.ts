@@ -66,12 +66,12 @@ function exported(dataDir: string, session: string): LedgerEvent[] {
 }
 
 /** A session's record read straight from the SQLite file (a second reader beside the running server). */
-function stored(dataDir: string, session: string): LedgerEvent[] {
+async function stored(dataDir: string, session: string): Promise<LedgerEvent[]> {
   const ledger = new SqliteLedger(join(dataDir, 'arena.db'));
   try {
     return ledger.events(session);
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 
@@ -191,8 +191,8 @@ describe('SIGKILL mid-round, then a restart on the same data folder', () => {
     // bot closes it, and each human's result shows the bid it had in.
     const open = (replay(findMechanism, beforeRestart).match.state as unknown as { round: number }).round;
     const results = await waitFor(
-      () => {
-        const found = stored(restarted.dataDir, info.session).filter((e) => e.kind === 'round_result' && e.data.round === open);
+      async () => {
+        const found = (await stored(restarted.dataDir, info.session)).filter((e) => e.kind === 'round_result' && e.data.round === open);
         return found.length === 3 ? found : null;
       },
       `round ${open} to close after the restart`,

@@ -5,8 +5,6 @@
  * InProcessArena (at the end) is the same server for the tests that seat participants
  * with the process-helpers clients (hostile input, reconnection).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { startArenaServer, type ArenaServer } from '../../server/arena-server.ts';
@@ -109,7 +107,7 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   installRawTap();
-  const dir = mkdtempSync(join(tmpdir(), 'arena-live-'));
+  const dir = tempDir('live');
   const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: TOKEN_SECRET, botThinkMs: [0, 0], standInThinkMs: [0, 0] });
   const rooms: Room[] = [];
   return {
@@ -143,7 +141,6 @@ export async function startTestServer(): Promise<TestServer> {
       }
       await sleep(50);
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

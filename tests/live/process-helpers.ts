@@ -3,9 +3,7 @@
  * the HTTP API, seat tokens, SDK clients, and `arena serve` as a child process.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Client, type Room } from '@colyseus/sdk';
@@ -41,15 +39,7 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
   }
 }
 
-const dirs: string[] = [];
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `arena-${prefix}-`));
-  dirs.push(dir);
-  return dir;
-}
-export function removeTempDirs(): void {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { tempDir, removeTempDirs } from '../temp.ts';
 
 // --- the HTTP API -------------------------------------------------------------
 

@@ -1,13 +1,13 @@
 /** Shared fixtures of the LLM tests: a first-price study with LLM seats against scripted ones, run headless. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveStudy, type StudyInput } from '../../studies/spec.ts';
 import { runStudyAsync, type RunReport } from '../../studies/runner.ts';
 import { LlmRuntime } from '../../bots/llm/index.ts';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
+import { tempDir } from '../temp.ts';
 
-export const tmp = (): string => mkdtempSync(join(tmpdir(), 'arena-llm-'));
+export const tmp = (): string => tempDir('llm');
 
 export function llmStudy(baseURL: string, seat: Record<string, unknown> = {}, extra: Partial<StudyInput> = {}): StudyInput {
   return {
