@@ -19,6 +19,7 @@ import { replay } from './core/replay.ts';
 import { canonicalJson } from './core/hash.ts';
 import type { GoldenCase } from './core/golden.ts';
 import { goldenCasesOf } from '../scripts/golden-files.ts';
+import { objectSchemasIn } from './core/schema-walk.ts';
 
 const RUNS = Number(process.env.CONFORMANCE_RUNS ?? 12);
 
@@ -45,6 +46,32 @@ function play(match: Match, rngSeed: number, passRate = 0.2): void {
   playRandom(match, new Rng(rngSeed), { passRate, onStep: () => deepFreeze(match.state) });
 }
 
+/** A typo of a key: two letters swapped in the middle ('periods' -> 'peroids'), or a letter added to a short key. */
+function misspell(key: string): string {
+  if (key.length < 4) return `${key}x`;
+  const i = Math.floor(key.length / 2);
+  const swapped = key.slice(0, i) + key.charAt(i + 1) + key.charAt(i) + key.slice(i + 2);
+  return swapped === key ? `${key}x` : swapped;
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The paths of every plain object inside a parsed config (the config itself first), with their keys. */
+function objectsInValue(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; keys: string[] }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => objectsInValue(v, [...path, i]));
+  if (!isPlainObject(value)) return [];
+  return [{ path, keys: Object.keys(value) }, ...Object.entries(value).flatMap(([k, v]) => objectsInValue(v, [...path, k]))];
+}
+
+/** A copy of `value` with `key: 1` added to the object at `path`. */
+function withKey(value: unknown, path: readonly (string | number)[], key: string): unknown {
+  if (path.length === 0) return { ...(value as Record<string, unknown>), [key]: 1 };
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? withKey(v, rest, key) : v));
+  const obj = value as Record<string, unknown>;
+  return { ...obj, [head]: withKey(obj[head], rest, key) };
+}
+
 const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
 
 for (const m of MECHANISMS) {
@@ -63,6 +90,33 @@ for (const m of MECHANISMS) {
         expect(c.seats).toBeGreaterThanOrEqual(plan.min);
         expect(c.seats).toBeLessThanOrEqual(plan.max);
         expect(plan.roles(c.seats)).toHaveLength(c.seats);
+      }
+    });
+
+    it('refuses an unknown key in its config, at the top and in every nested object, naming the nearest valid key', () => {
+      // Every object schema the config can reach, whatever configs the cases use.
+      const objects = objectSchemasIn(m.configSchema);
+      expect(objects.length).toBeGreaterThan(1);
+      for (const { where, schema, keys } of objects) {
+        const key = [...keys].sort((a, b) => b.length - a.length)[0] as string;
+        const result = schema.safeParse({ [misspell(key)]: 1 });
+        const issue = result.error?.issues.find((i) => i.code === 'unrecognized_keys');
+        expect(issue, `${where} accepts an unknown key`).toBeDefined();
+        expect(issue?.path, where).toEqual([]);
+        expect(issue?.message, where).toContain(`did you mean \`${key}\`?`);
+      }
+      // In context: a misspelt key beside valid ones, in each object of each case's config, is refused at its path.
+      const configs = [{}, ...mechCases.map((c) => c.config)].map((c) => m.configSchema.parse(c) as unknown);
+      for (const config of configs) {
+        for (const { path, keys } of objectsInValue(config)) {
+          const key = [...keys].sort((a, b) => b.length - a.length)[0] as string;
+          const bad = withKey(config, path, misspell(key));
+          const result = m.configSchema.safeParse(bad);
+          expect(result.success, `config.${path.join('.')} accepts ${misspell(key)}`).toBe(false);
+          const issue = result.error?.issues.find((i) => i.code === 'unrecognized_keys');
+          expect(issue?.path).toEqual(path);
+          expect(issue?.message).toBe(`unknown key \`${misspell(key)}\`; did you mean \`${key}\`?`);
+        }
       }
     });
 

@@ -4,29 +4,28 @@
  */
 import { z } from 'zod';
 import type { Rng } from './random.ts';
+import { strictObject } from './config.ts';
 
 export const CHANNELS = ['public', 'private', 'coalition'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const communicationSchema = z
-  .object({
-    /** Which channels exist; none means no chat at all. */
-    channels: z.array(z.enum(CHANNELS)).default([]),
-    maxLength: z.number().int().min(1).max(2000).default(280),
-    /** Messages per seat per minute. */
-    ratePerMinute: z.number().int().min(1).max(600).default(12),
-    /** Delivery delay in milliseconds. */
-    delayMs: z.number().int().min(0).max(60_000).default(0),
-    /** Whether participants are told the experimenter reads every channel. */
-    monitored: z.boolean().default(true),
-  })
-  .prefault({});
+export const communicationSchema = strictObject({
+  /** Which channels exist; none means no chat at all. */
+  channels: z.array(z.enum(CHANNELS)).default([]),
+  maxLength: z.number().int().min(1).max(2000).default(280),
+  /** Messages per seat per minute. */
+  ratePerMinute: z.number().int().min(1).max(600).default(12),
+  /** Delivery delay in milliseconds. */
+  delayMs: z.number().int().min(0).max(60_000).default(0),
+  /** Whether participants are told the experimenter reads every channel. */
+  monitored: z.boolean().default(true),
+}).prefault({});
 export type Communication = z.infer<typeof communicationSchema>;
 
 export const distributionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('uniform'), low: z.number().min(0), high: z.number() }).refine((d) => d.high > d.low, { message: 'high must exceed low', path: ['high'] }),
-  z.object({ kind: z.literal('uniformInt'), low: z.number().int().min(0), high: z.number().int() }).refine((d) => d.high >= d.low, { message: 'high must be at least low', path: ['high'] }),
-  z.object({ kind: z.literal('discrete'), values: z.array(z.number().min(0)).min(1) }),
+  strictObject({ kind: z.literal('uniform'), low: z.number().min(0), high: z.number() }).refine((d) => d.high > d.low, { message: 'high must exceed low', path: ['high'] }),
+  strictObject({ kind: z.literal('uniformInt'), low: z.number().int().min(0), high: z.number().int() }).refine((d) => d.high >= d.low, { message: 'high must be at least low', path: ['high'] }),
+  strictObject({ kind: z.literal('discrete'), values: z.array(z.number().min(0)).min(1) }),
 ]);
 export type Distribution = z.infer<typeof distributionSchema>;
 

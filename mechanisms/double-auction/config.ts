@@ -1,6 +1,7 @@
 /** Parameters, actions and the price grid of the continuous double auction. */
 import { z } from 'zod';
 import { communicationSchema, distributionSchema, support, type Distribution } from '../core/policy.ts';
+import { strictObject } from '../core/config.ts';
 
 export const REVEAL_SCHEDULES = ['never', 'afterPeriod', 'afterMarket'] as const;
 export type RevealSchedules = (typeof REVEAL_SCHEDULES)[number];
@@ -17,41 +18,40 @@ export type Side = z.infer<typeof sideSchema>;
 
 const GRID_EPS = 1e-7;
 
-export const doubleAuctionConfigSchema = z
-  .object({
-    /** Buyers: a count (values drawn from `values`) or each buyer's unit values, e.g. [[120, 100, 80], [110, 90]]. */
-    buyers: sideSchema.default(4),
-    /** Sellers: a count (costs drawn from `costs`) or each seller's unit costs, e.g. [[40, 60], [50, 70, 90]]. */
-    sellers: sideSchema.default(4),
-    /** Units per drawn trader (explicit schedules bring their own). */
-    unitsPerTrader: z.number().int().min(1).max(MAX_UNITS).default(3),
-    values: distributionSchema.default({ kind: 'uniformInt', low: 0, high: 200 }),
-    costs: distributionSchema.default({ kind: 'uniformInt', low: 0, high: 200 }),
-    /** Drawn schedules: draw afresh every period, or keep the first period's throughout. */
-    freshValues: z.boolean().default(false),
-    periods: z.number().int().min(1).max(1000).default(3),
-    /** Length of a trading period in ms; the clock starts with the first tick or order of the period. */
-    periodMs: z.number().int().min(1).max(86_400_000).default(180_000),
-    minPrice: z.number().min(0).default(0),
-    maxPrice: z.number().positive().default(200),
-    /** Prices are minPrice + k·tick. */
-    tick: z.number().positive().default(1),
-    /** A new bid must beat the best standing bid by a tick, a new ask undercut the best ask (NYSE rule). */
-    improvementRule: z.boolean().default(false),
-    /** After every trade all open orders are withdrawn (Smith's classroom rule). */
-    clearBookAfterTrade: z.boolean().default(false),
-    /** Open orders a trader may have at once (never more than its units left); at the cap a new order replaces the oldest. */
-    maxOpenOrdersPerTrader: z.number().int().min(1).max(20).default(1),
-    /** May a buyer bid above the value of its units, a seller ask below their cost? */
-    allowLoss: z.boolean().default(false),
-    /** Show who placed each order in the public book. */
-    showOrderOwners: z.boolean().default(false),
-    /** Show buyer and seller of each trade on the public tape. */
-    showTradeParties: z.boolean().default(false),
-    /** When the demand and supply schedules and the competitive equilibrium become public. */
-    revealSchedules: z.enum(REVEAL_SCHEDULES).default('afterMarket'),
-    communication: communicationSchema,
-  })
+export const doubleAuctionConfigSchema = strictObject({
+  /** Buyers: a count (values drawn from `values`) or each buyer's unit values, e.g. [[120, 100, 80], [110, 90]]. */
+  buyers: sideSchema.default(4),
+  /** Sellers: a count (costs drawn from `costs`) or each seller's unit costs, e.g. [[40, 60], [50, 70, 90]]. */
+  sellers: sideSchema.default(4),
+  /** Units per drawn trader (explicit schedules bring their own). */
+  unitsPerTrader: z.number().int().min(1).max(MAX_UNITS).default(3),
+  values: distributionSchema.default({ kind: 'uniformInt', low: 0, high: 200 }),
+  costs: distributionSchema.default({ kind: 'uniformInt', low: 0, high: 200 }),
+  /** Drawn schedules: draw afresh every period, or keep the first period's throughout. */
+  freshValues: z.boolean().default(false),
+  periods: z.number().int().min(1).max(1000).default(3),
+  /** Length of a trading period in ms; the clock starts with the first tick or order of the period. */
+  periodMs: z.number().int().min(1).max(86_400_000).default(180_000),
+  minPrice: z.number().min(0).default(0),
+  maxPrice: z.number().positive().default(200),
+  /** Prices are minPrice + k·tick. */
+  tick: z.number().positive().default(1),
+  /** A new bid must beat the best standing bid by a tick, a new ask undercut the best ask (NYSE rule). */
+  improvementRule: z.boolean().default(false),
+  /** After every trade all open orders are withdrawn (Smith's classroom rule). */
+  clearBookAfterTrade: z.boolean().default(false),
+  /** Open orders a trader may have at once (never more than its units left); at the cap a new order replaces the oldest. */
+  maxOpenOrdersPerTrader: z.number().int().min(1).max(20).default(1),
+  /** May a buyer bid above the value of its units, a seller ask below their cost? */
+  allowLoss: z.boolean().default(false),
+  /** Show who placed each order in the public book. */
+  showOrderOwners: z.boolean().default(false),
+  /** Show buyer and seller of each trade on the public tape. */
+  showTradeParties: z.boolean().default(false),
+  /** When the demand and supply schedules and the competitive equilibrium become public. */
+  revealSchedules: z.enum(REVEAL_SCHEDULES).default('afterMarket'),
+  communication: communicationSchema,
+})
   .refine((c) => c.maxPrice > c.minPrice, { message: 'maxPrice must exceed minPrice', path: ['maxPrice'] })
   .refine(
     (c) => {

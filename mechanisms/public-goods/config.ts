@@ -1,6 +1,7 @@
 /** The public goods game's parameters and actions: every field has a default. */
 import { z } from 'zod';
 import { communicationSchema, distributionSchema, support, type Distribution } from '../core/policy.ts';
+import { strictObject } from '../core/config.ts';
 
 /** Largest group the engine accepts. */
 export const MAX_PLAYERS = 1000;
@@ -8,48 +9,44 @@ export const MAX_PLAYERS = 1000;
 export const REVEALS = ['individual', 'total'] as const;
 export type Reveal = (typeof REVEALS)[number];
 
-export const punishmentSchema = z
-  .object({
-    /** What the punisher pays per point assigned. */
-    costPerPoint: z.number().min(0).max(1000).default(1),
-    /** What the target loses per point received. */
-    effectPerPoint: z.number().min(0).max(1000).default(3),
-    /** Most points one punisher may assign to one target in a round. */
-    maxPointsPerTarget: z.number().min(0).max(1000).default(10),
-    /** Most points one punisher may assign in a round, over all targets; null: no cap beyond the per-target one. */
-    maxPointsTotal: z.number().min(0).nullable().default(null),
-    /** Points are multiples of this; 0 accepts any amount. */
-    pointStep: z.number().min(0).default(1),
-    /** Length of the punishment stage in ms; null: it closes only when everyone has submitted. */
-    stageMs: z.number().int().positive().nullable().default(null),
-    /** Whether a target learns who punished them and how much; otherwise only the total points received. */
-    revealPunishers: z.boolean().default(false),
-  })
-  .strict();
+export const punishmentSchema = strictObject({
+  /** What the punisher pays per point assigned. */
+  costPerPoint: z.number().min(0).max(1000).default(1),
+  /** What the target loses per point received. */
+  effectPerPoint: z.number().min(0).max(1000).default(3),
+  /** Most points one punisher may assign to one target in a round. */
+  maxPointsPerTarget: z.number().min(0).max(1000).default(10),
+  /** Most points one punisher may assign in a round, over all targets; null: no cap beyond the per-target one. */
+  maxPointsTotal: z.number().min(0).nullable().default(null),
+  /** Points are multiples of this; 0 accepts any amount. */
+  pointStep: z.number().min(0).default(1),
+  /** Length of the punishment stage in ms; null: it closes only when everyone has submitted. */
+  stageMs: z.number().int().positive().nullable().default(null),
+  /** Whether a target learns who punished them and how much; otherwise only the total points received. */
+  revealPunishers: z.boolean().default(false),
+});
 export type Punishment = z.infer<typeof punishmentSchema>;
 
-export const publicGoodsConfigSchema = z
-  .object({
-    rounds: z.number().int().min(1).max(10_000).default(10),
-    /** A number: everyone's endowment, common knowledge. A distribution: drawn per seat, known only to that seat. */
-    endowment: z.union([z.number().min(0).max(1_000_000), distributionSchema]).default(20),
-    /** With a drawn endowment: draw afresh every round, or keep the first draw throughout. */
-    freshEndowments: z.boolean().default(true),
-    /** With a drawn endowment: show every seat's endowment to everyone when a round's contributions are revealed. */
-    revealEndowments: z.boolean().default(false),
-    /** Marginal per-capita return: each unit in the public account pays this much to every player. */
-    mpcr: z.number().min(0).max(10).default(0.4),
-    /** Contributions are multiples of this; 0 accepts any amount. */
-    contributionStep: z.number().min(0).default(1),
-    /** What everyone learns of a round's contributions: each seat's ('individual') or only the group total ('total'). */
-    reveal: z.enum(REVEALS).default('individual'),
-    /** Length of the contribution stage in ms; null: it closes only when everyone has contributed. */
-    roundMs: z.number().int().positive().nullable().default(null),
-    /** A costly punishment stage after each contribution stage; null: none. */
-    punishment: punishmentSchema.nullable().default(null),
-    communication: communicationSchema,
-  })
-  .strict()
+export const publicGoodsConfigSchema = strictObject({
+  rounds: z.number().int().min(1).max(10_000).default(10),
+  /** A number: everyone's endowment, common knowledge. A distribution: drawn per seat, known only to that seat. */
+  endowment: z.union([z.number().min(0).max(1_000_000), distributionSchema]).default(20),
+  /** With a drawn endowment: draw afresh every round, or keep the first draw throughout. */
+  freshEndowments: z.boolean().default(true),
+  /** With a drawn endowment: show every seat's endowment to everyone when a round's contributions are revealed. */
+  revealEndowments: z.boolean().default(false),
+  /** Marginal per-capita return: each unit in the public account pays this much to every player. */
+  mpcr: z.number().min(0).max(10).default(0.4),
+  /** Contributions are multiples of this; 0 accepts any amount. */
+  contributionStep: z.number().min(0).default(1),
+  /** What everyone learns of a round's contributions: each seat's ('individual') or only the group total ('total'). */
+  reveal: z.enum(REVEALS).default('individual'),
+  /** Length of the contribution stage in ms; null: it closes only when everyone has contributed. */
+  roundMs: z.number().int().positive().nullable().default(null),
+  /** A costly punishment stage after each contribution stage; null: none. */
+  punishment: punishmentSchema.nullable().default(null),
+  communication: communicationSchema,
+})
   .refine((c) => c.punishment === null || c.reveal === 'individual', {
     message: "a punishment stage needs reveal: 'individual' (players can only punish contributions they can see); set reveal to 'individual' or punishment to null",
     path: ['punishment'],

@@ -6,30 +6,30 @@
 import { z } from 'zod';
 import { OPENING, type ApplyResult, type Legal, type Mechanism, type MechEvent, type Outcome, type ParticipantRound, type SeatId } from '../core/types.ts';
 import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
+import { strictObject } from '../core/config.ts';
 import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import { benchmarkPrice } from './benchmark.ts';
 
 export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
 export type Reveal = (typeof REVEALS)[number];
 
-export const sealedBidConfigSchema = z
-  .object({
-    rounds: z.number().int().min(1).max(10_000).default(10),
-    values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }),
-    /** Draw fresh values every round, or keep the first round's values throughout. */
-    freshValues: z.boolean().default(true),
-    reserve: z.number().min(0).default(0),
-    /** Highest bid accepted; null means the top of the value distribution's support. */
-    maxBid: z.number().positive().nullable().default(null),
-    /** Bids must be multiples of this; 0 accepts any amount. */
-    bidStep: z.number().min(0).default(0),
-    tieBreak: z.enum(['random', 'lowestSeat']).default('random'),
-    /** What everyone learns when a round closes (each bidder always learns their own result). */
-    reveal: z.enum(REVEALS).default('winningPrice'),
-    /** Round length in ms; null: a round closes only when every bidder has bid. */
-    roundMs: z.number().int().positive().nullable().default(null),
-    communication: communicationSchema,
-  })
+export const sealedBidConfigSchema = strictObject({
+  rounds: z.number().int().min(1).max(10_000).default(10),
+  values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }),
+  /** Draw fresh values every round, or keep the first round's values throughout. */
+  freshValues: z.boolean().default(true),
+  reserve: z.number().min(0).default(0),
+  /** Highest bid accepted; null means the top of the value distribution's support. */
+  maxBid: z.number().positive().nullable().default(null),
+  /** Bids must be multiples of this; 0 accepts any amount. */
+  bidStep: z.number().min(0).default(0),
+  tieBreak: z.enum(['random', 'lowestSeat']).default('random'),
+  /** What everyone learns when a round closes (each bidder always learns their own result). */
+  reveal: z.enum(REVEALS).default('winningPrice'),
+  /** Round length in ms; null: a round closes only when every bidder has bid. */
+  roundMs: z.number().int().positive().nullable().default(null),
+  communication: communicationSchema,
+})
   .refine((c) => c.maxBid === null || c.maxBid >= c.reserve, { message: 'maxBid must be at least the reserve', path: ['maxBid'] });
 export type SealedBidConfig = z.infer<typeof sealedBidConfigSchema>;
 

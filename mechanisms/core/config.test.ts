@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { editDistance, nearestName, strictObject, unknownKeysMessage } from './config.ts';
+
+describe('unknown config keys', () => {
+  it('count a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('peroids', 'periods')).toBe(1);
+    expect(editDistance('reserv', 'reserve')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('suggest the nearest valid name, ignoring case, and nothing when none is close', () => {
+    const names = ['rounds', 'reserve', 'reveal', 'revealSchedules'];
+    expect(nearestName('revealSchedule', names)).toBe('revealSchedules');
+    expect(nearestName('RESERVE', names)).toBe('reserve');
+    expect(nearestName('colour', names)).toBeNull();
+  });
+
+  it('are refused with the suggestion, or with the valid keys when nothing is close', () => {
+    const schema = strictObject({ periods: z.number().default(3), reserve: z.number().default(0) });
+    expect(schema.safeParse({ peroids: 5 }).error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', path: [], message: 'unknown key `peroids`; did you mean `periods`?' })]);
+    expect(unknownKeysMessage(['peroids', 'colour'], ['periods', 'reserve'])).toBe('unknown keys `peroids` (did you mean `periods`?), `colour`; the keys here are periods, reserve');
+    expect(schema.parse({})).toEqual({ periods: 3, reserve: 0 });
+  });
+});

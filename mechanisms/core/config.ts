@@ -1,0 +1,63 @@
+/**
+ * Strict config objects: an unknown key is refused, never silently dropped, and the
+ * refusal names the nearest valid key, so that a misspelt `peroids` does not run a whole
+ * session on the default number of periods. Every config object (a mechanism's, its
+ * nested `values` or `communication`, a study's, a session's) is made with `strictObject`.
+ */
+import { z } from 'zod';
+
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string
+ * alignment): `peroids` is one edit from `periods`.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  const first = rows[0] as number[];
+  for (let j = 0; j <= b.length; j++) first[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const up = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = d;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** The valid name a typo most likely meant, or null when none is close (case is ignored). */
+export function nearestName(word: string, names: readonly string[]): string | null {
+  const lower = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = editDistance(lower, name.toLowerCase());
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : null;
+}
+
+/**
+ * What to tell someone who wrote unknown keys in an object whose keys are `names`:
+ * "unknown key `peroids`; did you mean `periods`?", or the valid keys when none is close.
+ */
+export function unknownKeysMessage(keys: readonly string[], names: readonly string[]): string {
+  const near = keys.map((k) => ({ key: k, near: nearestName(k, names) }));
+  const [only] = near;
+  if (near.length === 1 && only?.near) return `unknown key \`${only.key}\`; did you mean \`${only.near}\`?`;
+  const listed = near.map((k) => (k.near ? `\`${k.key}\` (did you mean \`${k.near}\`?)` : `\`${k.key}\``)).join(', ');
+  const lost = near.some((k) => !k.near);
+  return `unknown key${keys.length === 1 ? '' : 's'} ${listed}${lost ? `; the keys here are ${names.join(', ') || '(none)'}` : ''}`;
+}
+
+/** z.strictObject whose unknown-key refusal names the nearest valid key. */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T): z.ZodObject<T, z.core.$strict> {
+  const names = Object.keys(shape);
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, names) : undefined) });
+}
