@@ -1,10 +1,13 @@
 /**
  * The HTTP API: zod-validated JSON in and out. Public: health, mechanisms, the arena
- * directory (public information only), joining by code, spectating. Experimenter
+ * directory (public information only, cached), joining by code, spectating. Experimenter
  * (Authorization: Bearer <token>): create sessions, join info, control, export.
+ * Per client address (IPv6 by /56): wrong join codes and directory reads are rate-limited
+ * (JOIN_GUESSES, ARENAS_RATE); every answer carries the API's security headers.
  */
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/registry.ts';
 import { POLICIES } from '../bots/registry.ts';
@@ -16,6 +19,8 @@ import type { TokenSigner } from '../rooms/tokens.ts';
 import type { SqliteLedger } from './storage/sqlite-ledger.ts';
 import type { SessionRow, SessionStore } from './storage/sessions.ts';
 import { sessionCsv, sessionJsonl, sessionTranscript } from './export.ts';
+import { ArenaDirectory } from './directory.ts';
+import { apiHeaders } from './headers.ts';
 
 export interface ApiDeps {
   readonly sessions: SessionStore;
@@ -27,7 +32,27 @@ export interface ApiDeps {
   originAllowed(origin: string | undefined): boolean;
 }
 
-const codeBody = z.object({ code: z.string().trim().min(4).max(12) }).strict();
+/**
+ * Wrong join codes (404) allowed per client address and window; past them every join from
+ * the address is refused with 429 until the window ends, so a guess that would hit learns
+ * nothing. Right codes do not count: a class behind one address joins freely.
+ */
+export const JOIN_GUESSES = { limit: 30, windowMs: 15 * 60_000 } as const;
+/** Directory reads per client address and window (the web client's arena page polls every 3 s). */
+export const ARENAS_RATE = { limit: 600, windowMs: 60_000 } as const;
+
+const codeBody = z.object({ code: z.string().max(40) }).strict();
+
+/**
+ * A join code as stored: upper case, spaces and dashes dropped, then grouped in fives
+ * (ABCDE-FGHJK); codes of other lengths (older sessions') stay as they are.
+ */
+export function normalizeJoinCode(typed: string): string {
+  const body = typed.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return body.length === 10 ? `${body.slice(0, 5)}-${body.slice(5)}` : body;
+}
+
+const minutes = (ms: number) => Math.ceil(ms / 60_000);
 const controlBody = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 const sessionParam = z.string().regex(/^s[a-z0-9]{4,40}$/);
 
@@ -37,30 +62,9 @@ export function isExperimenter(header: string | undefined, adminToken: string): 
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Public facts about a session: never values, costs or any seat's private view. */
-function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
-  const seats = room ? [...room.state.seats.values()] : [];
-  const count = (holder: string) => seats.filter((s) => s.holder === holder).length;
-  const free = room ? Object.entries(row.codes).filter(([seat]) => room.state.seats.get(seat)?.holder !== 'human') : [];
-  let publicView: unknown = null;
-  if (room) publicView = JSON.parse(room.state.publicView);
-  return {
-    session: row.id,
-    title: row.title,
-    mechanism: row.mechanism,
-    status: room?.state.status ?? row.status,
-    demo: row.demo,
-    // Open: human seats no person holds (empty, or played by a bot standing in).
-    seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: free.length },
-    // Demo arenas are open to anyone: their free seats' codes are public. Other sessions' codes go only to the experimenter.
-    join: row.demo && room && room.state.status !== 'ended' ? free.map(([seat, code]) => ({ seat, code })) : [],
-    public: publicView,
-    createdAt: row.createdAt,
-  };
-}
-
 export function mountApi(app: Application, deps: ApiDeps): void {
   app.disable('x-powered-by');
+  app.use('/api', apiHeaders);
   app.use('/api', (req: Request, res: Response, next: NextFunction) => {
     if (!deps.originAllowed(req.get('origin'))) {
       res.status(403).json({ error: 'origin not allowed' });
@@ -94,18 +98,32 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     res.json(POLICIES.map((p) => ({ name: p.name, description: p.description, mechanisms: p.mechanisms })));
   });
 
-  app.get('/api/arenas', async (_req, res) => {
-    const rows = deps.sessions.list(100).filter((r) => r.status !== 'interrupted');
-    res.json(await Promise.all(rows.map(async (r) => directoryEntry(r, await deps.room(r.id)))));
+  const directory = new ArenaDirectory({ sessions: deps.sessions, room: deps.room });
+  const arenasLimit = rateLimit({
+    ...ARENAS_RATE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: `at most ${ARENAS_RATE.limit} directory reads a minute from one address` },
+  });
+  app.get('/api/arenas', arenasLimit, async (_req, res) => {
+    res.type('application/json').send(await directory.json());
   });
 
-  app.post('/api/join', (req, res) => {
+  const joinLimit = rateLimit({
+    ...JOIN_GUESSES,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 404,
+    message: { error: `too many wrong join codes from this address: try again within ${minutes(JOIN_GUESSES.windowMs)} minutes` },
+  });
+  app.post('/api/join', joinLimit, (req, res) => {
     const body = codeBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: 'send {"code": "ABC123"}' });
+      res.status(400).json({ error: 'send {"code": "ABCDE-FGHJK"}' });
       return;
     }
-    const found = deps.sessions.byCode(body.data.code);
+    const found = deps.sessions.byCode(normalizeJoinCode(body.data.code));
     if (!found) {
       res.status(404).json({ error: 'no open seat has this code' });
       return;

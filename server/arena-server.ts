@@ -82,8 +82,13 @@ async function stopBot(bot: LiveBot): Promise<void> {
 
 const STAND_IN_THINK_MS: readonly [number, number] = [6000, 15000];
 
-const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const joinCode = (): string => Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
+/** Join codes are typed by people: no 0/O, 1/I/L; shown as two groups of five (the API takes them with or without the dash). */
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const JOIN_CODE_LENGTH = 10;
+export const joinCode = (): string => {
+  const body = Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
+  return `${body.slice(0, 5)}-${body.slice(5)}`;
+};
 
 function restrictCors(allowed: ReadonlySet<string>): void {
   const defaults = matchMaker.controller.DEFAULT_CORS_HEADERS as Record<string, string>;
@@ -263,7 +268,14 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   port = (httpServer.address() as AddressInfo).port;
   restrictCors(new Set([...allowed, ...ownOrigins()]));
 
-  const io = new SocketIOServer(httpServer, { cors: { origin: (origin, cb) => cb(null, originAllowed(origin)) }, destroyUpgrade: false, maxHttpBufferSize: 16 * 1024 });
+  // The origin rule of HTTP and the arena websockets: CORS headers alone do not stop a
+  // non-browser client nor a websocket; allowRequest refuses the handshake itself.
+  const io = new SocketIOServer(httpServer, {
+    cors: { origin: (origin, cb) => cb(null, originAllowed(origin)) },
+    allowRequest: (req, cb) => cb(originAllowed(req.headers.origin) ? null : 'forbidden origin', originAllowed(req.headers.origin)),
+    destroyUpgrade: false,
+    maxHttpBufferSize: 16 * 1024,
+  });
   observatory = mountObservatory(io, { sessions, adminToken: options.adminToken });
 
   // Sessions that were running when the process stopped are resumed from their ledger;
