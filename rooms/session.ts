@@ -7,51 +7,44 @@ import { z } from 'zod';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type AnyMechanism } from '../mechanisms/core/types.ts';
 import { seatIds } from '../mechanisms/core/match.ts';
+import { strictObject } from '../mechanisms/core/config.ts';
 
-export const seatPlanSchema = z
-  .object({
-    /** 'human' seats wait for a person (join link or code); 'bot' seats are filled by a scripted policy. */
-    kind: z.enum(['human', 'bot']),
-    policy: z.string().min(1).optional(),
-    params: z.record(z.string(), z.unknown()).default({}),
-    count: z.number().int().min(1).max(200).default(1),
-    role: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((s) => s.kind === 'human' || s.policy !== undefined, { message: 'a bot seat names its policy', path: ['policy'] });
+export const seatPlanSchema = strictObject({
+  /** 'human' seats wait for a person (join link or code); 'bot' seats are filled by a scripted policy. */
+  kind: z.enum(['human', 'bot']),
+  policy: z.string().min(1).optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  count: z.number().int().min(1).max(200).default(1),
+  role: z.string().min(1).optional(),
+}).refine((s) => s.kind === 'human' || s.policy !== undefined, { message: 'a bot seat names its policy', path: ['policy'] });
 
-export const dropoutSchema = z
-  .object({
-    /** 'wait' keeps the seat for its human; 'replace' hands it to a bot after the grace period. */
-    policy: z.enum(['wait', 'replace']).default('wait'),
-    graceSeconds: z.number().int().min(1).max(3600).default(30),
-    bot: z.string().min(1).default('random'),
-    botParams: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict()
-  .prefault({});
+export const dropoutSchema = strictObject({
+  /** 'wait' keeps the seat for its human; 'replace' hands it to a bot after the grace period. */
+  policy: z.enum(['wait', 'replace']).default('wait'),
+  graceSeconds: z.number().int().min(1).max(3600).default(30),
+  bot: z.string().min(1).default('random'),
+  botParams: z.record(z.string(), z.unknown()).default({}),
+}).prefault({});
 
-export const sessionSpecSchema = z
-  .object({
-    title: z.string().min(1).max(120).optional(),
-    mechanism: z.string().min(1),
-    config: z.record(z.string(), z.unknown()).default({}),
-    seats: z.array(seatPlanSchema).min(1).max(50),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-    dropout: dropoutSchema,
-    /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
-    autoStart: z.boolean().default(false),
-    /** Human seats nobody holds yet are played by the dropout bot meanwhile; a person who joins takes the seat over. */
-    standIn: z.boolean().default(false),
-    /**
-     * Spectators see the public view, public events and public chat this many ms late
-     * (in a mirror room of their own); players and the experimenter are not delayed. 0: live.
-     */
-    spectatorDelayMs: z.number().int().min(0).max(3_600_000).default(0),
-    /** Settings shared by the session's LLM seats (cache, budget, prices, concurrency); the server validates them. */
-    llm: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+export const sessionSpecSchema = strictObject({
+  title: z.string().min(1).max(120).optional(),
+  mechanism: z.string().min(1),
+  config: z.record(z.string(), z.unknown()).default({}),
+  seats: z.array(seatPlanSchema).min(1).max(50),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  dropout: dropoutSchema,
+  /** Start the clock as soon as the session exists (demo arenas); otherwise the experimenter starts it. */
+  autoStart: z.boolean().default(false),
+  /** Human seats nobody holds yet are played by the dropout bot meanwhile; a person who joins takes the seat over. */
+  standIn: z.boolean().default(false),
+  /**
+   * Spectators see the public view, public events and public chat this many ms late
+   * (in a mirror room of their own); players and the experimenter are not delayed. 0: live.
+   */
+  spectatorDelayMs: z.number().int().min(0).max(3_600_000).default(0),
+  /** Settings shared by the session's LLM seats (cache, budget, prices, concurrency); the server validates them. */
+  llm: z.record(z.string(), z.unknown()).optional(),
+});
 export type SessionSpec = z.output<typeof sessionSpecSchema>;
 export type SessionSpecInput = z.input<typeof sessionSpecSchema>;
 

@@ -66,7 +66,7 @@ export function checkPolicy(policy: string, params: Record<string, unknown>, mec
   if (!factory) return `unknown policy '${policy}'`;
   if (!policySupports(factory, mechanismId)) return `policy '${policy}' does not play ${mechanismId}`;
   const parsed = factory.paramsSchema.safeParse(params);
-  return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+  return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`;
 }
 
 /**

@@ -36,6 +36,27 @@ describe('study validation', () => {
     expect(issuesOf({ ...base, extra: 1 })[0]?.message).toMatch(/extra/);
   });
 
+  it('refuses unknown keys at every level of the study, naming the nearest valid key', () => {
+    const near = (path: string, key: string, meant: string) => ({ path, message: `unknown key \`${key}\`; did you mean \`${meant}\`?` });
+    expect(issuesOf({ ...base, episods: 5 })).toEqual([near('', 'episods', 'episodes')]);
+    expect(issuesOf({ ...base, config: { reserv: 50 } })).toEqual([near('config', 'reserv', 'reserve')]);
+    expect(issuesOf({ ...base, config: { values: { kind: 'uniform', low: 0, high: 100, hihg: 100 } } })).toEqual([near('config.values', 'hihg', 'high')]);
+    expect(issuesOf({ ...base, mechanism: 'double-auction', seats: [{ policy: 'zi-c', count: 8 }], config: { peroids: 2 } })).toEqual([near('config', 'peroids', 'periods')]);
+    expect(issuesOf({ ...base, mechanism: 'double-auction', seats: [{ policy: 'zi-c', count: 8 }], config: { revealSchedule: 'never' } })).toEqual([near('config', 'revealSchedule', 'revealSchedules')]);
+    // A treatment's own misspelling is reported at the treatment, once.
+    expect(issuesOf({ ...base, treatments: [{ name: 'a' }, { name: 'b', config: { reveal: 'allBids', reserv: 5 } }] })).toEqual([near('treatments[1].config', 'reserv', 'reserve')]);
+    // The study's misspelling is reported at the study's config, once, whatever the treatments bring.
+    expect(issuesOf({ ...base, config: { reserv: 5 }, treatments: [{ name: 'a' }, { name: 'b', config: { reveal: 'allBids' } }] })).toEqual([near('config', 'reserv', 'reserve')]);
+    expect(issuesOf({ ...base, seats: [{ policy: 'truthful', cuont: 3 }] })).toEqual([near('seats[0]', 'cuont', 'count')]);
+    expect(issuesOf({ ...base, treatments: [{ name: 'a', seat: [] }] })).toEqual([near('treatments[0]', 'seat', 'seats')]);
+    expect(issuesOf({ ...base, output: { event: true } })).toEqual([near('output', 'event', 'events')]);
+    expect(issuesOf({ ...base, clock: { stepMS: 5 } })).toEqual([near('clock', 'stepMS', 'stepMs')]);
+    expect(issuesOf({ ...base, llm: { cach: { mode: 'off' } } })).toEqual([near('llm', 'cach', 'cache')]);
+    expect(issuesOf({ ...base, llm: { cache: { mdoe: 'off' } } })).toEqual([near('llm.cache', 'mdoe', 'mode')]);
+    expect(issuesOf({ ...base, seats: [{ policy: 'llm', count: 3, params: { temprature: 0.5 } }] })).toEqual([near('seats[0].params', 'temprature', 'temperature')]);
+    expect(issuesOf({ ...base, seats: [{ policy: 'llm', count: 3, params: { agent: { typ: 'honest' } } }] })).toEqual([near('seats[0].params.agent', 'typ', 'type')]);
+  });
+
   it('rejects unknown mechanisms and policies, and policies for another mechanism', () => {
     expect(issuesOf({ ...base, mechanism: 'dutch' })[0]).toMatchObject({ path: 'mechanism', message: expect.stringMatching(/first-price@1/) });
     expect(issuesOf({ ...base, seats: [{ policy: 'genius', count: 3 }] })[0]).toMatchObject({ path: 'seats[0].policy', message: expect.stringMatching(/unknown policy/) });

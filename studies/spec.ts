@@ -12,55 +12,47 @@ import { seatIds } from '../mechanisms/core/match.ts';
 import { findPolicy, policySupports, POLICIES } from '../bots/registry.ts';
 import type { AnyPolicy, PolicyFactory } from '../bots/policy.ts';
 import { llmSettingsSchema } from '../bots/llm/settings.ts';
+import { strictObject } from '../mechanisms/core/config.ts';
 
-const seatGroupSchema = z
-  .object({
-    policy: z.string().min(1),
-    params: z.record(z.string(), z.unknown()).default({}),
-    count: z.number().int().min(1).max(10_000).default(1),
-    /** Puts this group on seats of a role (e.g. 'buyer'); otherwise the next free seats. */
-    role: z.string().min(1).optional(),
-  })
-  .strict();
+const seatGroupSchema = strictObject({
+  policy: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+  count: z.number().int().min(1).max(10_000).default(1),
+  /** Puts this group on seats of a role (e.g. 'buyer'); otherwise the next free seats. */
+  role: z.string().min(1).optional(),
+});
 
-const treatmentSchema = z
-  .object({
-    name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
-    description: z.string().optional(),
-    /** Merged over the study's config (objects key by key, arrays replaced). */
-    config: z.record(z.string(), z.unknown()).default({}),
-    /** Replaces the study's seats. */
-    seats: z.array(seatGroupSchema).min(1).optional(),
-  })
-  .strict();
+const treatmentSchema = strictObject({
+  name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
+  description: z.string().optional(),
+  /** Merged over the study's config (objects key by key, arrays replaced). */
+  config: z.record(z.string(), z.unknown()).default({}),
+  /** Replaces the study's seats. */
+  seats: z.array(seatGroupSchema).min(1).optional(),
+});
 
-export const studySchema = z
-  .object({
-    $schema: z.string().optional(),
-    name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
-    description: z.string().optional(),
-    /** `id` (latest version) or `id@version`. */
-    mechanism: z.string().min(1),
-    config: z.record(z.string(), z.unknown()).default({}),
-    seats: z.array(seatGroupSchema).min(1),
-    episodes: z.number().int().min(1).max(100_000_000).default(100),
-    seed: z.number().int().min(0).max(0xffffffff).default(1),
-    treatments: z.array(treatmentSchema).min(1).optional(),
-    /** Headless clock: milliseconds that pass with each decision. */
-    clock: z.object({ stepMs: z.number().int().min(1).max(3_600_000).default(100) }).strict().prefault({}),
-    /** LLM seats: cache, budgets, prices, concurrency, tool budget (bots/llm/settings.ts). */
-    llm: llmSettingsSchema.optional(),
-    output: z
-      .object({
-        /** Write rounds.csv (one row per participant-round). */
-        rounds: z.boolean().default(true),
-        /** Write events.jsonl: every episode's hash-chained ledger (large). */
-        events: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
+export const studySchema = strictObject({
+  $schema: z.string().optional(),
+  name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
+  description: z.string().optional(),
+  /** `id` (latest version) or `id@version`. */
+  mechanism: z.string().min(1),
+  config: z.record(z.string(), z.unknown()).default({}),
+  seats: z.array(seatGroupSchema).min(1),
+  episodes: z.number().int().min(1).max(100_000_000).default(100),
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+  treatments: z.array(treatmentSchema).min(1).optional(),
+  /** Headless clock: milliseconds that pass with each decision. */
+  clock: strictObject({ stepMs: z.number().int().min(1).max(3_600_000).default(100) }).prefault({}),
+  /** LLM seats: cache, budgets, prices, concurrency, tool budget (bots/llm/settings.ts). */
+  llm: llmSettingsSchema.optional(),
+  output: strictObject({
+    /** Write rounds.csv (one row per participant-round). */
+    rounds: z.boolean().default(true),
+    /** Write events.jsonl: every episode's hash-chained ledger (large). */
+    events: z.boolean().default(false),
+  }).prefault({}),
+});
 
 export type StudyInput = z.input<typeof studySchema>;
 export type Study = z.output<typeof studySchema>;
@@ -108,6 +100,29 @@ export function mergeConfig(base: unknown, over: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = mergeConfig(base[k], v);
   return out;
+}
+
+/** Whether a config issue concerns what a treatment's own config says (the value at its path, or an unknown key it wrote). */
+function writtenIn(config: unknown, issue: { readonly path: readonly PropertyKey[]; readonly code: string; readonly keys?: readonly string[] }): boolean {
+  let at: unknown = config;
+  for (const part of issue.path) {
+    if (!isPlainObject(at) && !Array.isArray(at)) return false;
+    at = (at as Record<PropertyKey, unknown>)[part];
+    if (at === undefined) return false;
+  }
+  if (issue.code !== 'unrecognized_keys') return true;
+  return isPlainObject(at) && (issue.keys ?? []).some((k) => k in at);
+}
+
+/** Issues without repeats (a problem of the study's config shows in every treatment that inherits it). */
+function unique(issues: readonly StudyIssue[]): StudyIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\n${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const pathOf = (parts: readonly PropertyKey[]): string =>
@@ -178,14 +193,17 @@ export function resolveStudy(raw: unknown): ResolvedStudy {
     const merged = mergeConfig(study.config, t.config);
     const config = mechanism.configSchema.safeParse(merged);
     if (!config.success) {
-      const base = study.treatments && Object.keys(t.config).length ? `${at}.config` : 'config';
-      for (const issue of config.error.issues) issues.push({ path: `${base}${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+      for (const issue of config.error.issues) {
+        // Each problem is reported where it was written: in the treatment's config, or else in the study's.
+        const base = study.treatments && writtenIn(t.config, issue) ? `${at}.config` : 'config';
+        issues.push({ path: `${base}${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+      }
       return;
     }
     const seatsAt = t.seats ? `${at}.seats` : 'seats';
     const seats = assignSeats(mechanism, config.data, t.seats ?? study.seats, seatsAt, issues);
     treatments.push({ name: t.name, config: config.data, seats });
   });
-  if (issues.length) throw new StudyError(issues);
+  if (issues.length) throw new StudyError(unique(issues));
   return { study, mechanism, treatments };
 }

@@ -4,6 +4,7 @@
  * session (cache, budgets, prices, concurrency, tool budget). All zod, all with defaults.
  */
 import { z } from 'zod';
+import { strictObject } from '../../mechanisms/core/config.ts';
 
 export const AGENT_TYPES = ['honest', 'myopic', 'long-horizon', 'risk-averse', 'risk-seeking', 'collusive', 'saboteur', 'exploit-seeker', 'prosocial'] as const;
 export type AgentType = (typeof AGENT_TYPES)[number];
@@ -13,94 +14,76 @@ export type ToolName = (typeof TOOL_NAMES)[number];
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'an environment variable name like OPENAI_API_KEY');
 
-export const agentParamsSchema = z
-  .object({
-    model: z.string().min(1).max(200).default('gpt-4o-mini'),
-    /** Any OpenAI-compatible endpoint; default: OPENAI_BASE_URL, else OpenAI's. */
-    baseURL: z.url().optional(),
-    /** The environment variable holding the API key (the key itself is never in a spec or a record). */
-    apiKeyEnv: envName.default('OPENAI_API_KEY'),
-    temperature: z.number().min(0).max(2).default(1),
-    seed: z.number().int().min(0).max(0x7fffffff).optional(),
-    maxTokens: z.number().int().min(16).max(32_000).default(600),
-    /** One HTTP request's timeout. */
-    timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-    /** Upper bound of one decision's wall time; the phase's own deadline may make it shorter. */
-    deadlineMs: z.number().int().min(50).max(3_600_000).default(60_000),
-    /** Invalid answers fed back to the model (with the rejection's code and message) before the fallback decides. */
-    retries: z.number().int().min(0).max(10).default(2),
-    fallback: z.object({ policy: z.string().min(1).default('random'), params: z.record(z.string(), z.unknown()).default({}) }).strict().prefault({}),
-    agent: z
-      .object({
-        type: z.enum(AGENT_TYPES).default('honest'),
-        /** Prosocial: the weight on the others' payoffs. */
-        lambda: z.number().min(0).max(1).default(0.5),
-        /** Extra instruction appended to the objective. */
-        instruction: z.string().max(2000).optional(),
-      })
-      .strict()
-      .prefault({}),
-    /** How many of the seat's past decisions (and news received) the prompt repeats. */
-    history: z.number().int().min(0).max(50).default(5),
-    tools: z.array(z.enum(TOOL_NAMES)).max(TOOL_NAMES.length).default([]),
-    /** Tool calls allowed within one decision. */
-    maxToolCalls: z.number().int().min(0).max(20).default(4),
-    /** Whether the agent may chat and make coalition moves (on the channels the mechanism opens). */
-    talk: z.boolean().default(false),
-    /** Human-like pacing for mixed studies: think time before acting, typing speed for chat. Never past the deadline. */
-    pacing: z
-      .object({ thinkMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 0]), charsPerSecond: z.number().min(1).max(1000).default(8) })
-      .strict()
-      .optional(),
-    /** 'json_schema' (structured output) or 'json_object' for endpoints without schema support. */
-    responseFormat: z.enum(['json_schema', 'json_object']).default('json_schema'),
-  })
-  .strict();
+export const agentParamsSchema = strictObject({
+  model: z.string().min(1).max(200).default('gpt-4o-mini'),
+  /** Any OpenAI-compatible endpoint; default: OPENAI_BASE_URL, else OpenAI's. */
+  baseURL: z.url().optional(),
+  /** The environment variable holding the API key (the key itself is never in a spec or a record). */
+  apiKeyEnv: envName.default('OPENAI_API_KEY'),
+  temperature: z.number().min(0).max(2).default(1),
+  seed: z.number().int().min(0).max(0x7fffffff).optional(),
+  maxTokens: z.number().int().min(16).max(32_000).default(600),
+  /** One HTTP request's timeout. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Upper bound of one decision's wall time; the phase's own deadline may make it shorter. */
+  deadlineMs: z.number().int().min(50).max(3_600_000).default(60_000),
+  /** Invalid answers fed back to the model (with the rejection's code and message) before the fallback decides. */
+  retries: z.number().int().min(0).max(10).default(2),
+  fallback: strictObject({ policy: z.string().min(1).default('random'), params: z.record(z.string(), z.unknown()).default({}) }).prefault({}),
+  agent: strictObject({
+    type: z.enum(AGENT_TYPES).default('honest'),
+    /** Prosocial: the weight on the others' payoffs. */
+    lambda: z.number().min(0).max(1).default(0.5),
+    /** Extra instruction appended to the objective. */
+    instruction: z.string().max(2000).optional(),
+  }).prefault({}),
+  /** How many of the seat's past decisions (and news received) the prompt repeats. */
+  history: z.number().int().min(0).max(50).default(5),
+  tools: z.array(z.enum(TOOL_NAMES)).max(TOOL_NAMES.length).default([]),
+  /** Tool calls allowed within one decision. */
+  maxToolCalls: z.number().int().min(0).max(20).default(4),
+  /** Whether the agent may chat and make coalition moves (on the channels the mechanism opens). */
+  talk: z.boolean().default(false),
+  /** Human-like pacing for mixed studies: think time before acting, typing speed for chat. Never past the deadline. */
+  pacing: strictObject({ thinkMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 0]), charsPerSecond: z.number().min(1).max(1000).default(8) }).optional(),
+  /** 'json_schema' (structured output) or 'json_object' for endpoints without schema support. */
+  responseFormat: z.enum(['json_schema', 'json_object']).default('json_schema'),
+});
 export type AgentParams = z.output<typeof agentParamsSchema>;
 
-const limitSchema = z
-  .object({ tokens: z.number().int().min(1).optional(), usd: z.number().min(0).optional() })
-  .strict();
+const limitSchema = strictObject({ tokens: z.number().int().min(1).optional(), usd: z.number().min(0).optional() });
 export type Limit = z.output<typeof limitSchema>;
 
 /** USD per million tokens, by model. */
-export const priceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) }).strict();
+export const priceSchema = strictObject({ input: z.number().min(0), output: z.number().min(0) });
 export type Price = z.output<typeof priceSchema>;
 
 export const CACHE_MODES = ['off', 'read-write', 'replay-only'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 
-export const llmSettingsSchema = z
-  .object({
-    cache: z
-      .object({
-        mode: z.enum(CACHE_MODES).default('off'),
-        /** Folder of the cache file (relative to the working directory). */
-        dir: z.string().min(1).default('.cache/llm'),
-        /** k independent samples per identical request: the n-th repetition uses sample n mod k. */
-        samples: z.number().int().min(1).max(1000).default(1),
-      })
-      .strict()
-      .prefault({}),
-    /** For the whole study (all episodes, all seats). */
-    budget: limitSchema.optional(),
-    /** For one session: a live session, or one episode of a headless study. */
-    sessionBudget: limitSchema.optional(),
-    prices: z.record(z.string(), priceSchema).default({}),
-    concurrency: z
-      .object({
-        global: z.number().int().min(1).max(10_000).default(64),
-        perEndpoint: z.number().int().min(1).max(10_000).default(32),
-        /** Requests allowed to wait for a slot; past it a decision falls back at once. */
-        queue: z.number().int().min(1).max(1_000_000).default(10_000),
-      })
-      .strict()
-      .prefault({}),
-    /** Tool calls allowed in the whole study. */
-    toolCalls: z.number().int().min(0).max(10_000_000).default(10_000),
-    /** Headless: episodes played at once (1 keeps the cache's sample order, hence the ledger, reproducible). */
-    episodeConcurrency: z.number().int().min(1).max(1000).default(1),
-  })
-  .strict();
+export const llmSettingsSchema = strictObject({
+  cache: strictObject({
+    mode: z.enum(CACHE_MODES).default('off'),
+    /** Folder of the cache file (relative to the working directory). */
+    dir: z.string().min(1).default('.cache/llm'),
+    /** k independent samples per identical request: the n-th repetition uses sample n mod k. */
+    samples: z.number().int().min(1).max(1000).default(1),
+  }).prefault({}),
+  /** For the whole study (all episodes, all seats). */
+  budget: limitSchema.optional(),
+  /** For one session: a live session, or one episode of a headless study. */
+  sessionBudget: limitSchema.optional(),
+  prices: z.record(z.string(), priceSchema).default({}),
+  concurrency: strictObject({
+    global: z.number().int().min(1).max(10_000).default(64),
+    perEndpoint: z.number().int().min(1).max(10_000).default(32),
+    /** Requests allowed to wait for a slot; past it a decision falls back at once. */
+    queue: z.number().int().min(1).max(1_000_000).default(10_000),
+  }).prefault({}),
+  /** Tool calls allowed in the whole study. */
+  toolCalls: z.number().int().min(0).max(10_000_000).default(10_000),
+  /** Headless: episodes played at once (1 keeps the cache's sample order, hence the ledger, reproducible). */
+  episodeConcurrency: z.number().int().min(1).max(1000).default(1),
+});
 export type LlmSettings = z.output<typeof llmSettingsSchema>;
 export type LlmSettingsInput = z.input<typeof llmSettingsSchema>;

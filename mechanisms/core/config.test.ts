@@ -15,6 +15,9 @@ describe('unknown config keys', () => {
     expect(nearestName('revealSchedule', names)).toBe('revealSchedules');
     expect(nearestName('RESERVE', names)).toBe('reserve');
     expect(nearestName('colour', names)).toBeNull();
+    expect(nearestName('grace', ['policy', 'graceSeconds'])).toBe('graceSeconds');
+    expect(nearestName('round', ['rounds', 'roundMs', 'reserve'])).toBe('rounds');
+    expect(nearestName('rou', ['roundMs', 'rounds'])).toBeNull();
   });
 
   it('are refused with the suggestion, or with the valid keys when nothing is close', () => {

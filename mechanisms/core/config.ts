@@ -27,7 +27,10 @@ export function editDistance(a: string, b: string): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
-/** The valid name a typo most likely meant, or null when none is close (case is ignored). */
+/**
+ * The valid name a typo most likely meant, or null when none is close (case is ignored):
+ * the nearest within a few edits, else the one name the word begins (`grace` for `graceSeconds`).
+ */
 export function nearestName(word: string, names: readonly string[]): string | null {
   const lower = word.toLowerCase();
   const limit = Math.max(2, Math.floor(word.length / 3));
@@ -40,7 +43,9 @@ export function nearestName(word: string, names: readonly string[]): string | nu
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : null;
+  if (bestDistance <= limit) return best;
+  const longer = lower.length >= 3 ? names.filter((n) => n.toLowerCase().startsWith(lower)) : [];
+  return longer.length === 1 ? (longer[0] as string) : null;
 }
 
 /**
