@@ -1,6 +1,8 @@
 /**
- * Server-signed seat tokens: base64url(JSON claims) "." base64url(HMAC-SHA256).
- * A client acts only for the seat its token names; the room checks the session too.
+ * Server-signed seat tokens: base64url(JSON claims) "." base64url(HMAC-SHA256), both
+ * unpadded. A client acts only for the seat its token names; the room checks the session
+ * too. Only the canonical encoding verifies: one token has one spelling, so no padded,
+ * re-alphabeted or spare-bit variant of a token passes for it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -15,6 +17,13 @@ const claimsSchema = z.object({
 export type SeatClaims = z.infer<typeof claimsSchema>;
 
 const b64 = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
+
+/** The bytes of canonical unpadded base64url text, else null (Node's decoder skips what it does not know). */
+function decodeCanonical(text: string): Buffer | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
 
 export class TokenSigner {
   readonly #secret: string;
@@ -32,14 +41,16 @@ export class TokenSigner {
   /** The claims of a valid, unexpired token; null for anything else. */
   verify(token: unknown): SeatClaims | null {
     if (typeof token !== 'string' || token.length > 2048) return null;
-    const dot = token.indexOf('.');
-    if (dot <= 0) return null;
-    const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const parts = token.split('.');
+    if (parts.length !== 2) return null;
+    const [body, mac] = parts as [string, string];
+    const claimsBytes = decodeCanonical(body);
+    const given = decodeCanonical(mac);
+    if (!claimsBytes || !given) return null;
     const expected = createHmac('sha256', this.#secret).update(body).digest();
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     try {
-      const claims = claimsSchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      const claims = claimsSchema.safeParse(JSON.parse(claimsBytes.toString('utf8')));
       if (!claims.success || claims.data.exp < Date.now() / 1000) return null;
       return claims.data;
     } catch {

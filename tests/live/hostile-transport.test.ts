@@ -132,6 +132,20 @@ describe('seat tokens', () => {
     await bidsFine(arena, 'p0');
   });
 
+  it('a good token in any non-canonical base64url encoding (padding, spare bits, other alphabets) is refused with 401; the canonical one joins', async () => {
+    const good = (await http<{ token: string }>(live.url, 'GET', `/api/sessions/${arena.session}/spectate`)).body.token;
+    const [body, mac] = good.split('.') as [string, string];
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // The last of the MAC's 43 characters carries spare bits that a lenient decoder ignores.
+    const spare = `${mac.slice(0, -1)}${letters[letters.indexOf(mac.at(-1) as string) ^ 1]}`;
+    const before = await snapshot(arena.session);
+    const variants = [`${good}=`, `${good}==`, `${body}.${spare}`, `${body}.${mac.slice(0, 8)}!${mac.slice(8)}`, `${body}.${mac.replace(/-/g, '+').replace(/_/g, '/')}`, `${body}==.${mac}`];
+    // (The standard alphabet spells the MAC differently only when it has a - or _.)
+    for (const variant of variants.filter((v) => v !== good)) expect(await joinError(live.url, arena.info.roomId, variant), variant).toMatchObject({ code: 401 });
+    expect(await joinError(live.url, arena.info.roomId, good)).toBeNull();
+    expect(await expectUnchanged(arena.session, before, [])).toEqual([]);
+  });
+
   it("another session's token is refused with 403, and so is a seat the session does not have", async () => {
     const before = await snapshot(arena.session);
     const foreign = await seatToken(live.url, other, 'p2');
