@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation, type Delivery } from './conversation.ts';
+import { Conversation, chatText, type Delivery } from './conversation.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
 
 const policy = (over: Partial<Communication> = {}): Communication => ({ channels: ['public', 'private', 'coalition'], maxLength: 50, ratePerMinute: 5, delayMs: 0, monitored: true, ...over });
@@ -41,7 +41,7 @@ describe('Conversation', () => {
     expect(c.chat('p1', { channel: 'coalition', coalition: id, text: 'in?' }, 0)).toMatchObject({ ok: false, code: 'NO_SUCH_COALITION' });
     expect(ok(c.coalition('p1', { op: 'accept', coalition: id }, 0)).data.members).toEqual(['p0', 'p1']);
     expect(ok(c.chat('p1', { channel: 'coalition', coalition: id, text: 'in' }, 0)).audience).toEqual(['p0', 'p1']);
-    expect(c.coalition('p2', { op: 'accept', coalition: id }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(c.coalition('p2', { op: 'accept', coalition: id }, 0)).toMatchObject({ ok: false, code: 'NO_SUCH_COALITION' });
     ok(c.coalition('p1', { op: 'invite', to: 'p2', coalition: id }, 0));
     expect(ok(c.coalition('p2', { op: 'decline', coalition: id }, 0)).data.members).toEqual(['p0', 'p1']);
     expect(c.coalition('p1', { op: 'dissolve', coalition: id }, 0)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
@@ -68,6 +68,28 @@ describe('Conversation', () => {
     const none = new Conversation(policy({ channels: ['public'] }), seats);
     for (let i = 0; i < 10; i++) expect(none.chat('p0', { channel: 'private', to: 'p1', text: 'x' }, 0)).toMatchObject({ code: 'NO_CHANNEL' });
     ok(none.chat('p0', { channel: 'public', text: 'still fine' }, 0));
+  });
+
+  it('answers an outsider the same for a coalition that exists and one that does not', () => {
+    const c = new Conversation(policy({ ratePerMinute: 100 }), seats);
+    const id = ok(c.coalition('p0', { op: 'invite', to: 'p1' }, 0)).data.coalition as string;
+    const other = id === 'c1' ? 'c2' : 'c1';
+    for (const op of ['accept', 'decline', 'leave', 'dissolve'] as const) expect(c.coalition('p2', { op, coalition: id }, 0), op).toEqual(c.coalition('p2', { op, coalition: other }, 0));
+    expect(c.coalition('p2', { op: 'invite', to: 'p3', coalition: id }, 0)).toEqual(c.coalition('p2', { op: 'invite', to: 'p3', coalition: other }, 0));
+    expect(c.chat('p2', { channel: 'coalition', coalition: id, text: 'x' }, 0)).toEqual(c.chat('p2', { channel: 'coalition', coalition: other, text: 'x' }, 0));
+  });
+
+  it('strips bidi overrides, isolates and control characters but tab and newline; refuses what has nothing visible left', () => {
+    expect(chatText('\u202Aa\u202Bb\u202Cc\u202Dd\u202Ee\u2066f\u2067g\u2068h\u2069i')).toBe('abcdefghi');
+    expect(chatText('a\u0000b\u0007c\u001bd\u007fe\u0085f\u009fg')).toBe('abcdefg');
+    expect(chatText('one\r\ntwo\rthree\n\tfour')).toBe('one\ntwo\nthree\n\tfour');
+    expect(chatText('\u05E9\u05DC\u05D5\u05DD\u200F 42 \u200E\u061C')).toBe('\u05E9\u05DC\u05D5\u05DD\u200F 42 \u200E\u061C');
+    expect(chatText('🏳️‍🌈 ok')).toBe('🏳️‍🌈 ok');
+    for (const empty of ['\u202E', '\u2066\u2069\u0000', ' \t\n ', '\u200F\u200B\uFEFF']) expect(chatText(empty), JSON.stringify(empty)).toBeNull();
+    const c = new Conversation(policy({ ratePerMinute: 1, maxLength: 5 }), seats);
+    expect(c.chat('p0', { channel: 'public', text: '\u202E\u0007' }, 0)).toMatchObject({ ok: false, code: 'BAD_MESSAGE' });
+    // The length counts the text as delivered; a refused message spends no allowance.
+    expect(ok(c.chat('p0', { channel: 'public', text: '\u202Eabcde\u202C' }, 0)).data.text).toBe('abcde');
   });
 
   it('draws coalition ids at random: they match the protocol and do not count the coalitions', () => {

@@ -3,6 +3,8 @@
  * message length and rate per seat come from the mechanism's communication policy;
  * each accepted message or membership change says who its audience is. The room
  * records it in the ledger and delivers it to that audience plus the experimenter.
+ * Chat text is cleaned first (chatText); answers about coalitions never tell an outsider
+ * whether a coalition id exists.
  */
 import { randomInt } from 'node:crypto';
 import type { Communication } from '../mechanisms/core/policy.ts';
@@ -23,6 +25,26 @@ interface Coalition {
   readonly members: Set<string>;
   readonly invited: Set<string>;
 }
+
+/**
+ * Characters removed from chat text: bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069), which make a text display in another order than it is written and read
+ * (a quoted price or seat shown reversed); and control characters (C0, DEL, C1) but tab
+ * and newline (CR and CRLF become newline). The bidi marks U+200E, U+200F and U+061C stay:
+ * right-to-left writing needs them, and they reorder no text around them.
+ */
+const STRIPPED = /[\u202A-\u202E\u2066-\u2069]|(?![\t\n])\p{Cc}/gu;
+/** Nothing anyone would see: white space and invisible format characters only. */
+const INVISIBLE = /^[\s\p{Cf}]*$/u;
+
+/** The text as delivered and recorded, or null when nothing visible is left. */
+export function chatText(text: string): string | null {
+  const clean = text.replace(/\r\n?/g, '\n').replace(STRIPPED, '');
+  return INVISIBLE.test(clean) ? null : clean;
+}
+
+const NOT_A_MEMBER = 'you are not in that coalition';
+const NOT_INVITED = 'you have no invitation to that coalition';
 
 const MAX_COALITIONS = 200;
 /** Coalition ids are drawn at random (`c` and up to six digits, see the protocol): an id says nothing about how many coalitions exist. */
@@ -83,17 +105,19 @@ export class Conversation {
 
   #chatDelivery(from: string, msg: ChatMessage): Delivery | Refusal {
     if (!this.#policy.channels.includes(msg.channel)) return refuse('NO_CHANNEL', `there is no ${msg.channel} chat in this session`);
-    if (msg.text.length > this.#policy.maxLength) return refuse('TOO_LARGE', `messages are at most ${this.#policy.maxLength} characters`);
+    const text = chatText(msg.text);
+    if (text === null) return refuse('BAD_MESSAGE', 'the message has no text once control and direction-override characters are removed');
+    if (text.length > this.#policy.maxLength) return refuse('TOO_LARGE', `messages are at most ${this.#policy.maxLength} characters`);
     switch (msg.channel) {
       case 'public':
-        return { ok: true, audience: 'public', data: { channel: 'public', from, text: msg.text } };
+        return { ok: true, audience: 'public', data: { channel: 'public', from, text } };
       case 'private':
         if (!this.#seats.has(msg.to) || msg.to === from) return refuse('FORBIDDEN', 'no such seat to write to');
-        return { ok: true, audience: [from, msg.to], data: { channel: 'private', from, to: msg.to, text: msg.text } };
+        return { ok: true, audience: [from, msg.to], data: { channel: 'private', from, to: msg.to, text } };
       case 'coalition': {
         const c = this.#coalitions.get(msg.coalition);
-        if (!c || !c.members.has(from)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
-        return { ok: true, audience: [...c.members], data: { channel: 'coalition', from, coalition: msg.coalition, text: msg.text } };
+        if (!c || !c.members.has(from)) return refuse('NO_SUCH_COALITION', NOT_A_MEMBER);
+        return { ok: true, audience: [...c.members], data: { channel: 'coalition', from, coalition: msg.coalition, text } };
       }
     }
   }
@@ -111,7 +135,7 @@ export class Conversation {
       if (!this.#seats.has(msg.to) || msg.to === by) return refuse('FORBIDDEN', 'no such seat to invite');
       let id = msg.coalition;
       let c = id ? this.#coalitions.get(id) : undefined;
-      if (id && (!c || !c.members.has(by))) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+      if (id && (!c || !c.members.has(by))) return refuse('NO_SUCH_COALITION', NOT_A_MEMBER);
       if (c?.members.has(msg.to)) return refuse('FORBIDDEN', `${msg.to} is already a member`);
       if (!c && this.#coalitions.size >= MAX_COALITIONS) return refuse('FORBIDDEN', 'too many coalitions in this session');
       const limited = this.#limited(by, now);
@@ -124,12 +148,12 @@ export class Conversation {
       c.invited.add(msg.to);
       return change(id as string, c, 'invite', msg.to, [msg.to]);
     }
+    // An outsider gets one answer whether the id exists or not: ids cannot be probed.
     const c = this.#coalitions.get(msg.coalition);
-    if (!c) return refuse('NO_SUCH_COALITION', 'no such coalition');
     switch (msg.op) {
       case 'accept':
       case 'decline': {
-        if (!c.invited.has(by)) return refuse('FORBIDDEN', 'you have no invitation to that coalition');
+        if (!c?.invited.has(by)) return refuse('NO_SUCH_COALITION', NOT_INVITED);
         const limited = this.#limited(by, now);
         if (limited) return limited;
         c.invited.delete(by);
@@ -137,7 +161,7 @@ export class Conversation {
         return change(msg.coalition, c, msg.op, by, [by]);
       }
       case 'leave': {
-        if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+        if (!c?.members.has(by)) return refuse('NO_SUCH_COALITION', NOT_A_MEMBER);
         const limited = this.#limited(by, now);
         if (limited) return limited;
         c.members.delete(by);
@@ -147,7 +171,7 @@ export class Conversation {
       }
       case 'dissolve': {
         // A founder who left is no longer a member: it may not dissolve what it left.
-        if (!c.members.has(by)) return refuse('NO_SUCH_COALITION', 'you are not in that coalition');
+        if (!c?.members.has(by)) return refuse('NO_SUCH_COALITION', NOT_A_MEMBER);
         if (c.founder !== by) return refuse('FORBIDDEN', 'only the founder dissolves a coalition');
         const limited = this.#limited(by, now);
         if (limited) return limited;

@@ -132,7 +132,7 @@ describe('all channels open', () => {
     expect(id).toMatch(/^c\d+$/);
 
     // Only an invited seat may accept; p2 was not invited.
-    expect(await rejection(p2, 'coalition', { op: 'accept', coalition: id })).toMatchObject({ for: 'coalition', code: 'FORBIDDEN' });
+    expect(await rejection(p2, 'coalition', { op: 'accept', coalition: id })).toMatchObject({ for: 'coalition', code: 'NO_SUCH_COALITION' });
 
     p1.send('coalition', { op: 'accept', coalition: id });
     await waitFor(() => [p0, p1, experimenter].every((r) => messages<CoalitionMsg>(r, 'coalition').some((m) => m.op === 'accept')), 3000, 'the acceptance');
@@ -202,6 +202,40 @@ describe('all channels open', () => {
     await sleep(100);
     expect(containsText(bytes(p0), text)).toBe(false);
     expect(chatEvents().some((e) => e.data.text === text)).toBe(false);
+  });
+
+  it('bidi overrides and isolates and control characters (but newline and tab) are stripped before anyone gets or records the text; nothing left is BAD_MESSAGE', async () => {
+    const tag = nonce();
+    p0.send('chat', { channel: 'public', text: `\u202Egnp.${tag}\u202C bidi\u2066 iso\u2069 \u0007bell\u0000 \u001b[31mred\r\nline\ttab\u0085\u007f` });
+    const clean = `gnp.${tag} bidi iso bell [31mred\nline\ttab`;
+    await waitFor(() => Object.values(everyone).every((r) => chatsWith(r, clean).length === 1), 3000, 'the cleaned chat everywhere');
+    expect(chatEvents().filter((e) => String(e.data.text).includes(tag)).map((e) => e.data.text)).toEqual([clean]);
+    for (const r of Object.values(everyone)) expect(containsText(bytes(r), '\u202E')).toBe(false);
+    // Right-to-left writing keeps its marks (U+200E, U+200F, U+061C): they cannot reorder other text.
+    const marks = `\u05E9\u05DC\u05D5\u05DD\u200F ${tag}`;
+    p1.send('chat', { channel: 'public', text: marks });
+    await waitFor(() => chatsWith(p0, marks).length === 1, 3000, 'a message with direction marks');
+
+    for (const text of ['\u202E\u202C', '\u2066\u2069\u0000', ' \u0007 \n\t ', '\u200F']) {
+      expect(await rejection(p2, 'chat', { channel: 'public', text }), JSON.stringify(text)).toMatchObject({ for: 'chat', code: 'BAD_MESSAGE', message: expect.stringMatching(/no text/) });
+    }
+    await sleep(100);
+    expect(chatEvents().filter((e) => e.seat === 'p2' && /^[\s\u200F]*$/.test(String(e.data.text)))).toEqual([]);
+  });
+
+  it('accept, decline, leave and dissolve answer the same for a coalition that exists and one that does not: no probing for ids', async () => {
+    p0.send('coalition', { op: 'invite', to: 'p1' });
+    await waitFor(() => messages<CoalitionMsg>(p1, 'coalition').filter((m) => m.op === 'invite').length >= 2, 3000, 'a second invitation');
+    const existing = (messages<CoalitionMsg>(p1, 'coalition').filter((m) => m.op === 'invite').at(-1) as CoalitionMsg).coalition;
+    const known = new Set(messages<CoalitionMsg>(experimenter, 'coalition').map((m) => m.coalition));
+    let missing = 'c1';
+    for (let i = 1; known.has(missing); i++) missing = `c${i}`;
+    for (const op of ['accept', 'decline', 'leave', 'dissolve']) {
+      const real = await rejection(p2, 'coalition', { op, coalition: existing });
+      const none = await rejection(p2, 'coalition', { op, coalition: missing });
+      expect(real, op).toEqual(none);
+      expect(real.code).toBe('NO_SUCH_COALITION');
+    }
   });
 
   it('every chat message a client received is in the ledger, with exactly the audience that received it', async () => {
