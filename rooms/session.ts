@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type AnyMechanism } from '../mechanisms/core/types.ts';
 import { seatIds } from '../mechanisms/core/match.ts';
-import { strictObject } from '../mechanisms/core/config.ts';
+import { strictObject, tooDeep, tooDeepIssue } from '../mechanisms/core/config.ts';
 
 export const seatPlanSchema = strictObject({
   /** 'human' seats wait for a person (join link or code); 'bot' seats are filled by a scripted policy. */
@@ -79,6 +79,12 @@ export type PolicyCheck = (policy: string, params: Record<string, unknown>, mech
 
 /** Validates a session spec and assigns seats to roles; throws SessionSpecError naming the bad fields. */
 export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: PolicyCheck): ResolvedSession {
+  // Before anything recursive (validation, JSON.stringify of the stored spec) meets it.
+  const deep = tooDeep(raw);
+  if (deep) {
+    const issue = tooDeepIssue(deep);
+    throw new SessionSpecError([{ path: issue.path.join('.'), message: issue.message }]);
+  }
   const parsed = sessionSpecSchema.safeParse(raw);
   if (!parsed.success) throw new SessionSpecError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const spec = parsed.data;

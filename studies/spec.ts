@@ -12,7 +12,7 @@ import { seatIds } from '../mechanisms/core/match.ts';
 import { findPolicy, policySupports, POLICIES } from '../bots/registry.ts';
 import type { AnyPolicy, PolicyFactory } from '../bots/policy.ts';
 import { llmSettingsSchema } from '../bots/llm/settings.ts';
-import { strictObject } from '../mechanisms/core/config.ts';
+import { strictObject, tooDeep, tooDeepIssue } from '../mechanisms/core/config.ts';
 
 const seatGroupSchema = strictObject({
   policy: z.string().min(1),
@@ -177,6 +177,12 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
 
 /** Validates a parsed JSON study and resolves mechanism, configs and seats; throws StudyError. */
 export function resolveStudy(raw: unknown): ResolvedStudy {
+  // Before anything recursive (validation, merging, hashing) meets it.
+  const deep = tooDeep(raw);
+  if (deep) {
+    const issue = tooDeepIssue(deep);
+    throw new StudyError([{ path: pathOf(issue.path), message: issue.message }]);
+  }
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) throw new StudyError(parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })));
   const study = parsed.data;

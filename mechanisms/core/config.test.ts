@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { editDistance, nearestName, strictObject, unknownKeysMessage } from './config.ts';
+import { editDistance, nearestName, strictObject, tooDeep, unknownKeysMessage } from './config.ts';
 
 describe('unknown config keys', () => {
   it('count a swap of neighbouring letters as one edit', () => {
@@ -25,5 +25,14 @@ describe('unknown config keys', () => {
     expect(schema.safeParse({ peroids: 5 }).error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', path: [], message: 'unknown key `peroids`; did you mean `periods`?' })]);
     expect(unknownKeysMessage(['peroids', 'colour'], ['periods', 'reserve'])).toBe('unknown keys `peroids` (did you mean `periods`?), `colour`; the keys here are periods, reserve');
     expect(schema.parse({})).toEqual({ periods: 3, reserve: 0 });
+  });
+});
+
+describe('tooDeep', () => {
+  it('finds where a value nests past the limit, without running out of stack', () => {
+    expect(tooDeep({ a: [{ b: 1 }], c: 'x' }, 3)).toBeNull();
+    expect(tooDeep({ a: [{ b: {} }] }, 3)).toEqual(['a', 0, 'b']);
+    const deep = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`) as unknown;
+    expect(tooDeep(deep)).toHaveLength(32);
   });
 });

@@ -66,3 +66,28 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T): z.ZodOb
   const names = Object.keys(shape);
   return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, names) : undefined) });
 }
+
+/** Deepest nesting of objects and arrays a spec, study or config may have; real ones need a handful of levels. */
+export const MAX_NESTING = 32;
+
+/**
+ * Where a parsed JSON value nests objects or arrays more than `limit` levels deep (the
+ * path to the first value past the limit), or null. Iterative, so it never runs out of
+ * stack however deep the value is: boundaries call it before anything recursive (schema
+ * validation, merging, hashing, JSON.stringify) sees the value.
+ */
+export function tooDeep(value: unknown, limit = MAX_NESTING): PropertyKey[] | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    if (typeof top.value !== 'object' || top.value === null) continue;
+    if (top.path.length >= limit) return top.path;
+    const entries = Array.isArray(top.value) ? top.value.map((v, i) => [i, v] as const) : Object.entries(top.value);
+    for (const [key, child] of entries) if (typeof child === 'object' && child !== null) stack.push({ value: child, path: [...top.path, key] });
+  }
+  return null;
+}
+
+/** What a boundary says about a value tooDeep() found: where it happens (its first levels) and why it is refused. */
+export function tooDeepIssue(path: readonly PropertyKey[], limit = MAX_NESTING): { path: readonly PropertyKey[]; message: string } {
+  return { path: path.slice(0, 3), message: `nested more than ${limit} levels deep; a spec needs only a few` };
+}

@@ -47,3 +47,31 @@ describe('POST /api/sessions with a misspelt key', () => {
     expect(body.issues[0]?.message).toContain('did you mean `temperature`?');
   });
 });
+
+/** `{"a":{"a":...}}` (or `[[...]]`) nested `depth` deep, as JSON text. */
+const nested = (depth: number, open = '{"a":', close = '}', inner = '1'): string => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+
+describe('POST /api/sessions with a spec nested 20,000 deep', () => {
+  it('is refused with a 400 that says where and why, and the server stays up', async () => {
+    const seats = '[{"kind":"bot","policy":"truthful","count":2}]';
+    const cases: [string, RegExp][] = [
+      // Unknown keys whose values nest deep: the 500 this used to be (the stored spec could not be written).
+      [`{"mechanism":"first-price","seats":${seats},"config":{"a":${nested(20_000, '[', ']')}}}`, /^config\.a(\.0)*$/],
+      [`{"mechanism":"first-price","seats":${seats},"config":{"values":${nested(20_000, '[', ']')}}}`, /^config\.values(\.0)*$/],
+      [`{"mechanism":"first-price","seats":[{"kind":"bot","policy":"llm","count":2,"params":{"fallback":{"params":${nested(20_000, '[', ']')}}}}]}`, /^seats\.0\.params/],
+      [`{"mechanism":"first-price","seats":${seats},"llm":{"prices":${nested(20_000, '[', ']')}}}`, /^llm\.prices/],
+      [nested(20_000, '[', ']'), /^0(\.0)*$/],
+    ];
+    for (const [body, path] of cases) {
+      const refusal = await refused(body);
+      expect(refusal.issues).toHaveLength(1);
+      expect(refusal.issues[0]?.path).toMatch(path);
+      expect(refusal.issues[0]?.message).toMatch(/^nested more than \d+ levels deep/);
+    }
+    // Objects 20,000 deep do not fit in a request body at all: refused for their size, with the reason.
+    const big = await t.api('POST', '/api/sessions', `{"mechanism":"first-price","seats":${seats},"config":${nested(20_000)}}`, true);
+    expect(big.status).toBe(413);
+    expect(big.body).toEqual({ error: 'request entity too large' });
+    expect((await t.api('GET', '/api/health')).status).toBe(200);
+  });
+});
