@@ -1,13 +1,20 @@
 /**
  * The socket.io observatory: a read-only live feed. The public namespace carries the
- * arena directory and, per watched session, its public events; the `/experimenter`
- * namespace (token in the handshake) carries every event. Any socket.io client
- * (Python, R, JavaScript) can subscribe.
+ * arena directory and, per watched session, its public events as a spectator gets them:
+ * kind, data and match time, never the seat that caused an event nor its ledger position
+ * (a mechanism's information policy decides what an event's data names; the seq would
+ * count private events). For a session whose spectators are delayed (`spectatorDelayMs`),
+ * its public events, and its status in the directory, reach the public namespace that
+ * much later, public chat also after the chat's own delivery delay, as in the spectators'
+ * mirror room. The `/experimenter` namespace (token in the handshake) carries every event,
+ * live. Any socket.io client (Python, R, JavaScript) can subscribe.
  */
 import type { Server as SocketIOServer, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
-import type { SessionStore } from './storage/sessions.ts';
+import type { Communication } from '../mechanisms/core/policy.ts';
+import { resolveSession } from '../rooms/session.ts';
+import type { SessionRow, SessionStore } from './storage/sessions.ts';
 import { isExperimenter } from './api.ts';
 
 export interface Observatory {
@@ -15,14 +22,61 @@ export interface Observatory {
   directoryChanged(): void;
 }
 
+/** A public event as the public namespace emits it. */
+export interface PublicEvent {
+  readonly match: string;
+  readonly at: number;
+  readonly kind: string;
+  readonly data: Record<string, unknown>;
+}
+
 const watchMessage = z.object({ session: z.string().regex(/^s[a-z0-9]{4,40}$/) }).strict();
 
+/** How late the public sees a session: its spectators' delay, and public chat's delivery delay. */
+interface Delays {
+  readonly spectators: number;
+  readonly chat: number;
+}
+
+function delaysOf(row: SessionRow): Delays {
+  try {
+    const resolved = resolveSession(JSON.parse(row.spec), row.seed, () => null);
+    return { spectators: resolved.spec.spectatorDelayMs, chat: (resolved.config as { communication?: Communication }).communication?.delayMs ?? 0 };
+  } catch {
+    // A spec this server cannot read any more (an older version's): it runs no room here either.
+    return { spectators: 0, chat: 0 };
+  }
+}
+
+const LISTED = 100;
+
 export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionStore; adminToken: string }): Observatory {
-  const directory = () =>
+  const delays = new Map<string, Delays>();
+  const delayOf = (session: string): Delays => {
+    let known = delays.get(session);
+    if (!known) {
+      const row = deps.sessions.get(session);
+      if (!row) return { spectators: 0, chat: 0 };
+      known = delaysOf(row);
+      delays.set(session, known);
+    }
+    return known;
+  };
+  /** Delayed sessions: the status the public is shown, and the live status last seen. */
+  const shownStatus = new Map<string, string>();
+  const liveStatus = new Map<string, string>();
+
+  const later = (ms: number, fn: () => void) => {
+    if (ms <= 0) fn();
+    else setTimeout(fn, ms).unref();
+  };
+
+  const listed = () =>
     deps.sessions
-      .list(100)
+      .list(LISTED)
       .filter((r) => r.status !== 'interrupted')
       .map((r) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, demo: r.demo }));
+  const publicDirectory = () => listed().map((entry) => (delayOf(entry.session).spectators > 0 ? { ...entry, status: shownStatus.get(entry.session) ?? 'lobby' } : entry));
 
   const watchable = (socket: Socket, nsp: string) => {
     socket.on('watch', (msg: unknown, ack?: unknown) => {
@@ -38,8 +92,9 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionSt
     });
   };
 
-  io.of('/').on('connection', (socket) => {
-    socket.emit('arenas', directory());
+  const publicNsp = io.of('/');
+  publicNsp.on('connection', (socket) => {
+    socket.emit('arenas', publicDirectory());
     watchable(socket, 'public');
   });
 
@@ -50,7 +105,7 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionSt
     else next(new Error('experimenter token required'));
   });
   experimenter.on('connection', (socket) => {
-    socket.emit('arenas', directory());
+    socket.emit('arenas', listed());
     watchable(socket, 'all');
     socket.on('watch-all', () => void socket.join('all:*'));
   });
@@ -60,14 +115,32 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionSt
       // Encode only for someone watching.
       const rooms = experimenter.adapter.rooms;
       if (rooms.has(`all:${event.match}`) || rooms.has('all:*')) experimenter.to(`all:${event.match}`).to('all:*').emit('event', event);
-      if (event.audience === 'public' && io.of('/').adapter.rooms.has(`public:${event.match}`)) {
-        io.of('/').to(`public:${event.match}`).emit('event', { match: event.match, seq: event.seq, at: event.at, kind: event.kind, seat: event.seat, data: event.data });
-      }
+      if (event.audience !== 'public') return;
+      const room = `public:${event.match}`;
+      const shown: PublicEvent = { match: event.match, at: event.at, kind: event.kind, data: event.data };
+      const delay = delayOf(event.match);
+      later(delay.spectators + (event.kind === 'chat' ? delay.chat : 0), () => {
+        if (publicNsp.adapter.rooms.has(room)) publicNsp.to(room).emit('event', shown);
+      });
     },
     directoryChanged() {
-      const list = directory();
-      io.of('/').emit('arenas', list);
-      experimenter.emit('arenas', list);
+      const live = listed();
+      experimenter.emit('arenas', live);
+      const current = new Set(live.map((e) => e.session));
+      for (const map of [shownStatus, liveStatus, delays]) for (const session of map.keys()) if (!current.has(session)) map.delete(session);
+      for (const { session, status } of live) {
+        const delay = delayOf(session).spectators;
+        if (delay <= 0 || liveStatus.get(session) === status) continue;
+        // Every session starts in the lobby; the public learns of each later status one delay late.
+        liveStatus.set(session, status);
+        if (!shownStatus.has(session)) shownStatus.set(session, 'lobby');
+        later(delay, () => {
+          if (!liveStatus.has(session)) return;
+          shownStatus.set(session, status);
+          publicNsp.emit('arenas', publicDirectory());
+        });
+      }
+      publicNsp.emit('arenas', publicDirectory());
     },
   };
 }

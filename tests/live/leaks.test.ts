@@ -4,8 +4,11 @@
  * plays to its end; then every private value of every seat, read from the ledger, is
  * looked for in the raw websocket bytes each client received. A player's bytes carry
  * its own values and never another seat's; a spectator's carry none; the
- * experimenter's carry all of them.
+ * experimenter's carry all of them. A public watcher of the socket.io observatory gets
+ * the session's public events with no private value and no seat: every case's
+ * information policy hides who bid, ordered or traded.
  */
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
 import { MECHANISMS } from '../../mechanisms/registry.ts';
@@ -138,14 +141,29 @@ const CASES: readonly LeakCase[] = [
 ];
 
 let t: TestServer;
+const sockets: Socket[] = [];
 
 beforeAll(async () => {
   t = await startTestServer();
 });
 
 afterAll(async () => {
+  for (const s of sockets) s.close();
   await t?.close();
 });
+
+/** A public observatory watcher of one session: the raw engine.io packets it received, before socket.io decodes them. */
+async function watchPublicly(session: string): Promise<{ frames: string[]; events: Record<string, unknown>[] }> {
+  const socket = connect(t.url, { transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  const frames: string[] = [];
+  const events: Record<string, unknown>[] = [];
+  socket.io.on('open', () => socket.io.engine.on('data', (data: unknown) => frames.push(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('latin1'))));
+  socket.on('event', (e: Record<string, unknown>) => events.push(e));
+  await waitFor(() => socket.connected, 5000, 'the observatory socket');
+  expect(await socket.emitWithAck('watch', { session })).toEqual({ ok: true });
+  return { frames, events };
+}
 
 it('covers every registered mechanism', () => {
   expect(CASES.map((c) => c.mechanism).sort()).toEqual(MECHANISMS.map((m) => m.id).sort());
@@ -160,6 +178,7 @@ describe.each(CASES)('$mechanism: private values on raw frames', (c) => {
     expect(players.map((p) => p.seat)).toEqual(info.seats.map((s) => s.seat));
     const spectator = await joinSpectator(t, info.session);
     const experimenter = await joinExperimenter(t, info);
+    const watcher = await watchPublicly(info.session);
     const play = players.map((p) => autoPlay(p.room, p.seat, c.decide(p.seat)));
 
     const start = await t.api('POST', `/api/sessions/${info.session}/control`, { op: 'start' }, true);
@@ -200,6 +219,13 @@ describe.each(CASES)('$mechanism: private values on raw frames', (c) => {
     expect(found(spectator, all), "private values in the spectator's frames").toEqual([]);
     expect(spectator.state.privates?.size ?? 0).toBe(0);
     expect(spectator.state.full ?? 'null').toBe('null');
+
+    // The observatory's public feed: events did arrive, none with a private value, a seat or a ledger position.
+    expect(watcher.events.length).toBeGreaterThan(0);
+    const feed = Buffer.from(watcher.frames.join('\n'), 'latin1');
+    expect(all.filter((v) => containsNumber(feed, v)), 'private values in the public observatory feed').toEqual([]);
+    expect(feed.toString('latin1').match(/"p\d+"/g) ?? [], 'seat ids in the public observatory feed').toEqual([]);
+    for (const e of watcher.events) expect(Object.keys(e).sort()).toEqual(['at', 'data', 'kind', 'match']);
 
     expect(found(experimenter, all), "values in the experimenter's frames").toEqual(all);
     expect([...experimenter.state.privates.keys()].sort()).toEqual(seats);

@@ -1,4 +1,7 @@
-/** The socket.io observatory and the `arena bots` command, against a real server. */
+/**
+ * The socket.io observatory and the `arena bots` command, against a real server; and a
+ * session with delayed spectators, which the public sees late everywhere it can look.
+ */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +66,44 @@ describe('observatory', () => {
     for (const v of values) expect(publicText).not.toContain(String(v));
 
     expect(await publicSocket.emitWithAck('watch', { session: 'nope' })).toMatchObject({ ok: false });
+  });
+
+  it('a session with delayed spectators is shown late everywhere the public looks (directory, API, feed); the experimenter namespace stays live', async () => {
+    const delayed = (ms: number) => ({ ...spec([{ kind: 'bot', policy: 'truthful', count: 3 }]), config: { rounds: 200, roundMs: 60, values: { kind: 'uniform', low: 0, high: 1000 }, reveal: 'winningPrice' }, spectatorDelayMs: ms });
+    const publicSocket = open('/');
+    const directories: { session: string; status: string }[][] = [];
+    const seen: { match: string; kind: string }[] = [];
+    publicSocket.on('arenas', (list: { session: string; status: string }[]) => directories.push(list));
+    publicSocket.on('event', (e: { match: string; kind: string }) => seen.push(e));
+    const experimenter = open('/experimenter', { token: ADMIN_TOKEN });
+    const live: { match: string; kind: string }[] = [];
+    experimenter.on('event', (e: { match: string; kind: string }) => live.push(e));
+    await waitFor(() => publicSocket.connected && experimenter.connected, 5000, 'both sockets');
+    experimenter.emit('watch-all');
+    await sleep(50);
+
+    // An hour late: within this test the public sees none of it.
+    const hour = await createSession(t, delayed(3_600_000));
+    // Half a second late: the public does see it, later.
+    const half = await createSession(t, delayed(500));
+    for (const s of [hour, half]) expect(await publicSocket.emitWithAck('watch', { session: s.session })).toEqual({ ok: true });
+    const closed = (events: { match: string; kind: string }[], session: string) => events.filter((e) => e.match === session && e.kind === 'round_closed').length;
+    await waitFor(() => closed(live, hour.session) >= 3, 10_000, 'three live round closes');
+
+    const liveRound = (JSON.parse((await t.server.room(hour.session))?.state.publicView ?? 'null') as { round: number }).round;
+    expect(liveRound).toBeGreaterThanOrEqual(3);
+    const listed = async (session: string) => ((await t.api('GET', '/api/arenas')).body as { session: string; status: string; public: unknown }[]).find((e) => e.session === session);
+    // Its spectators' mirror has shown nothing yet: no public view, still in the lobby.
+    expect(await listed(hour.session)).toMatchObject({ status: 'lobby', public: null });
+    expect(directories.at(-1)?.find((e) => e.session === hour.session)).toMatchObject({ status: 'lobby' });
+    expect(closed(seen, hour.session)).toBe(0);
+    expect(seen.filter((e) => e.match === hour.session)).toEqual([]);
+
+    // Delayed, not dropped: the half-second session reaches the public.
+    await waitFor(() => closed(seen, half.session) >= 2, 10_000, 'the delayed public events');
+    await waitFor(() => directories.at(-1)?.find((e) => e.session === half.session)?.status === 'running', 10_000, 'the delayed status');
+    await waitFor(async () => ((await listed(half.session))?.public as { round?: number } | null)?.round !== undefined, 10_000, 'the delayed public view');
+    expect(closed(seen, hour.session)).toBe(0);
   });
 
   it('refuses the experimenter namespace without the token', async () => {
