@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { Account, costOf, type Usage } from './budget.ts';
 import { ResponseCache } from './cache.ts';
 import { Slots } from './limiter.ts';
-import { llmSettingsSchema, type AgentParams, type LlmSettings, type LlmSettingsInput } from './settings.ts';
+import { keyVariableProblem, llmSettingsSchema, type AgentParams, type LlmSettings, type LlmSettingsInput } from './settings.ts';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 
@@ -89,8 +89,9 @@ export class LlmRuntime {
     const key = `${baseURL} ${params.apiKeyEnv}`;
     let client = this.#clients.get(key);
     if (!client) {
-      // Local servers (vLLM, Ollama, llama.cpp) accept any key; the SDK insists on one.
-      const apiKey = this.#env[params.apiKeyEnv] ?? 'none';
+      // Local servers (vLLM, Ollama, llama.cpp) accept any key; the SDK insists on one. A variable
+      // the params schema would refuse is never read, however the params got here.
+      const apiKey = (keyVariableProblem(params.apiKeyEnv, this.#env) ? undefined : this.#env[params.apiKeyEnv]) || 'none';
       client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: params.timeoutMs });
       this.#clients.set(key, client);
     }

@@ -14,12 +14,41 @@ export type ToolName = (typeof TOOL_NAMES)[number];
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'an environment variable name like OPENAI_API_KEY');
 
+/** The server's own secrets: never sent to an endpoint, even when the operator lists them. */
+const SERVER_SECRETS: ReadonlySet<string> = new Set(['ARENA_ADMIN_TOKEN', 'ARENA_SECRET']);
+
+/** The key variables the operator allows besides `*_API_KEY`: ARENA_LLM_KEY_VARS, comma-separated. */
+export const listedKeyVariables = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.ARENA_LLM_KEY_VARS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+
+/**
+ * Why a seat may not take its API key from this environment variable, or null when it may:
+ * names ending in `_API_KEY` outside the server's `ARENA_` namespace, and those the operator
+ * lists in ARENA_LLM_KEY_VARS; never ARENA_ADMIN_TOKEN or ARENA_SECRET. The key is sent to
+ * the seat's endpoint, which the spec names: without this, a spec could send any secret of
+ * the process to an address of its choice.
+ */
+export function keyVariableProblem(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (SERVER_SECRETS.has(name)) return `${name} is one of the server's own secrets; it is never sent to an LLM endpoint`;
+  if (listedKeyVariables(env).includes(name)) return null;
+  if (name.endsWith('_API_KEY') && !name.startsWith('ARENA_')) return null;
+  return `${name} is not allowed as a key variable: use one whose name ends in _API_KEY (outside ARENA_), or have the operator list it in ARENA_LLM_KEY_VARS`;
+}
+
 export const agentParamsSchema = strictObject({
   model: z.string().min(1).max(200).default('gpt-4o-mini'),
   /** Any OpenAI-compatible endpoint; default: OPENAI_BASE_URL, else OpenAI's. */
   baseURL: z.url().optional(),
   /** The environment variable holding the API key (the key itself is never in a spec or a record). */
-  apiKeyEnv: envName.default('OPENAI_API_KEY'),
+  apiKeyEnv: envName
+    .superRefine((name, ctx) => {
+      const problem = keyVariableProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('OPENAI_API_KEY'),
   temperature: z.number().min(0).max(2).default(1),
   seed: z.number().int().min(0).max(0x7fffffff).optional(),
   maxTokens: z.number().int().min(16).max(32_000).default(600),

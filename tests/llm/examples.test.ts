@@ -14,7 +14,7 @@ afterEach(async () => {
 
 /** Points every LLM seat of a study at a base URL. */
 function pointAt(study: StudyInput, baseURL: string): StudyInput {
-  const seats = (groups: StudyInput['seats']) => groups.map((g) => (g.policy === 'llm' ? { ...g, params: { ...g.params, baseURL, apiKeyEnv: 'FAKE_KEY' } } : g));
+  const seats = (groups: StudyInput['seats']) => groups.map((g) => (g.policy === 'llm' ? { ...g, params: { ...g.params, baseURL, apiKeyEnv: 'FAKE_API_KEY' } } : g));
   return { ...study, seats: seats(study.seats), ...(study.treatments ? { treatments: study.treatments.map((t) => (t.seats ? { ...t, seats: seats(t.seats) } : t)) } : {}) };
 }
 

@@ -32,6 +32,8 @@ const defaultUsage = (request: ChatRequest) => ({ prompt: 50 + Math.ceil(JSON.st
 
 export class FakeOpenAI {
   readonly requests: ChatRequest[] = [];
+  /** The Authorization header of every request that reached the server, any route. */
+  readonly authorizations: (string | null)[] = [];
   readonly usage = { prompt: 0, completion: 0 };
   script: Script;
   #server: http.Server;
@@ -64,6 +66,7 @@ export class FakeOpenAI {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      this.authorizations.push(req.headers.authorization ?? null);
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no such route' } }));
         return;

@@ -15,7 +15,7 @@ export function llmStudy(baseURL: string, seat: Record<string, unknown> = {}, ex
     mechanism: 'first-price',
     config: { rounds: 2, reveal: 'allBids' },
     seats: [
-      { policy: 'llm', count: 2, params: { model: 'fake-model', baseURL, apiKeyEnv: 'FAKE_KEY', fallback: { policy: 'truthful' }, deadlineMs: 5000, ...seat } },
+      { policy: 'llm', count: 2, params: { model: 'fake-model', baseURL, apiKeyEnv: 'FAKE_API_KEY', fallback: { policy: 'truthful' }, deadlineMs: 5000, ...seat } },
       { policy: 'equilibrium', count: 2 },
     ],
     episodes: 2,
@@ -44,7 +44,7 @@ const lines = (file: string): Record<string, unknown>[] =>
 /** Runs a study headless into a fresh folder and reads back its ledger and transcript. */
 export async function run(input: StudyInput, runtime?: LlmRuntime): Promise<Ran> {
   const resolved = resolveStudy(input);
-  const llm = runtime ?? new LlmRuntime(resolved.study.llm ?? {}, { FAKE_KEY: 'sk-test-secret' });
+  const llm = runtime ?? new LlmRuntime(resolved.study.llm ?? {}, { FAKE_API_KEY: 'sk-test-secret' });
   const out = join(tmp(), 'out');
   const report = await runStudyAsync(resolved, { out, llm });
   const eventsText = readFileSync(join(out, 'events.jsonl'), 'utf8');

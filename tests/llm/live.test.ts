@@ -15,9 +15,9 @@ afterEach(async () => {
 describe('LLM seats in a live arena', () => {
   it('play against scripted bots; every call lands in the ledger (experimenter only) and the transcript export', async () => {
     fake = await new FakeOpenAI((req) => answer({ type: 'bid', amount: bidBounds(req).max / 2 })).start();
-    process.env.ARENA_TEST_LLM_KEY = 'sk-live-secret';
+    process.env.TEST_LLM_API_KEY = 'sk-live-secret';
     t = await startTestServer();
-    const llm = { model: 'fake-model', baseURL: fake.baseURL, apiKeyEnv: 'ARENA_TEST_LLM_KEY', fallback: { policy: 'truthful' } };
+    const llm = { model: 'fake-model', baseURL: fake.baseURL, apiKeyEnv: 'TEST_LLM_API_KEY', fallback: { policy: 'truthful' } };
     const info = await createSession(t, {
       mechanism: 'first-price',
       config: { rounds: 3, roundMs: 5000 },
