@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { ADMIN_TOKEN, createSession, sleep, startTestServer, waitFor, type JoinInfo, type TestServer } from './helpers.ts';
+import { ADMIN_TOKEN, createSession, joinSeat, sleep, startTestServer, waitFor, type JoinInfo, type TestServer } from './helpers.ts';
 
 const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'arena.ts');
 let t: TestServer;
@@ -106,6 +106,24 @@ describe('observatory', () => {
     expect(closed(seen, hour.session)).toBe(0);
   });
 
+  it("public chat reaches the public feed no earlier than the players: after the chat's delivery delay", async () => {
+    const info = await createSession(t, { mechanism: 'first-price', config: { rounds: 5, roundMs: null, communication: { channels: ['public'], delayMs: 60_000 } }, seats: [{ kind: 'human', count: 2 }], autoStart: true });
+    const publicSocket = open('/');
+    const seen: { kind: string }[] = [];
+    publicSocket.on('event', (e: { kind: string }) => seen.push(e));
+    const experimenter = open('/experimenter', { token: ADMIN_TOKEN });
+    const live: { kind: string; match: string }[] = [];
+    experimenter.on('event', (e: { kind: string; match: string }) => live.push(e));
+    await waitFor(() => publicSocket.connected && experimenter.connected, 5000, 'both sockets');
+    expect(await publicSocket.emitWithAck('watch', { session: info.session })).toEqual({ ok: true });
+    expect(await experimenter.emitWithAck('watch', { session: info.session })).toEqual({ ok: true });
+    const { room } = await joinSeat(t, info.seats[0]?.code as string);
+    room.send('chat', { channel: 'public', text: 'a minute from now' });
+    await waitFor(() => live.some((e) => e.kind === 'chat' && e.match === info.session), 5000, 'the chat on the experimenter feed');
+    await sleep(100);
+    expect(seen.filter((e) => e.kind === 'chat')).toEqual([]);
+  });
+
   it('refuses the experimenter namespace without the token', async () => {
     const socket = open('/experimenter', { token: 'wrong' });
     const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
@@ -132,7 +150,7 @@ describe('arena bots', () => {
       );
       expect(out).toMatch(/seated truthful on p0/);
       const joined = t.server.ledger.events(info.session).filter((e) => e.kind === 'seat_joined');
-      expect(joined.filter((e) => e.data.agent === 'bot:truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
+      expect(joined.filter((e) => e.data.policy === 'truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
     } finally {
       child.kill('SIGINT');
       await new Promise((resolve) => child.once('exit', resolve));
