@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { ADMIN_TOKEN, createSession, joinSeat, sleep, startTestServer, waitFor, type JoinInfo, type TestServer } from './helpers.ts';
+import { waitFor as waitUntil } from './process-helpers.ts';
 
 const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'arena.ts');
 let t: TestServer;
@@ -102,7 +103,7 @@ describe('observatory', () => {
     // Delayed, not dropped: the half-second session reaches the public.
     await waitFor(() => closed(seen, half.session) >= 2, 10_000, 'the delayed public events');
     await waitFor(() => directories.at(-1)?.find((e) => e.session === half.session)?.status === 'running', 10_000, 'the delayed status');
-    await waitFor(async () => ((await listed(half.session))?.public as { round?: number } | null)?.round !== undefined, 10_000, 'the delayed public view');
+    await waitUntil(async () => ((await listed(half.session))?.public as { round?: number } | null)?.round !== undefined, 'the delayed public view', 10_000, 100);
     expect(closed(seen, hour.session)).toBe(0);
   });
 
@@ -150,7 +151,7 @@ describe('arena bots', () => {
       );
       expect(out).toMatch(/seated truthful on p0/);
       const joined = t.server.ledger.events(info.session).filter((e) => e.kind === 'seat_joined');
-      expect(joined.filter((e) => e.data.policy === 'truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
+      expect(joined.filter((e) => e.data.agent === 'bot:truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
     } finally {
       child.kill('SIGINT');
       await new Promise((resolve) => child.once('exit', resolve));
