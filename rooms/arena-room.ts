@@ -2,17 +2,21 @@
  * One generic Colyseus room for every registered mechanism. The room is a transport
  * (STYLE habit 9): validate -> sequence -> engine -> ledger -> publish. It holds no
  * rule: what a seat may do and see comes from the engine's legal(), view() and
- * publicView(); every input and output is appended to the ledger before anyone is
- * told about it.
+ * publicView(). Its jobs live in modules of their own: the write-ahead journal
+ * (write-ahead.ts: nothing is told or shown before the ledger has it, and a refused
+ * write changes nothing), seating and admission (seating.ts), what one seat may cost
+ * (budget.ts), the match clock (session-clock.ts), chat and coalitions
+ * (conversation.ts), the delayed spectators' mirror (spectator-room.ts) and patch
+ * pacing (patch-scheduler.ts).
  */
-import { CloseCode, Room, ServerError, matchMaker, type AuthContext, type Client, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
+import { CloseCode, Room, ServerError, generateId, matchMaker, type AuthContext, type Client, type Deferred, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { z } from 'zod';
 import { StateView } from '@colyseus/schema';
 import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
-import { mechanismKey, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
+import { mechanismKey, type BaseState, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
 import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
@@ -23,8 +27,14 @@ import { Conversation } from './conversation.ts';
 import { PatchScheduler } from './patch-scheduler.ts';
 import { mirrorOf, type PublicSnapshot, type SpectatorRoom, type SpectatorRoomOptions } from './spectator-room.ts';
 import { agentRecord } from './agent-record.ts';
+import { Journal, StoreFailed } from './write-ahead.ts';
+import { Seating, type JoinRequest, type Refused } from './seating.ts';
+import { Budgets } from './budget.ts';
+import { SessionClock } from './session-clock.ts';
 
-export type ArenaClient = Client<{ auth: SeatClaims; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
+/** What a client's auth holds: its token's claims, the ticket its join was granted under, and its address. */
+export type ArenaAuth = SeatClaims & { readonly sessionId: string; readonly address: string };
+export type ArenaClient = Client<{ auth: ArenaAuth; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
 
 /** Options the server creates an arena room with (plain JSON). */
 export interface ArenaRoomOptions {
@@ -47,13 +57,24 @@ function badMessage(type: string, error: z.ZodError): Verdict {
   return { ok: false, code: 'BAD_MESSAGE', message: `not a valid ${type} message${where}: ${(first?.message ?? 'invalid').slice(0, 120)}` };
 }
 
+const storeFailed = (error: StoreFailed): Verdict => ({ ok: false, code: error.code, message: error.message });
+
+/** A refused join as Colyseus reports it to the client: the HTTP status, and the code before the plain words. */
+export const joinRefusal = (refused: Refused): ServerError => new ServerError(refused.status, `${refused.code}: ${refused.message}`);
+
 export const TICK_MS = 100;
 /** How often each room sends its state patch. */
 export const PATCH_MS = 50;
 const patches = new PatchScheduler(PATCH_MS, (error) => console.error(`arena patch: ${(error as Error).message}`));
 /** The room type of the spectators' mirror of a delayed session (rooms/spectator-room.ts); the server defines it. */
 export const SPECTATOR_ROOM = 'arena-spectators';
-const SPECTATOR_SLOTS = 500;
+/** How long an ended session's room stays open (clients see the final state) before it is disposed; its record stays in the ledger. */
+export const ENDED_LINGER_MS = 60_000;
+/** Close codes of a connection closed for abuse: a flood beyond the message rate, a frame beyond the size limit. */
+const ABUSIVE_CLOSES: readonly number[] = [CloseCode.WITH_ERROR, 1009];
+
+/** The arena rooms of this process, by session (admission is decided at the seat reservation, before any room hook runs). */
+const arenas = new Map<string, ArenaRoom>();
 
 export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }> {
   override state = new ArenaState();
@@ -65,22 +86,20 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   session = '';
   #resolved!: ResolvedSession;
   #match!: Match;
-  #chain!: Chain;
+  #journal!: Journal;
   #conversation!: Conversation;
+  #seating!: Seating;
+  readonly #budgets = new Budgets(arenaEnvironment().seatBudget);
+  #clock = new SessionClock();
   #seats = new Map<string, SeatAssignment>();
   #privates = new Map<string, SeatPrivateT>();
   #experimenters = new Set<ArenaClient>();
-  /** Virtual clock: ms of running time since start, paused time excluded. */
-  #startedWall = 0;
-  #pausedWall = 0;
-  #pausedTotal = 0;
-  #jumped = 0;
+  /** Dropped clients within their grace period, by seat, with the reconnection Colyseus waits for. */
+  readonly #grace = new Map<string, { client: ArenaClient; reconnection: Deferred<Client> }>();
   #chatSeq = 0;
   #shuttingDown = false;
   /** What the last sync published, to skip work when nothing changed. */
-  #synced = { stateId: -1, status: '' };
-  /** While an input runs through the engine: the ledger events it produced, written together afterwards (group commit). */
-  #collecting: LedgerEvent[] | null = null;
+  #synced = { stateId: -1, status: '', alert: '' };
   /** Engine events recorded since the last patch, delivered right after it (see broadcastPatch). */
   #outbox: EventMessage[] = [];
   #outboxAudiences: MechEvent['audience'][] = [];
@@ -89,10 +108,31 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #mirrorRoomId: string | null = null;
   #mirrored = '';
 
-  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
+  /**
+   * Decides a join when its seat is reserved (the matchmaking request), so that a seat,
+   * a spectator place or an experimenter place is granted only to a token that may have
+   * it and only while it is free: nobody can hold places with requests they never follow up.
+   */
+  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, context: AuthContext): Promise<ArenaAuth> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
     if (!claims) throw new ServerError(401, 'invalid or expired token');
-    return claims;
+    const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown' };
+    // A room of another process decides when the socket arrives (arrive() admits then).
+    const room = arenas.get(claims.session);
+    if (room) {
+      const granted = room.#seating.admit(room.#joinRequest(auth), auth.sessionId, Date.now());
+      if (!granted.ok) throw joinRefusal(granted);
+      const coolDown = claims.role === 'player' ? room.#budgets.coolingDown(claims.seat, Date.now()) : 0;
+      if (coolDown > 0) {
+        room.#seating.abandon(auth.sessionId);
+        throw joinRefusal({ ok: false, status: 429, code: 'COOLING_DOWN', message: `this seat's connection was closed for flooding; try again in ${Math.ceil(coolDown / 1000)} s` });
+      }
+    }
+    return auth;
+  }
+
+  #joinRequest(auth: ArenaAuth): JoinRequest {
+    return { session: auth.session, role: auth.role, seat: auth.seat, bot: auth.bot !== undefined, address: auth.address };
   }
 
   override async onCreate(options: ArenaRoomOptions): Promise<void> {
@@ -103,19 +143,30 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     for (const s of seats) this.#seats.set(s.seat, s);
     const header: MatchHeader = { mechanism: mechanismKey(mechanism), config, seats: seats.map((s) => s.seat as SeatId), seed: this.#resolved.seed };
     const history = options.resume ? (env.history?.(this.session) ?? []) : [];
+    const last = history.at(-1);
+    const chain = new Chain(this.session, last);
+    this.#journal = new Journal({
+      match: () => this.#match,
+      chain,
+      store: () => arenaEnvironment().ledger,
+      published: (event) => arenaEnvironment().publish?.(event),
+      failed: (error) => this.#storeFailed(error),
+    });
     if (history.length) {
       const rebuilt = replay(findMechanism, history);
-      const last = history.at(-1) as LedgerEvent;
-      this.#chain = new Chain(this.session, last);
       this.#match = new Match(mechanism, rebuilt.match.header, (e) => this.#write(e), { state: rebuilt.match.state, now: rebuilt.match.now });
-      this.#jumped = rebuilt.match.now;
+      this.#clock = new SessionClock(rebuilt.match.now);
     } else {
-      this.#chain = new Chain(this.session);
       this.#match = new Match(mechanism, header, (e) => this.#write(e));
     }
     const communication = (config as { communication?: Communication }).communication ?? { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true };
     this.#conversation = new Conversation(communication, [...this.#seats.keys()]);
-    this.maxClients = seats.length + SPECTATOR_SLOTS;
+    this.#seating = new Seating(this.session, seats, { standIn: this.#resolved.spec.standIn });
+    // Seats, spectators and experimenters are counted by role (seating.ts); Colyseus' own
+    // limit stays above their sum, so it never refuses (or locks the room) before them.
+    const limits = this.#seating.limits;
+    this.maxClients = seats.length + limits.spectators + limits.experimenters + 1;
+    this.seatReservationTimeout = Math.ceil(limits.joinMs / 1000);
     this.setMetadata({ session: this.session, mechanism: mechanismKey(mechanism), title: this.#title() });
 
     const s = this.state;
@@ -132,6 +183,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
     this.#registerMessages();
     this.#sync();
+    arenas.set(this.session, this);
     patches.add(this);
     if (this.#resolved.spec.spectatorDelayMs > 0) await this.#openMirror();
     if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length, wall: Date.now() } });
@@ -149,6 +201,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     mirror.setFacts({ session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication });
     this.#mirror = mirror;
     this.#mirrorRoomId = cache.roomId;
+    this.#seating.spectatorsElsewhere = true;
     this.#mirrorPublicPart();
   }
 
@@ -164,7 +217,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const s = this.state;
     const seats: PublicSnapshot['seats'][number][] = [];
     s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
-    const snapshot: PublicSnapshot = { status: s.status, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, seats };
+    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, seats };
     const key = JSON.stringify(snapshot);
     if (key === this.#mirrored) return;
     this.#mirrored = key;
@@ -179,6 +232,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   override onDispose(): void {
     patches.remove(this);
+    if (arenas.get(this.session) === this) arenas.delete(this.session);
     this.#mirror?.disconnect().catch(() => undefined);
   }
 
@@ -188,9 +242,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   /** Running time of the match in ms. */
   now(): number {
-    if (this.state.status === 'lobby') return this.#jumped;
-    const wall = this.state.status === 'paused' ? this.#pausedWall : Date.now();
-    return wall - this.#startedWall - this.#pausedTotal + this.#jumped;
+    return this.#clock.now();
   }
 
   get match(): Match {
@@ -204,63 +256,53 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   // --- the ledger -----------------------------------------------------------
 
   /**
-   * Chains, stores (synchronously) and publishes one entry: nothing is told before this
-   * returns. While an input is collecting (#durably), the entry is only chained here and
-   * written with the input's other entries.
+   * The match's recorder: every entry goes through the journal. A seat's refusals beyond
+   * its recording budget are counted instead of written (budget.ts).
    */
-  #write(entry: MatchEntry): LedgerEvent {
-    const event = this.#chain.append(entry);
-    if (this.#collecting) {
-      this.#collecting.push(event);
-      return event;
-    }
-    const env = arenaEnvironment();
-    env.ledger.append(event);
-    env.publish?.(event);
-    return event;
-  }
-
-  /**
-   * Runs one input through the engine and resolves once every ledger entry it produced
-   * is on disk (the ledger's group commit: the inputs of one turn of the event loop share
-   * one transaction). The caller tells the client, syncs views and delivers events only
-   * after that, so nothing is seen before it is recorded.
-   */
-  async #durably<T>(fn: () => T): Promise<T> {
-    const written: LedgerEvent[] = [];
-    this.#collecting = written;
-    let out: T;
-    try {
-      out = fn();
-    } finally {
-      this.#collecting = null;
-    }
-    if (written.length === 0) return out;
-    const env = arenaEnvironment();
-    const ledger = env.ledger;
-    if (ledger.appendSoon) await ledger.appendSoon(written);
-    else if (ledger.transaction) ledger.transaction(() => written.forEach((e) => ledger.append(e)));
-    else written.forEach((e) => ledger.append(e));
-    for (const e of written) env.publish?.(e);
-    return out;
-  }
-
-  /** Runs one input through the engine inside one ledger transaction (one disk sync for its entries). */
-  #atomically<T>(fn: () => T): T {
-    const ledger = arenaEnvironment().ledger;
-    return ledger.transaction ? ledger.transaction(fn) : fn();
+  #write(entry: MatchEntry): void {
+    if (entry.kind === 'rejection' && entry.seat !== null && !this.#budgets.recordRefusal(entry.seat, String(entry.data.code), Date.now())) return;
+    this.#journal.entry(entry);
   }
 
   #record(entry: Omit<MatchEntry, 'at'>): LedgerEvent {
-    return this.#write({ ...entry, at: this.now() });
+    return this.#journal.entry({ ...entry, at: this.now() });
+  }
+
+  /** Writes the count of a seat's refusals that were not written one by one, when its budget allows. */
+  #summariseRefusals(seat: string): void {
+    const counts = this.#budgets.takeSuppressed(seat, Date.now());
+    if (counts) this.#record({ kind: 'refusals_suppressed', seat: seat as SeatId, audience: 'experimenter', data: { counts } });
+  }
+
+  /**
+   * The store refused a write: the journal has put the match back as it was; the session
+   * pauses, and every client and the experimenter are told why (a coded alert). Only an
+   * experimenter's command brings it back, once the store takes writes again.
+   */
+  #storeFailed(error: StoreFailed): void {
+    console.error(`arena ${this.session}: ${error.message}`);
+    const s = this.state;
+    if (s.status === 'running') {
+      this.#clock.pause();
+      s.status = 'paused';
+      try {
+        arenaEnvironment().statusChanged?.(this.session, 'paused');
+      } catch {
+        // the sessions table may be on the same failing disk; the ledger is what counts
+      }
+    }
+    s.alert = error.code;
+    this.broadcast('alert', { code: error.code, message: error.message });
+    this.#sync();
   }
 
   // --- synchronized views ---------------------------------------------------
 
   /**
-   * Brings the synchronized state up to the engine's. Accepted actions only mark it
-   * stale: the room rebuilds the views once per patch, right before it goes out. A
-   * reader on the server (the API, tests) calls this before looking at `state`.
+   * Brings the synchronized state up to the engine's, as far as the ledger has it.
+   * Accepted actions only mark it stale: the room rebuilds the views once per patch,
+   * right before it goes out. A reader on the server (the API, tests) calls this before
+   * looking at `state`.
    */
   syncViews(): void {
     this.#sync();
@@ -268,13 +310,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   #sync(): void {
     const { mechanism } = this.#resolved;
-    const engine = this.#match.state;
+    const engine: BaseState = this.#journal.committedState;
     const s = this.state;
-    if (this.#synced.stateId === engine.stateId && this.#synced.status === s.status) return;
-    this.#synced = { stateId: engine.stateId, status: s.status };
+    if (this.#synced.stateId === engine.stateId && this.#synced.status === s.status && this.#synced.alert === s.alert) return;
+    this.#synced = { stateId: engine.stateId, status: s.status, alert: s.alert };
     s.stateId = engine.stateId;
     s.phaseId = engine.phaseId;
-    s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : this.#wallOf(engine.deadline);
+    s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : this.#clock.wallOf(engine.deadline);
     s.publicView = JSON.stringify(mechanism.publicView(engine));
     for (const [seat, entry] of this.#privates) {
       const legal = mechanism.legal(engine, seat as SeatId);
@@ -284,12 +326,12 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (info) info.waiting = legal.length === 0;
     }
     if (this.#experimenters.size) this.#syncExperimenterFields();
-    if (engine.over && s.status !== 'ended') this.#setStatus('ended');
+    if (engine.over && s.status !== 'ended') this.#end();
   }
 
   /** The engine state and the outcome so far, for experimenters only (a view tag keeps them from everyone else). */
   #syncExperimenterFields(): void {
-    const engine = this.#match.state;
+    const engine = this.#journal.committedState;
     const outcome = this.#resolved.mechanism.outcome(engine);
     this.state.full = JSON.stringify(engine);
     this.state.measures = JSON.stringify({
@@ -301,16 +343,26 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     });
   }
 
-
-  /** Wall-clock time of a match time (stable between syncs: no second reading of the clock). */
-  #wallOf(at: number): number {
-    return this.#startedWall + this.#pausedTotal - this.#jumped + at;
-  }
-
-  #setStatus(status: string): void {
+  #setStatus(status: 'running' | 'paused'): void {
     this.state.status = status;
     arenaEnvironment().statusChanged?.(this.session, status);
-    if (status === 'ended') this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash(), wall: Date.now() } });
+  }
+
+  /**
+   * Ends the session: recorded first (a refused write leaves it unended, and paused), then
+   * shown; the room closes ENDED_LINGER_MS later, its record kept in the ledger.
+   */
+  #end(): boolean {
+    try {
+      this.#record({ kind: 'session_ended', seat: null, audience: 'public', data: { over: this.#match.over, hash: this.#match.hash(), wall: Date.now() } });
+    } catch (error) {
+      if (error instanceof StoreFailed) return false;
+      throw error;
+    }
+    this.state.status = 'ended';
+    arenaEnvironment().statusChanged?.(this.session, 'ended');
+    this.clock.setTimeout(() => void this.disconnect().catch(() => undefined), arenaEnvironment().endedLingerMs ?? ENDED_LINGER_MS);
+    return true;
   }
 
   /** Queues engine events (the ledger already has them) for delivery right after the next patch. */
@@ -344,10 +396,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
         const seat = data.seat;
         if (data.role === 'experimenter') own.push([client, events]);
         else if (seat !== null && audiences.some((a) => a !== 'public' && a !== 'experimenter' && a.includes(seat))) {
-          own.push([client, events.filter((_, i) => {
-            const a = audiences[i] as MechEvent['audience'];
-            return a === 'public' || (a !== 'experimenter' && a.includes(seat));
-          })]);
+          own.push([
+            client,
+            events.filter((_, i) => {
+              const a = audiences[i] as MechEvent['audience'];
+              return a === 'public' || (a !== 'experimenter' && a.includes(seat));
+            }),
+          ]);
         }
       }
     }
@@ -396,64 +451,130 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   #start(): void {
     if (this.state.status !== 'lobby') return;
-    this.#startedWall = Date.now();
-    this.#record({ kind: 'session_started', seat: null, audience: 'experimenter', data: { wall: this.#startedWall } });
-    this.state.status = 'running';
-    arenaEnvironment().statusChanged?.(this.session, 'running');
+    this.#record({ kind: 'session_started', seat: null, audience: 'experimenter', data: { wall: Date.now() } });
+    this.#clock.start();
+    this.#setStatus('running');
     this.clock.setInterval(() => this.#tick(), TICK_MS);
     this.#tick();
   }
 
   #tick(): void {
+    for (const seat of this.#budgets.suppressedKeys()) this.#attempt(() => this.#summariseRefusals(seat));
     if (this.state.status !== 'running') return;
     const before = this.#match.state;
-    const events = this.#atomically(() => this.#match.tick(this.now()));
+    let events: readonly MechEvent[];
+    try {
+      events = this.#journal.atOnce(() => this.#match.tick(this.now()));
+    } catch (error) {
+      if (error instanceof StoreFailed) return;
+      throw error;
+    }
     if (this.#match.state === before && this.#synced.status === this.state.status) return;
     this.#sync();
     this.#deliver(events);
   }
 
-  #admin(op: AdminMessage['op']): { ok: true } | { ok: false; code: string; message: string } {
+  /** Runs a record that may be refused by a failing store (which pauses the session on its own). */
+  #attempt(fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (error) {
+      if (error instanceof StoreFailed) return false;
+      throw error;
+    }
+  }
+
+  #admin(op: AdminMessage['op']): Verdict {
     const status = this.state.status;
+    const notRunning: Verdict = { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
     switch (op) {
       case 'start':
-        if (status !== 'lobby') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        if (status !== 'lobby') return notRunning;
         this.#start();
         return { ok: true };
       case 'pause':
-        if (status !== 'running') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
-        this.#pausedWall = Date.now();
+        if (status !== 'running') return notRunning;
+        this.#clock.pause();
         this.#setStatus('paused');
         this.#sync();
         return { ok: true };
       case 'resume':
-        if (status !== 'paused') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
-        this.#pausedTotal += Date.now() - this.#pausedWall;
+        if (status !== 'paused') return notRunning;
+        this.#clock.resume();
         this.#setStatus('running');
         this.#tick();
         return { ok: true };
       case 'advance': {
         const deadline = this.#match.state.deadline;
-        if (status !== 'running') return { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+        if (status !== 'running') return notRunning;
         if (deadline === null) return { ok: false, code: 'NO_DEADLINE', message: 'the current phase has no deadline to advance to' };
-        this.#jumped += Math.max(0, deadline - this.now());
+        this.#clock.jumpTo(deadline);
         this.#tick();
         return { ok: true };
       }
       case 'end':
         if (status === 'ended') return { ok: false, code: 'NOT_RUNNING', message: 'the session has ended' };
-        this.#setStatus('ended');
+        if (!this.#end()) return storeFailed(this.#journal.down as StoreFailed);
         this.#sync();
         return { ok: true };
     }
   }
 
-  /** Control from the server's experimenter API (same path as the admin message). */
-  control(op: AdminMessage['op'], by = 'api'): { ok: true } | { ok: false; code: string; message: string } {
-    const result = this.#admin(op);
-    // `wall` (epoch ms) ties the match clock of the record to the calendar: start, pauses, jumps.
-    this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, wall: Date.now(), ...(result.ok ? {} : { code: result.code }) } });
-    return result;
+  /**
+   * Control from the server's experimenter API (same path as the admin message). While the
+   * store refuses writes, a command first tries to write that it came (`store_recovered`):
+   * it goes ahead only once the store takes that write.
+   */
+  control(op: AdminMessage['op'], by = 'api'): Verdict {
+    if (this.#journal.down) {
+      const probe = this.#journal.probe({ kind: 'store_recovered', at: this.now(), seat: null, audience: 'experimenter', data: { op, by, wall: Date.now() } });
+      if (!probe) return storeFailed(this.#journal.down);
+      this.state.alert = '';
+      this.broadcast('alert', { code: '', message: '' });
+    }
+    try {
+      const result = this.#admin(op);
+      // `wall` (epoch ms) ties the match clock of the record to the calendar: start, pauses, jumps.
+      this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, wall: Date.now(), ...(result.ok ? {} : { code: result.code }) } });
+      return result;
+    } catch (error) {
+      if (error instanceof StoreFailed) return storeFailed(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the hold of whoever holds `seat` (the experimenter hands it to a new device): a
+   * connected holder is let go, a dropped one is not waited for any longer, and the
+   * release is recorded. The next join with the seat's code takes it.
+   */
+  release(seat: string, by = 'api'): Verdict {
+    const info = this.state.seats.get(seat);
+    const assignment = this.#seats.get(seat);
+    if (!info || !assignment) return { ok: false, code: 'NO_SUCH_SEAT', message: 'this session has no such seat' };
+    if (assignment.kind !== 'human') return { ok: false, code: 'FORBIDDEN', message: 'only a human seat is handed to a new device' };
+    try {
+      this.#record({ kind: 'seat_released', seat: seat as SeatId, audience: 'experimenter', data: { by, holder: info.holder, connected: info.connected, wall: Date.now() } });
+    } catch (error) {
+      if (error instanceof StoreFailed) return storeFailed(error);
+      throw error;
+    }
+    const held = this.#seating.release(seat);
+    const grace = this.#grace.get(seat);
+    if (grace) {
+      this.#grace.delete(seat);
+      grace.client.userData = undefined;
+      grace.reconnection.reject(new Error('the seat was released'));
+    }
+    const connected = held ? this.clients.find((c) => c.sessionId === held) : undefined;
+    if (connected) {
+      connected.userData = undefined;
+      connected.leave(CloseCode.CONSENTED, 'SEAT_RELEASED: the experimenter handed this seat to another device');
+    }
+    info.connected = false;
+    if (info.holder === 'human') info.holder = 'open';
+    return { ok: true };
   }
 
   /**
@@ -463,8 +584,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   recordAgent(seat: string, record: unknown): boolean {
     const parsed = agentRecord.safeParse(record);
     if (!parsed.success || !this.#seats.has(seat)) return false;
-    this.#record({ kind: parsed.data.kind, seat: seat as SeatId, audience: 'experimenter', data: parsed.data.data });
-    return true;
+    return this.#attempt(() => void this.#record({ kind: parsed.data.kind, seat: seat as SeatId, audience: 'experimenter', data: parsed.data.data }));
   }
 
   // --- messages -------------------------------------------------------------
@@ -473,18 +593,36 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    * Registers a handler that validates its message itself, so that a malformed message
    * gets a coded rejection (BAD_MESSAGE) instead of closing the connection. A request
    * (`room.request`) gets the verdict as its reply; a plain `send` gets a refusal as a
-   * `rejected` message and nothing when all went well.
+   * `rejected` message and nothing when all went well. A message beyond the sender's
+   * budget (budget.ts) is refused before it is even parsed, and nothing is written.
    */
   #on<S extends z.ZodType>(type: ClientMessageType, schema: S, handle: (client: ArenaClient, msg: z.output<S>) => Verdict | Promise<Verdict>): void {
     this.onMessage(type, (client: ArenaClient, raw: unknown, ctx?: MessageContext) => {
       const asked = ctx?.id !== undefined;
-      const parsed = schema.safeParse(raw);
-      const verdict = parsed.success ? handle(client, parsed.data) : badMessage(type, parsed.error);
+      const verdict = this.#withinBudget(client) ? this.#handle(type, schema, handle, client, raw) : this.#rateLimited();
       if (asked) return verdict;
       if (verdict instanceof Promise) void verdict.then((v) => this.#tell(client, type, v), () => undefined);
       else this.#tell(client, type, verdict);
       return undefined;
     });
+  }
+
+  #handle<S extends z.ZodType>(type: ClientMessageType, schema: S, handle: (client: ArenaClient, msg: z.output<S>) => Verdict | Promise<Verdict>, client: ArenaClient, raw: unknown): Verdict | Promise<Verdict> {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? handle(client, parsed.data) : badMessage(type, parsed.error);
+  }
+
+  /** The budget a client's messages count against: its seat's (across connections), else its connection's. */
+  #budgetKey(client: ArenaClient): string {
+    return client.userData?.role === 'player' && client.userData.seat ? client.userData.seat : `c:${client.sessionId}`;
+  }
+
+  #withinBudget(client: ArenaClient): boolean {
+    return this.#budgets.message(this.#budgetKey(client), Date.now());
+  }
+
+  #rateLimited(): Verdict {
+    return { ok: false, code: 'RATE_LIMITED', message: 'too many messages from this seat: slow down' };
   }
 
   #tell(client: ArenaClient, type: ClientMessageType | 'unknown', verdict: Verdict): void {
@@ -495,9 +633,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('act', actMessage, (client, msg) => {
       const seat = this.#playerSeat(client);
       if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player acts' };
+      if (this.#journal.down) return storeFailed(this.#journal.down);
       if (this.state.status !== 'running') {
-        this.#record({ kind: 'room_rejection', seat, audience: [seat], data: { code: 'NOT_RUNNING', stateId: msg.stateId, action: msg.action } });
-        return { ok: false, code: 'NOT_RUNNING', message: `the session is ${this.state.status}` };
+        const code = 'NOT_RUNNING';
+        if (this.#budgets.recordRefusal(seat, code, Date.now())) {
+          this.#attempt(() => void this.#record({ kind: 'room_rejection', seat, audience: [seat], data: { code, stateId: msg.stateId, type: msg.action.type } }));
+        }
+        return { ok: false, code, message: `the session is ${this.state.status}` };
       }
       return this.#act(seat, msg);
     });
@@ -505,11 +647,18 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('chat', chatMessage, (client, msg) => {
       const from = this.#speaker(client);
       if (!from) return { ok: false, code: 'FORBIDDEN', message: 'spectators do not chat' };
+      if (this.#journal.down) return storeFailed(this.#journal.down);
       const delivery = this.#conversation.chat(from, msg, Date.now());
       if (!delivery.ok) return delivery;
       this.#sync();
       const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
-      const event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
+      let event: LedgerEvent;
+      try {
+        event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
+      } catch (error) {
+        if (error instanceof StoreFailed) return storeFailed(error);
+        throw error;
+      }
       const message: ServerMessages['chat'] = { id: ++this.#chatSeq, ...delivery.data, channel: msg.channel, at: event.at, round: event.data.round };
       const send = () => (delivery.audience === 'public' ? this.broadcast('chat', message) : this.#sendTo(delivery.audience as string[], 'chat', message));
       const delay = this.#conversation.policy.delayMs;
@@ -522,9 +671,16 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('coalition', coalitionMessage, (client, msg) => {
       const seat = this.#playerSeat(client);
       if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player joins coalitions' };
+      if (this.#journal.down) return storeFailed(this.#journal.down);
       const delivery = this.#conversation.coalition(seat, msg, Date.now());
       if (!delivery.ok) return delivery;
-      const event = this.#record({ kind: 'coalition', seat, audience: delivery.audience as SeatId[], data: delivery.data });
+      let event: LedgerEvent;
+      try {
+        event = this.#record({ kind: 'coalition', seat, audience: delivery.audience as SeatId[], data: delivery.data });
+      } catch (error) {
+        if (error instanceof StoreFailed) return storeFailed(error);
+        throw error;
+      }
       this.#sendTo(delivery.audience as string[], 'coalition', { ...delivery.data, at: event.at });
       return { ok: true };
     });
@@ -539,7 +695,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     // reply; one of type '*' reaches this handler as a request (its third argument is the
     // request context, whose functions no decoded message can carry) and gets the verdict.
     this.onMessage('*', (client: ArenaClient, _type: unknown, context: unknown) => {
-      const verdict: Verdict = { ok: false, code: 'BAD_MESSAGE', message: 'unknown message type' };
+      const verdict: Verdict = this.#withinBudget(client) ? { ok: false, code: 'BAD_MESSAGE', message: 'unknown message type' } : this.#rateLimited();
       if (typeof (context as MessageContext | undefined)?.reject === 'function') return verdict;
       this.#tell(client, 'unknown', verdict);
       return undefined;
@@ -548,8 +704,17 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   /** An action through the engine; the verdict goes out once the ledger has it. */
   async #act(seat: SeatId, msg: ActMessage): Promise<Verdict> {
-    const result = await this.#durably(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
-    if (!result.ok) return { ok: false, code: result.code, message: result.message };
+    let result;
+    try {
+      result = await this.#journal.input(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
+    } catch (error) {
+      if (error instanceof StoreFailed) return storeFailed(error);
+      throw error;
+    }
+    if (!result.ok) {
+      this.#attempt(() => this.#summariseRefusals(seat));
+      return { ok: false, code: result.code, message: result.message };
+    }
     // The views are rebuilt once per patch (broadcastPatch), however many actions came in since.
     this.#deliver(result.events);
     return { ok: true, stateId: result.stateId };
@@ -568,34 +733,40 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   // --- joining, dropping, replacing ------------------------------------------
 
-  override onJoin(client: ArenaClient, options: { agent?: unknown } | undefined, auth: SeatClaims): void {
-    const agent = typeof options?.agent === 'string' ? options.agent.slice(0, 64) : null;
-    const bot = agent?.startsWith('bot:') ?? false;
-    if (auth.session !== this.session) throw new ServerError(403, 'this token is for another session');
-    if (auth.role === 'spectator' && this.#mirror) throw new ServerError(403, 'the spectators of this session watch with a delay, in its spectator room');
+  override onJoin(client: ArenaClient, options: { agent?: unknown } | undefined, auth: ArenaAuth): void {
+    // What the client says it is goes into the record as its own words; whether it is a
+    // bot comes only from its token (the server signs bot tokens for the bots it seats).
+    const said = typeof options?.agent === 'string' ? options.agent.replace(/[^\w:./-]/g, '').slice(0, 64) : null;
+    const arrived = this.#seating.arrive(this.#joinRequest(auth), client.sessionId, Date.now());
+    if (!arrived.ok) throw joinRefusal(arrived);
+    try {
+      this.#seat(client, auth, arrived.claim, arrived.replaces, said);
+    } catch (error) {
+      this.#seating.left(client.sessionId);
+      if (error instanceof StoreFailed) throw new ServerError(503, `STORE_FAILED: ${error.message}`);
+      throw error;
+    }
+  }
+
+  #seat(client: ArenaClient, auth: ArenaAuth, claim: boolean, replaces: string | null, said: string | null): void {
     client.view = new StateView();
     if (auth.role === 'player') {
       const info = this.state.seats.get(auth.seat);
       const entry = this.#privates.get(auth.seat);
-      if (!info || !entry) throw new ServerError(403, 'no such seat');
-      const held = this.clients.find((c) => c !== client && c.userData?.seat === auth.seat);
-      // In a stand-in session a person takes a human seat over from the bot playing it (the
-      // stand-in, or a dropout replacement); elsewhere a replacement keeps the seat.
-      const claim = held !== undefined && !bot && this.#resolved.spec.standIn && info.holder === 'bot' && this.#seats.get(auth.seat)?.kind === 'human';
-      if (held && !claim) throw new ServerError(409, 'this seat is already taken');
-      client.view.add(entry);
-      info.connected = true;
+      if (!info || !entry) throw new ServerError(403, 'NO_SUCH_SEAT: this session has no such seat');
+      const bot = auth.bot !== undefined;
+      if (claim) this.#record({ kind: 'seat_claimed', seat: auth.seat as SeatId, audience: 'experimenter', data: { from: 'bot', policy: info.policy, to: 'human', client: said } });
+      this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: claim ? 'human' : info.holder === 'open' ? (bot ? 'bot' : 'human') : info.holder, ...(bot ? { policy: auth.bot } : {}), client: said } });
+      if (claim && replaces) this.#letGo(auth.seat, replaces);
       if (claim) {
-        this.#record({ kind: 'seat_claimed', seat: auth.seat as SeatId, audience: 'experimenter', data: { from: 'bot', policy: info.policy, to: 'human', agent } });
         info.holder = 'human';
         info.policy = '';
-        held.userData = undefined;
-        held.leave(CloseCode.CONSENTED);
       } else if (info.holder === 'open') {
         info.holder = bot ? 'bot' : 'human';
-        if (bot && agent) info.policy = agent.slice(4);
+        if (auth.bot) info.policy = auth.bot;
       }
-      this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: info.holder, agent } });
+      client.view.add(entry);
+      info.connected = true;
       client.userData = { seat: auth.seat as SeatId, role: 'player' };
       return;
     }
@@ -606,6 +777,22 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       this.#syncExperimenterFields();
     }
     client.userData = { seat: null, role: auth.role };
+  }
+
+  /** Lets go of the client that held `seat` before a claim: connected, or dropped and waited for. */
+  #letGo(seat: string, sessionId: string): void {
+    const grace = this.#grace.get(seat);
+    if (grace?.client.sessionId === sessionId) {
+      this.#grace.delete(seat);
+      grace.client.userData = undefined;
+      grace.reconnection.reject(new Error('the seat was taken over'));
+      return;
+    }
+    const held = this.clients.find((c) => c.sessionId === sessionId);
+    if (held) {
+      held.userData = undefined;
+      held.leave(CloseCode.CONSENTED);
+    }
   }
 
   override onBeforeShutdown(): void {
@@ -620,41 +807,66 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     console.error(`arena ${this.session}: ${method} threw: ${error.message}`);
   }
 
+  /**
+   * A seat whose connection was closed for abuse cools down before it may reconnect
+   * (budget.ts): the flood limit holds across reconnections.
+   */
+  override checkReconnectionToken(reconnectionToken: string): string {
+    for (const [seat, grace] of this.#grace) {
+      if (grace.client.reconnectionToken !== reconnectionToken) continue;
+      const wait = this.#budgets.coolingDown(seat, Date.now());
+      if (wait > 0) throw new ServerError(429, `COOLING_DOWN: this seat's connection was closed for flooding; try again in ${Math.ceil(wait / 1000)} s`);
+    }
+    return super.checkReconnectionToken(reconnectionToken);
+  }
+
   override onDrop(client: ArenaClient, code?: number): void {
     if (!client.userData || this.#shuttingDown || code === CloseCode.SERVER_SHUTDOWN) return;
     const seat = this.#playerSeat(client);
+    const graceSeconds = this.#resolved.spec.dropout.graceSeconds;
     if (seat) {
       const info = this.state.seats.get(seat);
       if (info) info.connected = false;
-      this.#record({ kind: 'seat_dropped', seat, audience: 'experimenter', data: {} });
+      // Cooling down ends well within the grace period, so the seat is never lost to it.
+      const coolDownMs = code !== undefined && ABUSIVE_CLOSES.includes(code) ? Math.min(this.#budgets.abused(seat, Date.now()), (graceSeconds * 1000) / 2) : 0;
+      this.#attempt(() => void this.#record({ kind: 'seat_dropped', seat, audience: 'experimenter', data: { code: code ?? null, ...(coolDownMs ? { coolDownMs } : {}) } }));
+      this.#seating.dropped(client.sessionId, Date.now() + graceSeconds * 1000);
     }
-    this.allowReconnection(client, this.#resolved.spec.dropout.graceSeconds).catch(() => {});
+    const reconnection = this.allowReconnection(client, graceSeconds);
+    // allowReconnection answers a plain rejected promise when the room cannot wait (disposing).
+    if (seat && typeof (reconnection as { reject?: unknown }).reject === 'function') this.#grace.set(seat, { client, reconnection });
+    reconnection.catch(() => undefined).finally(() => {
+      if (seat && this.#grace.get(seat)?.client === client) this.#grace.delete(seat);
+    });
   }
 
   override onReconnect(client: ArenaClient): void {
     const seat = this.#playerSeat(client);
     if (!seat) return;
+    this.#seating.reconnected(client.sessionId);
     const info = this.state.seats.get(seat);
     if (info) info.connected = true;
-    this.#record({ kind: 'seat_reconnected', seat, audience: 'experimenter', data: {} });
+    this.#attempt(() => void this.#record({ kind: 'seat_reconnected', seat, audience: 'experimenter', data: {} }));
   }
 
   override onLeave(client: ArenaClient, code?: number): void {
     this.#experimenters.delete(client);
     client.view?.dispose();
+    this.#budgets.forget(`c:${client.sessionId}`);
+    const held = this.#seating.left(client.sessionId);
     const seat = this.#playerSeat(client);
-    if (!seat || this.#shuttingDown || code === CloseCode.SERVER_SHUTDOWN) return;
-    // The seat's holder came back on a new connection while this one was in its grace period.
-    if (this.clients.some((c) => c !== client && c.userData?.seat === seat)) return;
+    // A seat taken over or released was handed on already (userData cleared); one whose
+    // holder came back on a new connection is held by that connection now.
+    if (!seat || !held || this.#shuttingDown || code === CloseCode.SERVER_SHUTDOWN) return;
     const info = this.state.seats.get(seat);
     if (!info) return;
     info.connected = false;
-    this.#record({ kind: 'seat_left', seat, audience: 'experimenter', data: { holder: info.holder } });
+    if (!this.#attempt(() => void this.#record({ kind: 'seat_left', seat, audience: 'experimenter', data: { holder: info.holder } }))) return;
     const { dropout } = this.#resolved.spec;
     if (info.holder === 'human' && dropout.policy === 'replace' && this.state.status !== 'ended') {
+      if (!this.#attempt(() => void this.#record({ kind: 'seat_replaced', seat, audience: 'experimenter', data: { from: 'human', to: dropout.bot, params: dropout.botParams } }))) return;
       info.holder = 'bot';
       info.policy = dropout.bot;
-      this.#record({ kind: 'seat_replaced', seat, audience: 'experimenter', data: { from: 'human', to: dropout.bot, params: dropout.botParams } });
       arenaEnvironment().seatBot?.(this.session, seat, dropout.bot, dropout.botParams);
     }
   }

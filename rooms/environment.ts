@@ -4,21 +4,23 @@
  */
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import type { TokenSigner } from './tokens.ts';
+import type { LedgerStore } from './write-ahead.ts';
+import type { BudgetLimits } from './budget.ts';
 
 export interface ArenaEnvironment {
   readonly tokens: TokenSigner;
-  /**
-   * The write-ahead ledger. `append` is durable when it returns; `appendSoon` (group
-   * commit) is durable when its promise resolves; `transaction` writes what `fn`
-   * appends at once (and nothing when it appends nothing).
-   */
-  readonly ledger: { append(event: LedgerEvent): void; appendSoon?(events: readonly LedgerEvent[]): Promise<void>; transaction?<T>(fn: () => T): T };
+  /** The write-ahead ledger (rooms/write-ahead.ts says what each call promises). */
+  readonly ledger: LedgerStore;
   /** Every ledger event, for the observatory (which filters by audience). */
   publish?(event: LedgerEvent): void;
   /** Seats a scripted bot on a seat of a running session, as an ordinary client. */
   seatBot?(session: string, seat: string, policy: string, params: Record<string, unknown>): void;
   /** A session changed status (lobby, running, paused, ended). */
   statusChanged?(session: string, status: string): void;
+  /** What one seat may cost (budget.ts); BUDGET_LIMITS unless the server says otherwise. */
+  readonly seatBudget?: BudgetLimits;
+  /** How long an ended session's room stays open before it is disposed (default ENDED_LINGER_MS in arena-room.ts). */
+  readonly endedLingerMs?: number;
   /** The events recorded so far for a session, to resume it after a restart. */
   history?(session: string): LedgerEvent[];
 }

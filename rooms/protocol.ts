@@ -64,7 +64,7 @@ export type AdminMessage = z.infer<typeof adminMessage>;
 export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
-export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION'] as const;
+export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION', 'STORE_FAILED', 'NO_SUCH_SEAT'] as const;
 export type RoomRejectCode = (typeof ROOM_REJECT_CODES)[number];
 
 export const ROLES = ['player', 'spectator', 'experimenter'] as const;
@@ -93,4 +93,6 @@ export interface ServerMessages {
   coalition: Record<string, unknown> & { at: number };
   /** The engine events addressed to this client since the last state patch, sent right after it (public ones to everyone). */
   events: EventMessage[];
+  /** Something stops the session until the experimenter clears it (code 'STORE_FAILED': the record cannot be written, the session is paused); an empty code when it is cleared. Also in the state's `alert`. */
+  alert: { code: string; message: string };
 }

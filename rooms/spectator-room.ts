@@ -8,16 +8,18 @@
  * Players and the experimenter stay in the live room, undelayed. The mirror holds no
  * rule and writes nothing to the ledger: it only shows what the arena already recorded.
  */
-import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { Room, ServerError, generateId, type AuthContext, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import type { ServerMessages } from './protocol.ts';
 import { ArenaState, SeatInfo, type ArenaStateT } from './schema.ts';
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
+import { Seating, type Refused } from './seating.ts';
 
 /** What the arena hands its mirror: the public part of its state at one moment. */
 export interface PublicSnapshot {
   readonly status: string;
+  readonly alert: string;
   readonly stateId: number;
   readonly phaseId: number;
   readonly deadline: number;
@@ -43,36 +45,52 @@ const mirrors = new Map<string, SpectatorRoom>();
 /** The mirror room of a session in this process, if it has one. */
 export const mirrorOf = (session: string): SpectatorRoom | undefined => mirrors.get(session);
 
-const SPECTATOR_SLOTS = 500;
+type MirrorAuth = SeatClaims & { readonly sessionId: string; readonly address: string };
+const refusal = (r: Refused): ServerError => new ServerError(r.status, `${r.code}: ${r.message}`);
 
-export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ auth: SeatClaims; messages: ServerMessages }> }> {
+export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ auth: MirrorAuth; messages: ServerMessages }> }> {
   override state = new ArenaState();
   override autoDispose = false;
-  override maxClients = SPECTATOR_SLOTS;
   override maxMessagesPerSecond = 20;
   override patchRate: number | null = 50;
   session = '';
+  /** Spectator places, decided when a join is reserved, bounded in all and per address (seating.ts). */
+  #seating = new Seating('', [], { standIn: false });
 
-  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, _context: AuthContext): Promise<SeatClaims> {
+  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, context: AuthContext): Promise<MirrorAuth> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
     if (!claims) throw new ServerError(401, 'invalid or expired token');
-    return claims;
+    const auth: MirrorAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown' };
+    const room = mirrors.get(claims.session);
+    if (room) {
+      if (claims.role !== 'spectator') throw new ServerError(403, 'WRONG_SESSION: this room is for the spectators of its session');
+      const granted = room.#seating.admit({ session: claims.session, role: 'spectator', seat: '-', bot: false, address: auth.address }, auth.sessionId, Date.now());
+      if (!granted.ok) throw refusal(granted);
+    }
+    return auth;
   }
 
   override onCreate(options: SpectatorRoomOptions): void {
     this.session = options.session;
+    this.#seating = new Seating(this.session, [], { standIn: false });
+    const limits = this.#seating.limits;
+    this.maxClients = limits.spectators + 1;
+    this.seatReservationTimeout = Math.ceil(limits.joinMs / 1000);
     mirrors.set(this.session, this);
     this.setMetadata({ session: this.session, spectators: true });
     // Spectators send nothing: any message gets the same coded refusal as in the arena.
     this.onMessage('*', (client, type) => client.send('rejected', { for: type === 'chat' || type === 'act' || type === 'coalition' || type === 'admin' ? type : 'unknown', code: 'FORBIDDEN', message: 'spectators of a delayed session only watch' }));
   }
 
-  override onJoin(client: Client, _options: unknown, auth: SeatClaims): void {
-    if (auth.session !== this.session || auth.role !== 'spectator') throw new ServerError(403, 'this room is for the spectators of its session');
+  override onJoin(client: Client, _options: unknown, auth: MirrorAuth): void {
+    if (auth.session !== this.session || auth.role !== 'spectator') throw new ServerError(403, 'WRONG_SESSION: this room is for the spectators of its session');
+    const arrived = this.#seating.arrive({ session: auth.session, role: 'spectator', seat: '-', bot: false, address: auth.address }, client.sessionId, Date.now());
+    if (!arrived.ok) throw refusal(arrived);
     client.view = new StateView();
   }
 
   override onLeave(client: Client): void {
+    this.#seating.left(client.sessionId);
     client.view?.dispose();
   }
 
@@ -94,6 +112,7 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
   show(snapshot: PublicSnapshot): void {
     const s = this.state;
     s.status = snapshot.status;
+    s.alert = snapshot.alert;
     s.stateId = snapshot.stateId;
     s.phaseId = snapshot.phaseId;
     s.deadline = snapshot.deadline;

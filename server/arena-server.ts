@@ -12,6 +12,7 @@ import { Server as SocketIOServer } from 'socket.io';
 import { ArenaRoom, SPECTATOR_ROOM, type ArenaRoomOptions } from '../rooms/arena-room.ts';
 import { SpectatorRoom } from '../rooms/spectator-room.ts';
 import { setArenaEnvironment } from '../rooms/environment.ts';
+import { BUDGET_LIMITS, type BudgetLimits } from '../rooms/budget.ts';
 import { TokenSigner } from '../rooms/tokens.ts';
 import { resolveSession, SessionSpecError, type ResolvedSession } from '../rooms/session.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
@@ -34,6 +35,12 @@ export interface ArenaServerOptions {
   readonly tokenSecret: string;
   /** Origins allowed to call the API and open sockets from a browser (besides the server's own). */
   readonly origins?: readonly string[];
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For / X-Real-IP headers name the client.
+   * From anyone else those headers are replaced by the peer's address before any part of the
+   * server reads them, so a client cannot pick the address its limits are counted under.
+   */
+  readonly trustedProxies?: readonly string[];
   /** Colyseus' own SIGTERM/SIGINT handling (the CLI turns it on). */
   readonly handleSignals?: boolean;
   /** Bot think time in ms (min, max): slower bots let humans keep up. */
@@ -46,6 +53,12 @@ export interface ArenaServerOptions {
   readonly onDemoRestarted?: (row: SessionRow) => void;
   /** The built web client to serve (default client/dist); null serves none. */
   readonly clientDist?: string | null;
+  /** How long an ended session's room stays open before it is disposed (ms; default 60 s). Its record stays in the ledger. */
+  readonly endedLingerMs?: number;
+  /** What one seat may cost: messages and recorded refusals per second, cooling down after abuse (rooms/budget.ts). */
+  readonly seatBudget?: Partial<BudgetLimits>;
+  /** The ledger file may not grow past this many bytes; a live session pauses when a write would pass it (default: no cap). */
+  readonly ledgerMaxBytes?: number;
 }
 
 export interface ArenaServer {
@@ -81,6 +94,8 @@ async function stopBot(bot: LiveBot): Promise<void> {
 }
 
 const STAND_IN_THINK_MS: readonly [number, number] = [6000, 15000];
+/** Headers by which a proxy names the client (Colyseus reads the first three). */
+const FORWARDING_HEADERS = ['x-real-ip', 'x-forwarded-for', 'x-client-ip', 'forwarded'] as const;
 
 /** Join codes are typed by people: no 0/O, 1/I/L; shown as two groups of five (the API takes them with or without the dash). */
 export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -102,7 +117,7 @@ function restrictCors(allowed: ReadonlySet<string>): void {
 
 export async function startArenaServer(options: ArenaServerOptions): Promise<ArenaServer> {
   const host = options.host ?? '127.0.0.1';
-  const ledger = new SqliteLedger(options.dbPath);
+  const ledger = new SqliteLedger(options.dbPath, options.ledgerMaxBytes !== undefined ? { maxBytes: options.ledgerMaxBytes } : {});
   const sessions = new SessionStore(options.dbPath);
   const tokens = new TokenSigner(options.tokenSecret);
   const bots = new Map<string, LiveBot>();
@@ -155,7 +170,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     const bot = await runLiveBot({
       url: loopback(),
       roomId: row.roomId,
-      token: tokens.sign({ session, seat, role: 'player' }),
+      // The bot claim is what makes the seat a bot's (a client cannot say so itself).
+      token: tokens.sign({ session, seat, role: 'player', bot: policyName }),
       seat: seat as SeatId,
       policy: factory.create(factory.paramsSchema.parse(params), context),
       mechanism: resolved.mechanism.id,
@@ -174,6 +190,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   setArenaEnvironment({
     tokens,
     ledger,
+    ...(options.endedLingerMs !== undefined ? { endedLingerMs: options.endedLingerMs } : {}),
+    seatBudget: { ...BUDGET_LIMITS, ...options.seatBudget },
     publish: (event: LedgerEvent) => observatory?.publish(event),
     seatBot: (session, seat, policy, params) => void seatBot(session, seat, policy, params).catch((error) => console.error(`seating a bot on ${session}/${seat}: ${(error as Error).message}`)),
     statusChanged: (session, status) => {
@@ -199,6 +217,17 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   }
 
   const httpServer = http.createServer();
+  const trusted = new Set(options.trustedProxies ?? []);
+  // Colyseus learns a client's address only from these headers (its matchmaking requests carry
+  // no socket address): from a trusted proxy they stay; from anyone else they are replaced by
+  // the peer's own address, which the seat admission's per-address limits count (rooms/seating.ts).
+  const ownAddress = (req: http.IncomingMessage): void => {
+    const peer = req.socket.remoteAddress ?? '';
+    if (trusted.has(peer)) return;
+    for (const header of FORWARDING_HEADERS) delete req.headers[header];
+    if (peer) req.headers['x-real-ip'] = peer;
+  };
+
   const transport = new WebSocketTransport({
     noServer: true,
     maxPayload: 16 * 1024,
@@ -265,6 +294,9 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   });
   restrictCors(new Set([...allowed]));
   await server.listen(options.port, host);
+  // After listen: Colyseus puts its own request listener first when it binds.
+  httpServer.prependListener('request', ownAddress);
+  httpServer.prependListener('upgrade', ownAddress);
   port = (httpServer.address() as AddressInfo).port;
   restrictCors(new Set([...allowed, ...ownOrigins()]));
 

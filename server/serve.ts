@@ -33,6 +33,14 @@ function keptSecret(envName: string, file: string): string {
 
 const adminToken = () => keptSecret('ARENA_ADMIN_TOKEN', 'admin-token');
 
+/** ARENA_DB_MAX_MB: the ledger file may not grow past this many MiB (sessions pause instead of filling the disk). */
+function ledgerCap(text: string | undefined): { ledgerMaxBytes?: number } {
+  if (!text) return {};
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`ARENA_DB_MAX_MB is '${text}': give a positive number of MiB`);
+  return { ledgerMaxBytes: Math.floor(mb * 1024 * 1024) };
+}
+
 export async function serveCommand(opts: { demo: boolean }): Promise<void> {
   const port = Number(process.env.PORT ?? 2567);
   const host = process.env.HOST ?? '127.0.0.1';
@@ -43,6 +51,8 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
     adminToken: adminToken(),
     tokenSecret: keptSecret('ARENA_SECRET', 'token-secret'),
     origins: (process.env.ARENA_ORIGINS ?? '').split(',').filter(Boolean),
+    trustedProxies: (process.env.ARENA_TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    ...ledgerCap(process.env.ARENA_DB_MAX_MB),
     handleSignals: true,
     demos: opts.demo ? DEMO_ARENAS : [],
     onDemoRestarted: (row) => console.log(`  demo restarted: ${row.title.padEnd(30)} ${shown}/watch/${row.id}  open seats: ${Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ') || 'none'}`),
@@ -83,9 +93,14 @@ export async function botsCommand(opts: { session: string; policy: string; url: 
   if (!mechanism) throw new UsageError(`the server runs ${session.mechanism}, which this client does not know`);
   if (!policySupports(factory, mechanism.id)) throw new UsageError(`policy '${opts.policy}' does not play ${mechanism.id}`);
   const bots: LiveBot[] = [];
-  for (const { seat, code } of session.seats) {
+  for (const { seat } of session.seats) {
     if (bots.length >= opts.count) break;
-    const join = await fetch(`${opts.url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    // The experimenter's bot token makes the seat a bot's; the room refuses it while a person holds the seat.
+    const join = await fetch(`${opts.url}/api/sessions/${encodeURIComponent(opts.session)}/seats/${seat}/bot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ policy: factory.name }),
+    });
     if (!join.ok) continue;
     const seatToken = (await join.json()) as { roomId: string; token: string };
     try {

@@ -26,6 +26,12 @@ export function eventHash(prev: string, e: Omit<LedgerEvent, 'prev' | 'hash'>): 
   return sha256(prev + canonicalJson({ match: e.match, seq: e.seq, at: e.at, kind: e.kind, seat: e.seat, audience: e.audience, data: e.data }));
 }
 
+/** Where a chain stands: the next seq and the hash it follows. */
+export interface ChainMark {
+  readonly seq: number;
+  readonly prev: string;
+}
+
 /** Appends entries of one match to a chain, numbering and hashing them. */
 export class Chain {
   readonly match: string;
@@ -45,6 +51,16 @@ export class Chain {
     this.#seq++;
     this.#prev = hash;
     return event;
+  }
+
+  mark(): ChainMark {
+    return { seq: this.#seq, prev: this.#prev };
+  }
+
+  /** Goes back to a mark: the events chained since were never stored, and the next one takes the mark's seq. */
+  rewind(mark: ChainMark): void {
+    this.#seq = mark.seq;
+    this.#prev = mark.prev;
   }
 }
 

@@ -7,7 +7,7 @@
 import type { AnyMechanism, Audience, BaseState, MechEvent, Outcome, Rejection, SeatId } from './types.ts';
 import { mechanismKey } from './types.ts';
 import { checkLegal, reject } from './legal.ts';
-import { hashOf } from './hash.ts';
+import { canonicalJson, hashOf, sha256 } from './hash.ts';
 import type { SeedSet } from './random.ts';
 
 /** Everything needed to start a match again. */
@@ -33,6 +33,34 @@ export type Recorder = (entry: MatchEntry) => void;
 export type SubmitResult = { readonly ok: true; readonly stateId: number; readonly events: readonly MechEvent[] } | Rejection;
 
 export const seatIds = (n: number): SeatId[] => Array.from({ length: n }, (_, i) => `p${i}` as SeatId);
+
+/** Refused actions up to this size (canonical JSON, bytes) are recorded whole, so replay can refuse them again. */
+export const REFUSAL_KEPT_BYTES = 256;
+
+/**
+ * How a refused action is recorded: its code, the action's type, size and SHA-256
+ * fingerprint (of its canonical JSON), and the action itself only when it is small. A
+ * refusal changes nothing, so a record without the action still replays to the same
+ * state; one that keeps it is refused again, with the same code, by replay.
+ */
+export function refusalData(stateId: unknown, action: unknown, code: string, message: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = canonicalJson(action ?? null);
+  } catch {
+    text = JSON.stringify(String(action));
+  }
+  const bytes = new TextEncoder().encode(text).length;
+  const type = typeof (action as { type?: unknown } | null)?.type === 'string' ? String((action as { type: string }).type).slice(0, 64) : null;
+  return { stateId, code, message: message.slice(0, 200), type, bytes, digest: sha256(text), ...(bytes <= REFUSAL_KEPT_BYTES ? { action: action ?? null } : {}) };
+}
+
+/** A match as it was at one moment (states are immutable, so this is cheap), to go back to. */
+export interface MatchCheckpoint {
+  readonly state: BaseState;
+  readonly now: number;
+  readonly ended: boolean;
+}
 
 export class Match<S extends BaseState = BaseState> {
   readonly mechanism: AnyMechanism;
@@ -63,6 +91,17 @@ export class Match<S extends BaseState = BaseState> {
 
   get state(): S {
     return this.#state;
+  }
+
+  /** Where the match is now; `restore` goes back to it (a live room does when its inputs could not be recorded). */
+  checkpoint(): MatchCheckpoint {
+    return { state: this.#state, now: this.#now, ended: this.#ended };
+  }
+
+  restore(checkpoint: MatchCheckpoint): void {
+    this.#state = checkpoint.state as S;
+    this.#now = checkpoint.now;
+    this.#ended = checkpoint.ended;
   }
 
   get over(): boolean {
@@ -110,7 +149,7 @@ export class Match<S extends BaseState = BaseState> {
         at: this.#now,
         seat: this.header.seats.includes(seat) ? seat : null,
         audience: this.header.seats.includes(seat) ? [seat] : 'experimenter',
-        data: { stateId, action: action ?? null, code: checked.code, message: checked.message },
+        data: refusalData(stateId, action, checked.code, checked.message),
       });
       return checked;
     }
@@ -118,7 +157,7 @@ export class Match<S extends BaseState = BaseState> {
     const prev = this.#state;
     const result = this.mechanism.apply(prev, seat, parsed, this.#now);
     if (!result.ok) {
-      this.#record?.({ kind: 'rejection', at: this.#now, seat, audience: [seat], data: { stateId, action: parsed, code: result.code, message: result.message } });
+      this.#record?.({ kind: 'rejection', at: this.#now, seat, audience: [seat], data: refusalData(stateId, parsed, result.code, result.message) });
       return result;
     }
     this.#transition(prev, result.state as S);

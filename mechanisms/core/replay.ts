@@ -1,7 +1,9 @@
 /**
  * Replay is a fold: start the match from its header, feed it every recorded input
  * (actions, rejections, ticks) in order, and compare the final state hash with the
- * recorded one. Rejections must be rejected again with the same code.
+ * recorded one. Rejections recorded with their action must be rejected again with the
+ * same code; those recorded by fingerprint only (large actions) changed nothing and are
+ * skipped.
  */
 import type { AnyMechanism, SeatId } from './types.ts';
 import { Match, type MatchEntry, type MatchHeader } from './match.ts';
@@ -46,6 +48,7 @@ export function replay(find: (ref: string) => AnyMechanism | undefined, entries:
       }
       case 'rejection': {
         if (e.seat === null) break; // unknown seats change nothing and name no seat to replay
+        if (!('action' in data)) break; // recorded by fingerprint only
         inputs++;
         const r = match.submit(e.seat, data.stateId as number, data.action, e.at);
         if (r.ok) fail(i, 'recorded as rejected, now accepted');

@@ -3,9 +3,11 @@
  * match's hash-chained events. `append` is synchronous, so an event is on disk
  * before the caller goes on to acknowledge it. `appendSoon` is the group commit of a
  * busy server: the events of every input that arrives in one turn of the event loop
- * are written in one transaction at the end of that turn, and each caller waits for
- * that commit before telling anyone. Any synchronous append or read first writes
- * what is queued, so the order on disk is the order of the calls.
+ * are written in one transaction at the end of that turn, and each caller is told
+ * (synchronously, from that commit) whether they are on disk before it tells anyone.
+ * Any synchronous append or read first writes what is queued, so the order on disk is
+ * the order of the calls. A write the file refuses (a full disk, or the size cap an
+ * operator set with `maxBytes`) throws or is reported, and leaves nothing half-written.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -61,7 +63,7 @@ export class SqliteLedger {
   #scope: { begun: boolean } | null = null;
   /** The group commit: events queued in this turn of the event loop, and who waits for them. */
   #queued: LedgerEvent[] = [];
-  #waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #waiting: ((error: unknown) => void)[] = [];
   #flushScheduled = false;
   /** Started at the first write: a reader (replay, export) never runs one. */
   #checkpointer: Worker | null = null;
@@ -69,8 +71,12 @@ export class SqliteLedger {
 
   readonly #checkpointEveryMs: number;
 
-  /** `checkpointEveryMs`: how often the checkpointer thread copies the WAL back (tests shorten it). */
-  constructor(path: string, options: { checkpointEveryMs?: number } = {}) {
+  /**
+   * `checkpointEveryMs`: how often the checkpointer thread copies the WAL back (tests
+   * shorten it). `maxBytes`: the file may not grow past this size; writes beyond it fail
+   * as on a full disk (see `maxBytes` below).
+   */
+  constructor(path: string, options: { checkpointEveryMs?: number; maxBytes?: number } = {}) {
     this.path = path;
     this.#checkpointEveryMs = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -113,6 +119,25 @@ export class SqliteLedger {
     this.#rollback = this.#db.prepare('ROLLBACK');
     // Checkpoints are the checkpointer thread's job (#startCheckpointer), never a commit's.
     if (path !== ':memory:') this.#db.exec('PRAGMA wal_autocheckpoint = 0');
+    if (options.maxBytes !== undefined) this.maxBytes = options.maxBytes;
+  }
+
+  /**
+   * The largest the database file may grow to, in bytes (rounded down to whole pages), or
+   * null for no cap. A write that would pass it fails like one on a full disk: a live
+   * session pauses and tells everyone, instead of the disk filling up.
+   */
+  set maxBytes(bytes: number | null) {
+    const pageSize = Number((this.#db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+    const pages = bytes === null ? 0xfffffffe : Math.max(1, Math.floor(bytes / pageSize));
+    this.#db.exec(`PRAGMA max_page_count = ${pages}`);
+  }
+
+  /** The database's size in bytes now (pages in use, WAL frames included once committed). */
+  get sizeBytes(): number {
+    const { page_count: pages } = this.#db.prepare('PRAGMA page_count').get() as { page_count: number };
+    const { page_size: size } = this.#db.prepare('PRAGMA page_size').get() as { page_size: number };
+    return Number(pages) * Number(size);
   }
 
   /** Hands WAL checkpoints to a thread of its own, once this connection writes. */
@@ -122,32 +147,40 @@ export class SqliteLedger {
     this.#checkpointer.unref();
   }
 
+  /** Writes one event now (after what appendSoon queued); throws, having written nothing, when the file refuses it. */
   append(e: LedgerEvent): void {
     this.flush();
-    if (this.#scope && !this.#scope.begun) {
-      this.#begin.run();
-      this.#scope.begun = true;
+    if (this.#scope) {
+      if (!this.#scope.begun) {
+        this.#begin.run();
+        this.#scope.begun = true;
+      }
+      this.#write(e);
+      return;
     }
-    this.#write(e);
+    // One event may be two statements (a match's first and last events update `matches` too).
+    this.#begin.run();
+    try {
+      this.#write(e);
+      this.#commit.run();
+    } catch (error) {
+      this.#rollBack();
+      throw error;
+    }
   }
 
   /**
-   * Queues events for the group commit at the end of this turn of the event loop; the
-   * promise resolves once they are on disk (or rejects if they could not be written).
-   * Inside transaction() they are written at once, with that transaction.
+   * Queues events for the group commit at the end of this turn of the event loop; `done`
+   * is called from that commit with null once they are on disk, or with the error when
+   * the commit failed (then none of that commit's events were written).
    */
-  appendSoon(events: readonly LedgerEvent[]): Promise<void> {
-    if (this.#scope) {
-      for (const e of events) this.append(e);
-      return Promise.resolve();
-    }
+  appendSoon(events: readonly LedgerEvent[], done: (error: unknown) => void): void {
     this.#queued.push(...events);
-    const done = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    this.#waiting.push(done);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => this.flush());
     }
-    return done;
   }
 
   /** Writes what appendSoon queued, in one transaction, and tells its callers. */
@@ -165,15 +198,20 @@ export class SqliteLedger {
           for (const e of events) this.#write(e);
           this.#commit.run();
         } catch (error) {
-          this.#rollback.run();
+          this.#rollBack();
           throw error;
         }
       }
     } catch (error) {
-      for (const w of waiting) w.reject(error);
+      for (const done of waiting) done(error);
       return;
     }
-    for (const w of waiting) w.resolve();
+    for (const done of waiting) done(null);
+  }
+
+  /** Undoes an open transaction (SQLite has already undone it after some errors, such as a full disk). */
+  #rollBack(): void {
+    if (this.#db.isTransaction) this.#rollback.run();
   }
 
   #write(e: LedgerEvent): void {
@@ -194,7 +232,7 @@ export class SqliteLedger {
       if (scope.begun) this.#commit.run();
       return out;
     } catch (error) {
-      if (scope.begun) this.#rollback.run();
+      if (scope.begun) this.#rollBack();
       throw error;
     } finally {
       this.#scope = null;

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
-import { startArenaServer, type ArenaServer } from '../../server/arena-server.ts';
+import { startArenaServer, type ArenaServer, type ArenaServerOptions } from '../../server/arena-server.ts';
 import type { ArenaRoom } from '../../rooms/arena-room.ts';
 import {
   ADMIN_TOKEN as PROCESS_ADMIN_TOKEN,
@@ -296,8 +296,8 @@ export class InProcessArena {
     this.server = server;
   }
 
-  static async start(prefix: string, botThinkMs: readonly [number, number] = [0, 0]): Promise<InProcessArena> {
-    const server = await startArenaServer({ port: 0, dbPath: join(tempDir(prefix), 'arena.db'), adminToken: PROCESS_ADMIN_TOKEN, tokenSecret: SECRET, botThinkMs });
+  static async start(prefix: string, botThinkMs: readonly [number, number] = [0, 0], options: Partial<ArenaServerOptions> = {}): Promise<InProcessArena> {
+    const server = await startArenaServer({ port: 0, dbPath: join(tempDir(prefix), 'arena.db'), adminToken: PROCESS_ADMIN_TOKEN, tokenSecret: SECRET, botThinkMs, ...options });
     return new InProcessArena(server);
   }
 

@@ -10,6 +10,13 @@ import { act, legalOf, paced, privateView, waitFor, type Ack, type ArenaRoomClie
 import type { InProcessArena, SeatedArena } from './helpers.ts';
 
 export const SEED = 20_261_117;
+
+/**
+ * These suites send hundreds of hostile messages from one seat to see each one refused
+ * by its own check, so the seat budget (rooms/budget.ts) is set above their pace here;
+ * tests/live/budget.test.ts holds the default budget to its promises.
+ */
+export const ROOMY_BUDGET = { messageBurst: 200, messagesPerSecond: 60, refusalBurst: 10_000, refusalsPerSecond: 1000 } as const;
 export const MAX_BID = 100;
 
 /** A first-price auction that only moves when its human seats bid: no deadline, no bots. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessArena, type SeatedArena } from './helpers.ts';
 import { actMessage } from '../../rooms/protocol.ts';
 import { act, http, joinRoom, leave, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
-import { MAX_BID, acceptableBid, fuzz, hostileFixtures, jsonSafe, refusedAtBoundary, request } from './hostile-fixtures.ts';
+import { MAX_BID, ROOMY_BUDGET, acceptableBid, fuzz, hostileFixtures, jsonSafe, refusedAtBoundary, request } from './hostile-fixtures.ts';
 
 let live: InProcessArena;
 const serverErrors: string[] = [];
@@ -19,7 +19,7 @@ const serverErrors: string[] = [];
 beforeAll(async () => {
   // Colyseus prints every rejected frame; keep the output readable and the text for inspection.
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void serverErrors.push(args.map(String).join(' ')));
-  live = await InProcessArena.start('hostile-messages');
+  live = await InProcessArena.start('hostile-messages', [0, 0], { seatBudget: ROOMY_BUDGET });
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@
  * the HTTP API, seat tokens, SDK clients, and `arena serve` as a child process.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -61,6 +62,35 @@ export async function http<T = unknown>(base: string, method: string, path: stri
     // not JSON: keep the text
   }
   return { status: res.status, body: body as T };
+}
+
+/**
+ * One HTTP request from a given loopback address (127.0.0.x): a client of its own for the
+ * server's per-address limits. Answers the status, headers and body (JSON when it parses).
+ */
+export function fromAddress(port: number, address: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; body: unknown }> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((done, fail) => {
+    const req = request(
+      { host: '127.0.0.1', port, localAddress: address, method, path, agent: false, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...options.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = null;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          done({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(payload);
+  });
 }
 
 export interface JoinInfo {
