@@ -12,6 +12,8 @@ const claimsSchema = z.object({
   session: z.string().min(1).max(64),
   seat: z.string().regex(/^(p\d{1,4}|-)$/),
   role: z.enum(ROLES),
+  /** Set only on the tokens the server gives the bots it seats: the policy's name. A seat is a bot's only when its token says so. */
+  bot: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/).optional(),
   exp: z.number().int(),
 });
 export type SeatClaims = z.infer<typeof claimsSchema>;

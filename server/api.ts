@@ -10,7 +10,7 @@ import express, { type Application, type NextFunction, type Request, type Respon
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/registry.ts';
-import { POLICIES } from '../bots/registry.ts';
+import { POLICIES, findPolicy, policySupports } from '../bots/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { ADMIN_OPS } from '../rooms/protocol.ts';
 import type { ArenaRoom } from '../rooms/arena-room.ts';
@@ -54,6 +54,7 @@ export function normalizeJoinCode(typed: string): string {
 
 const minutes = (ms: number) => Math.ceil(ms / 60_000);
 const controlBody = z.object({ op: z.enum(ADMIN_OPS) }).strict();
+const botBody = z.object({ policy: z.string().min(1).max(40) }).strict();
 const sessionParam = z.string().regex(/^s[a-z0-9]{4,40}$/);
 
 export function isExperimenter(header: string | undefined, adminToken: string): boolean {
@@ -173,6 +174,41 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     }
     const result = room.control(body.data.op);
     res.status(result.ok ? 200 : 409).json(result);
+  });
+
+  // A seat's holder changes device: the old hold (connected, or dropped and waited for) ends, and is recorded.
+  app.post('/api/sessions/:id/seats/:seat/release', experimenter, async (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    const room = await deps.room(row.id);
+    if (!room) {
+      res.status(409).json({ error: 'the session is not live on this server' });
+      return;
+    }
+    const result = room.release(String(req.params.seat), 'api');
+    res.status(result.ok ? 200 : result.code === 'NO_SUCH_SEAT' ? 404 : 409).json(result);
+  });
+
+  // A bot started elsewhere (`arena bots`) takes an open seat: only the experimenter gets a token that makes a seat a bot's.
+  app.post('/api/sessions/:id/seats/:seat/bot', experimenter, (req, res) => {
+    const row = session(req, res);
+    if (!row) return;
+    const body = botBody.safeParse(req.body);
+    const factory = body.success ? findPolicy(body.data.policy) : undefined;
+    if (!body.success || !factory) {
+      res.status(400).json({ error: 'send {"policy": a policy name} (GET /api/policies lists them)' });
+      return;
+    }
+    if (!policySupports(factory, row.mechanism.split('@')[0] as string)) {
+      res.status(400).json({ error: `policy '${body.data.policy}' does not play ${row.mechanism}` });
+      return;
+    }
+    const seat = String(req.params.seat);
+    if (!(seat in row.codes)) {
+      res.status(404).json({ error: 'no human seat of this session has that name' });
+      return;
+    }
+    res.json({ session: row.id, roomId: row.roomId, seat, token: deps.tokens.sign({ session: row.id, seat, role: 'player', bot: factory.name }) });
   });
 
   app.get('/api/sessions/:id/export.jsonl', experimenter, (req, res) => {

@@ -77,7 +77,7 @@ describe('inputs that close the offending connection', () => {
         for (let i = 0; i < limit * 3; i++) r.send('act', { stateId: stateId + 1000 + i, action: { type: 'bid', amount: 1 } });
       },
       4002,
-      ['rejection', 'seat_dropped'],
+      ['rejection', 'refusals_suppressed', 'seat_dropped'],
     );
     const rejections = added.filter((e) => e.kind === 'rejection');
     expect(rejections.length).toBeGreaterThan(0);

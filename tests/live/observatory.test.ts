@@ -151,7 +151,7 @@ describe('arena bots', () => {
       );
       expect(out).toMatch(/seated truthful on p0/);
       const joined = t.server.ledger.events(info.session).filter((e) => e.kind === 'seat_joined');
-      expect(joined.filter((e) => e.data.agent === 'bot:truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
+      expect(joined.filter((e) => e.data.policy === 'truthful').map((e) => e.seat).sort()).toEqual(['p0', 'p1']);
     } finally {
       child.kill('SIGINT');
       await new Promise((resolve) => child.once('exit', resolve));
