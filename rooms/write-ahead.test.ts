@@ -48,9 +48,10 @@ function setup() {
   const store = new FlakyStore();
   const failures: StoreFailed[] = [];
   const chain = new Chain('m');
-  let match!: Match;
-  const journal = new Journal({ match: () => match, chain, store: () => store, published: () => undefined, failed: (e) => failures.push(e) });
-  match = openMatch(firstPrice, { config: { rounds: 3, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 }, roundMs: 1000 }, seats: 2, seed: 7 }, (e) => void journal.entry(e));
+  const held: { match?: Match } = {};
+  const journal = new Journal({ match: () => held.match as Match, chain, store: () => store, published: () => undefined, failed: (e) => failures.push(e) });
+  const match = openMatch(firstPrice, { config: { rounds: 3, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 }, roundMs: 1000 }, seats: 2, seed: 7 }, (e) => void journal.entry(e));
+  held.match = match;
   const bid = (seat: 'p0' | 'p1', amount: number) => journal.input(() => match.submit(seat, match.state.stateId, { type: 'bid', amount }, 10));
   return { store, failures, journal, match: () => match, bid };
 }
