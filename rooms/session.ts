@@ -52,6 +52,8 @@ export type SessionSpecInput = z.input<typeof sessionSpecSchema>;
 export interface SeatAssignment {
   readonly seat: string;
   readonly role: string;
+  /** Index of the spec's seat plan (`seats[i]`) the seat comes from. */
+  readonly plan: number;
   readonly kind: 'human' | 'bot';
   readonly policy: string | null;
   readonly params: Record<string, unknown>;
@@ -111,7 +113,7 @@ export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: 
         issues.push({ path: `seats.${i}`, message: `not enough free seats${s.role ? ` of role '${s.role}'` : ''}` });
         break;
       }
-      out[idx] = { seat: ids[idx] as string, role: roles[idx] as string, kind: s.kind, policy: s.kind === 'bot' ? (s.policy ?? null) : null, params: s.params };
+      out[idx] = { seat: ids[idx] as string, role: roles[idx] as string, plan: i, kind: s.kind, policy: s.kind === 'bot' ? (s.policy ?? null) : null, params: s.params };
     }
   }
   if (issues.length) throw new SessionSpecError(issues);

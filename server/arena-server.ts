@@ -24,6 +24,7 @@ import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { SessionStore, type SessionRow } from './storage/sessions.ts';
 import { mountApi } from './api.ts';
+import { checkSessionLlmSeats, mountLlmStatus } from './llm-seats.ts';
 import { mountObservatory, type Observatory } from './observatory.ts';
 import { mountWebClient } from './web.ts';
 
@@ -247,6 +248,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const resolved: ResolvedSession = resolveSession(spec, seed, checkPolicy);
       const llm = llmSettingsSchema.safeParse(resolved.spec.llm ?? {});
       if (!llm.success) throw new SessionSpecError(llm.error.issues.map((i) => ({ path: ['llm', ...i.path].join('.'), message: i.message })));
+      // LLM seats without a key or a reachable endpoint would only ever fall back: refused before anything exists.
+      await checkSessionLlmSeats(resolved, llm.data);
       const id = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       const roomOptions: ArenaRoomOptions = { session: id, spec: resolved.spec, seed: resolved.seed };
       const codes: Record<string, string> = {};
@@ -289,6 +292,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     rooms: { arena: defineRoom(ArenaRoom), [SPECTATOR_ROOM]: defineRoom(SpectatorRoom) },
     express: (app) => {
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
+      mountLlmStatus(app, { sessions, adminToken: options.adminToken, originAllowed, liveDecisions: (id) => llmRuntimes.get(id)?.seatDecisions(id) ?? null, events: (id) => ledger.events(id) });
       mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed });
     },
   });

@@ -11,7 +11,9 @@ import pc from 'picocolors';
 import { MECHANISMS, findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { POLICIES } from '../bots/registry.ts';
-import { resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
+import { llmSeatPlans, resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
+import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
+import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
@@ -50,20 +52,41 @@ export function loadStudy(file: string): ResolvedStudy {
   }
 }
 
-function progressBar(label: string): { onProgress: RunOptions['onProgress']; stop(): void } {
+/**
+ * Before a study with LLM seats runs: every seat's key is set and its endpoint answers
+ * (bots/llm/preflight.ts). Otherwise it is refused (exit 2), or with llm.allowFallback
+ * run with a warning, the fallbacks deciding for those seats.
+ */
+async function checkLlmSeats(file: string, resolved: ResolvedStudy): Promise<void> {
+  if (!isAsyncStudy(resolved)) return;
+  const settings = llmSettingsSchema.parse(resolved.study.llm ?? {});
+  const issues = await preflightLlmSeats(llmSeatPlans(resolved), settings);
+  if (!issues.length) return;
+  const lines = issues.map((i) => `  ${pc.bold(i.path)}: ${i.message}`).join('\n');
+  if (settings.allowFallback) {
+    console.error(pc.yellow(`${file}: the fallback policy will decide for these LLM seats (llm.allowFallback is set):\n${lines}`));
+    return;
+  }
+  throw new UsageError(`${file}: its LLM seats cannot play:\n${lines}\n(${ALLOW_FALLBACK_HINT})`);
+}
+
+function progressBar(label: string, llm = false): { onProgress: RunOptions['onProgress']; stop(): void } {
   if (!process.stderr.isTTY) return { onProgress: undefined, stop() {} };
+  // With LLM seats the bar also counts their decisions and how many the fallback made, as they happen.
+  const llmPart = llm ? ' | {fallbacks}/{llmDecisions} LLM decisions fell back' : '';
   const bar = new cliProgress.SingleBar(
-    { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {value}/{total} episodes | {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {value}/{total} episodes${llmPart} | {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   return {
-    onProgress(done, total) {
+    onProgress(done, total, decisions) {
+      const payload = { fallbacks: decisions?.fallbacks ?? 0, llmDecisions: decisions?.decisions ?? 0 };
       if (!started) {
-        bar.start(total, 0);
+        bar.start(total, 0, payload);
         started = true;
       }
-      bar.update(done);
+      bar.update(done, payload);
     },
     stop() {
       if (started) bar.stop();
@@ -83,9 +106,10 @@ function timestamp(): string {
 
 async function runCommand(file: string, opts: { out?: string; episodes?: number; seed?: number; force?: boolean; rounds: boolean; events?: boolean; db?: string; json?: boolean }): Promise<void> {
   const resolved = loadStudy(file);
+  await checkLlmSeats(file, resolved);
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
   const ledger = opts.db ? new SqliteLedger(opts.db) : undefined;
-  const bar = progressBar(resolved.study.name);
+  const bar = progressBar(resolved.study.name, isAsyncStudy(resolved));
   try {
     const run = isAsyncStudy(resolved) ? runStudyAsync : (r: typeof resolved, o: RunOptions) => Promise.resolve(runStudy(r, o));
     const report = await run(resolved, {

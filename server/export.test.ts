@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
-import { holdersByRound } from './export.ts';
+import { holdersByRound, policiesByRound } from './export.ts';
 
 let seq = 0;
 const event = (kind: string, seat: string | null, data: Record<string, unknown>, audience: LedgerEvent['audience'] = 'experimenter'): LedgerEvent =>
@@ -22,5 +22,21 @@ describe('holdersByRound', () => {
     expect([1, 2, 3, 4, 5].map((r) => holder(r, 'p1'))).toEqual(['bot', 'bot', 'bot', 'bot', 'bot']);
     // A round still open at the end: the holders so far.
     expect(holder(6, 'p0')).toBe('bot');
+  });
+});
+
+describe('policiesByRound', () => {
+  it('names the bot policies that played each seat in each round, none for people', () => {
+    const policy = policiesByRound([
+      event('seat_joined', 'p0', { holder: 'bot', policy: 'llm' }),
+      event('seat_joined', 'p1', { holder: 'bot', agent: 'bot:zi-c' }),
+      event('seat_joined', 'p2', { holder: 'human' }),
+      event('round_closed', null, { round: 1 }, 'public'),
+      event('seat_replaced', 'p2', { from: 'human', to: 'zi-c' }),
+      event('round_closed', null, { round: 2 }, 'public'),
+    ]);
+    expect([1, 2].map((r) => policy(r, 'p0'))).toEqual(['llm', 'llm']);
+    expect([1, 2].map((r) => policy(r, 'p1'))).toEqual(['zi-c', 'zi-c']);
+    expect([1, 2].map((r) => policy(r, 'p2'))).toEqual(['', 'zi-c']);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Session exports: the complete record as JSONL, and one CSV row per participant-round
- * (oTree-style wide columns) from the outcome of replaying the record.
+ * (oTree-style wide columns) from the outcome of replaying the record, with who held the
+ * seat, which bot policy played it and how many of its LLM decisions fell back.
  */
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { csvLine } from '../studies/output.ts';
+import { llmDecisionsByRound } from '../studies/llm-decisions.ts';
 import type { SessionRow } from './storage/sessions.ts';
 
 export function sessionJsonl(events: readonly LedgerEvent[]): string {
@@ -23,48 +25,88 @@ export function sessionTranscript(events: readonly LedgerEvent[]): string {
 }
 
 /**
- * Who held each seat during each round: the holders in turn ('open', 'human', 'bot'),
- * joined by '>' when the seat changed hands during the round ('open>human': a person
- * arrived mid-round). A round ends at its `*_closed` event (round_closed, period_closed).
+ * What marked each seat during each round, as `labelOf` reads the record: the labels in
+ * turn (`empty` while nobody held the seat). A round ends at its `*_closed` event
+ * (round_closed, period_closed).
  */
-export function holdersByRound(events: readonly LedgerEvent[]): (round: number, seat: string) => string {
+function labelsByRound(events: readonly LedgerEvent[], labelOf: (e: LedgerEvent) => string | undefined, empty: string): (round: number, seat: string) => readonly string[] {
   const now = new Map<string, string>();
   const during = new Map<string, string[]>();
-  const closed = new Map<string, string>();
+  const closed = new Map<string, string[]>();
   const closedRounds = new Set<number>();
   let playing = false;
-  const see = (seat: string, holder: string) => {
-    now.set(seat, holder);
+  const see = (seat: string, label: string) => {
+    now.set(seat, label);
     // A seat first taken once play has begun was empty until then.
-    const list = during.get(seat) ?? (playing ? ['open'] : []);
-    if (list.at(-1) !== holder) list.push(holder);
+    const list = during.get(seat) ?? (playing ? [empty] : []);
+    if (list.at(-1) !== label) list.push(label);
     during.set(seat, list);
   };
   for (const e of events) {
     if (e.kind === 'action') playing = true;
-    if (e.kind === 'seat_joined' && e.seat) see(e.seat, String(e.data.holder));
-    else if (e.kind === 'seat_replaced' && e.seat) see(e.seat, 'bot');
+    const label = e.seat ? labelOf(e) : undefined;
+    if (label !== undefined && e.seat) see(e.seat, label);
     else if (/_closed$/.test(e.kind) && e.audience === 'public') {
       const round = e.data.round ?? e.data.period;
       if (typeof round !== 'number' || closedRounds.has(round)) continue;
       closedRounds.add(round);
       playing = true;
       for (const [seat, list] of during) {
-        closed.set(`${round}/${seat}`, list.join('>'));
+        closed.set(`${round}/${seat}`, list);
         during.set(seat, [now.get(seat) as string]);
       }
     }
   }
-  return (round, seat) => closed.get(`${round}/${seat}`) ?? (closedRounds.has(round) ? 'open' : (during.get(seat) ?? ['open']).join('>'));
+  return (round, seat) => closed.get(`${round}/${seat}`) ?? (closedRounds.has(round) ? [empty] : (during.get(seat) ?? [empty]));
+}
+
+/**
+ * Who held each seat during each round: the holders in turn ('open', 'human', 'bot'),
+ * joined by '>' when the seat changed hands during the round ('open>human': a person
+ * arrived mid-round).
+ */
+export function holdersByRound(events: readonly LedgerEvent[]): (round: number, seat: string) => string {
+  const labels = labelsByRound(events, (e) => (e.kind === 'seat_joined' ? String(e.data.holder) : e.kind === 'seat_replaced' ? 'bot' : undefined), 'open');
+  return (round, seat) => labels(round, seat).join('>');
+}
+
+/** The bot policy seated on a seat by this event ('' for a person), or undefined when the event seats nobody. */
+function seatedPolicy(e: LedgerEvent): string | undefined {
+  if (e.kind === 'seat_replaced') return String(e.data.to);
+  if (e.kind !== 'seat_joined') return undefined;
+  if (typeof e.data.policy === 'string') return e.data.policy;
+  // Records written before seat_joined carried the policy: the bot's agent name.
+  const agent = e.data.agent;
+  return typeof agent === 'string' && agent.startsWith('bot:') ? agent.slice(4) : '';
+}
+
+/** The policies of the bots that played each seat during each round, joined by '>' ('' when only people or nobody did). */
+export function policiesByRound(events: readonly LedgerEvent[]): (round: number, seat: string) => string {
+  const labels = labelsByRound(events, seatedPolicy, '');
+  return (round, seat) => labels(round, seat).filter(Boolean).join('>');
 }
 
 export function sessionCsv(row: SessionRow, events: readonly LedgerEvent[]): string {
   if (!events.length) return '';
   const outcome = replay(findMechanism, events).match.outcome();
   const holder = holdersByRound(events);
+  const policy = policiesByRound(events);
+  const llm = llmDecisionsByRound(events);
   const lines: string[] = [];
   for (const r of outcome.rows) {
-    const cells: Record<string, unknown> = { session: row.id, mechanism: row.mechanism, round: r.round, 'participant.seat': r.seat, 'participant.role': r.role, 'participant.holder': holder(r.round, r.seat) };
+    const counts = llm(r.round, r.seat);
+    const cells: Record<string, unknown> = {
+      session: row.id,
+      mechanism: row.mechanism,
+      round: r.round,
+      'participant.seat': r.seat,
+      'participant.role': r.role,
+      'participant.holder': holder(r.round, r.seat),
+      'participant.policy': policy(r.round, r.seat),
+      // Decisions of the seat's LLM in the round, and how many of them its fallback made.
+      'participant.llm_decisions': counts.decisions,
+      'participant.llm_fallbacks': counts.fallbacks,
+    };
     for (const k in r.fields) cells[`player.${k}`] = r.fields[k];
     cells['player.payoff'] = r.payoff;
     cells['player.outside'] = r.outside;

@@ -18,6 +18,7 @@ import { LlmRuntime } from '../bots/llm/index.ts';
 import type { ResolvedStudy, Treatment } from './spec.ts';
 import { episodeMetrics, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
+import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
 
 export interface RunOptions {
   /** Overrides the study's episode count. */
@@ -29,7 +30,11 @@ export interface RunOptions {
   readonly replace?: boolean;
   readonly rounds?: boolean;
   readonly events?: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Told as episodes finish; in a study with LLM seats also after every LLM decision, with
+   * the decisions made so far in this run and how many of them the fallback made.
+   */
+  readonly onProgress?: (done: number, total: number, llm?: LlmDecisions) => void;
   /** A ledger store that receives every episode's events (one transaction per episode). */
   readonly ledger?: { append(event: LedgerEvent): void; transaction<T>(fn: () => T): T };
   /** Recorded in the manifest. */
@@ -67,7 +72,10 @@ interface Sinks {
 /** True when some seat of the study decides asynchronously (an LLM seat): run it with runStudyAsync. */
 export const isAsyncStudy = (resolved: ResolvedStudy): boolean => resolved.treatments.some((t) => t.seats.some((s) => s.factory.asynchronous === true));
 
-function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome: Outcome): void {
+/** LLM columns of a round row: the seat's LLM decisions in the round and how many the fallback made. */
+type LlmByRound = (round: number, seat: string) => LlmDecisions;
+
+function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome: Outcome, llm: LlmByRound | null): void {
   if (!sinks.rounds) return;
   const policyOf = new Map(treatment.seats.map((s) => [s.seat, s.policy]));
   for (const row of outcome.rows) {
@@ -79,6 +87,11 @@ function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome:
       'participant.role': row.role,
       'participant.policy': policyOf.get(row.seat),
     };
+    if (llm) {
+      const counts = llm(row.round, row.seat);
+      line['participant.llm_decisions'] = counts.decisions;
+      line['participant.llm_fallbacks'] = counts.fallbacks;
+    }
     for (const k in row.fields) line[`player.${k}`] = row.fields[k];
     line['player.payoff'] = row.payoff;
     line['player.outside'] = row.outside;
@@ -93,6 +106,8 @@ interface Played {
   readonly seed: number;
   readonly match: Match;
   readonly result: HeadlessResult;
+  /** The episode's record (async runs, which always keep it): the LLM columns are read from it. */
+  readonly events?: readonly LedgerEvent[];
 }
 
 /**
@@ -113,8 +128,11 @@ class StudyRun {
   readonly every: number;
   readonly llm: LlmRuntime | null;
   readonly #ownsLlm: boolean;
+  readonly #unwatch: (() => void) | null;
   done = 0;
   decisions = 0;
+  /** LLM decisions finished in this run, and how many the fallback made (the progress display's). */
+  llmDecisions = { decisions: 0, fallbacks: 0 };
   readonly metrics = new Map<string, MetricSet>();
 
   constructor(resolved: ResolvedStudy, options: RunOptions, asynchronous: boolean) {
@@ -127,6 +145,11 @@ class StudyRun {
     const wantEvents = options.events ?? study.output.events;
     this.#ownsLlm = asynchronous && !options.llm;
     this.llm = asynchronous ? (options.llm ?? new LlmRuntime(study.llm ?? {})) : null;
+    this.#unwatch =
+      this.llm?.onDecision((timing) => {
+        this.llmDecisions = { decisions: this.llmDecisions.decisions + 1, fallbacks: this.llmDecisions.fallbacks + (timing.fallback === null ? 0 : 1) };
+        options.onProgress?.(this.done, this.total, this.llmDecisions);
+      }) ?? null;
     this.dir = options.out ? new StagedDir(options.out, { replace: options.replace ?? false }) : null;
     this.sinks = this.dir
       ? {
@@ -170,16 +193,18 @@ class StudyRun {
   }
 
   finishEpisode(played: Played): void {
-    const { treatment, episode, seed, match, result } = played;
+    const { treatment, episode, seed, match, result, events } = played;
     this.decisions += result.decisions;
     const outcome = match.outcome();
     const values = episodeMetrics(outcome, result.rejections);
     this.metrics.get(treatment.name)?.push(values);
     if (this.sinks) {
-      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...values });
-      roundRows(this.sinks, treatment, episode, outcome);
+      // Studies with LLM seats say how many decisions the fallbacks made, per episode and per participant-round.
+      const llm = this.llm && events ? llmDecisionsOf(events) : null;
+      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...values });
+      roundRows(this.sinks, treatment, episode, outcome, this.llm && events ? llmDecisionsByRound(events) : null);
     }
-    if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total);
+    if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total, this.llm ? this.llmDecisions : undefined);
   }
 
   finish(): RunReport {
@@ -233,6 +258,7 @@ class StudyRun {
   }
 
   close(): void {
+    this.#unwatch?.();
     if (this.#ownsLlm) this.llm?.close();
   }
 }
@@ -319,7 +345,7 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
         const result = await playHeadlessAsync(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs });
         for (const p of policies) p.dispose?.();
         run.llm?.endSession(matchId);
-        finished.set(index, { played: { treatment, episode: e, seed, match, result }, events });
+        finished.set(index, { played: { treatment, episode: e, seed, match, result, events }, events });
         commitReady();
       } catch (error) {
         failure ??= error;

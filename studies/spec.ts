@@ -11,7 +11,8 @@ import { mechanismKey } from '../mechanisms/core/types.ts';
 import { seatIds } from '../mechanisms/core/match.ts';
 import { findPolicy, policySupports, POLICIES } from '../bots/registry.ts';
 import type { AnyPolicy, PolicyFactory } from '../bots/policy.ts';
-import { llmSettingsSchema } from '../bots/llm/settings.ts';
+import { llmSettingsSchema, type AgentParams } from '../bots/llm/settings.ts';
+import type { LlmSeatPlan } from '../bots/llm/preflight.ts';
 import { strictObject, tooDeep, tooDeepIssue } from '../mechanisms/core/config.ts';
 
 const seatGroupSchema = strictObject({
@@ -75,6 +76,8 @@ export class StudyError extends Error {
 export interface SeatAssignment {
   readonly seat: SeatId;
   readonly role: string;
+  /** Where the seat's group is written: `seats[0]`, `treatments[1].seats[0]`. */
+  readonly group: string;
   readonly policy: string;
   readonly params: unknown;
   readonly factory: PolicyFactory<unknown, AnyPolicy>;
@@ -169,7 +172,7 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
         break;
       }
       taken[idx] = true;
-      out[idx] = { seat: ids[idx] as SeatId, role: roles[idx] as string, policy: g.policy, params: params.data, factory };
+      out[idx] = { seat: ids[idx] as SeatId, role: roles[idx] as string, group: where, policy: g.policy, params: params.data, factory };
     }
   }
   return out.filter((s): s is SeatAssignment => s !== undefined);
@@ -212,4 +215,18 @@ export function resolveStudy(raw: unknown): ResolvedStudy {
   });
   if (issues.length) throw new StudyError(unique(issues));
   return { study, mechanism, treatments };
+}
+
+/** The LLM seats of a study by the seat group they come from (for the check before a run, bots/llm/preflight.ts). */
+export function llmSeatPlans(resolved: ResolvedStudy): LlmSeatPlan[] {
+  const groups = new Map<string, { seats: Set<string>; params: AgentParams }>();
+  for (const t of resolved.treatments) {
+    for (const s of t.seats) {
+      if (s.factory.name !== 'llm') continue;
+      const group = groups.get(s.group) ?? { seats: new Set<string>(), params: s.params as AgentParams };
+      group.seats.add(s.seat);
+      groups.set(s.group, group);
+    }
+  }
+  return [...groups].map(([group, g]) => ({ path: `${group}.params`, seats: [...g.seats], params: g.params }));
 }

@@ -49,18 +49,21 @@ export class LlmAgent implements AsyncPolicy {
   readonly #runtime: LlmRuntime;
   readonly #context: SeatContext;
   readonly #fallback: Policy;
+  readonly #sessionId: string;
   readonly #session: Account;
   readonly #tools: ToolContext;
   readonly #memory: Memory[] = [];
   readonly #channels: readonly string[];
   #refusedByEngine: { code: string; message: string } | null = null;
 
-  constructor(params: AgentParams, runtime: LlmRuntime, context: SeatContext, fallback: Policy, session: Account) {
+  /** `session` names the live session or headless episode the seat plays in; its account is the runtime's. */
+  constructor(params: AgentParams, runtime: LlmRuntime, context: SeatContext, fallback: Policy, session: string) {
     this.params = params;
     this.#runtime = runtime;
     this.#context = context;
     this.#fallback = fallback;
-    this.#session = session;
+    this.#sessionId = session;
+    this.#session = runtime.session(session);
     this.#tools = { mechanism: context.mechanism, config: context.config, seat: context.seat, seats: context.seats, memory: this.#memory, notebook: '' };
     this.#channels = (context.config as { communication?: Communication } | null)?.communication?.channels ?? [];
   }
@@ -118,7 +121,7 @@ export class LlmAgent implements AsyncPolicy {
     }
     this.#remember(obs.now, decision ? `you chose ${JSON.stringify(decision.action)}${fallback ? ' (by the fallback rule)' : ''}` : 'you did nothing');
     this.#record(obs, trace, decision, fallback, engineRefusal, budgetMs);
-    this.#runtime.observe?.({ seat: this.#context.seat, elapsedMs: performance.now() - started, budgetMs, fallback });
+    this.#runtime.decided({ session: this.#sessionId, seat: this.#context.seat, elapsedMs: performance.now() - started, budgetMs, fallback });
     if (decision && this.params.pacing) await this.#pace(decision, deadlineAt);
     return decision;
   }

@@ -10,7 +10,8 @@ import { LlmAgent } from './agent.ts';
 import { LlmRuntime } from './runtime.ts';
 import { agentParamsSchema, type AgentParams } from './settings.ts';
 
-export { LlmRuntime } from './runtime.ts';
+export { LlmRuntime, endpointOf, type SeatDecisions } from './runtime.ts';
+export { preflightLlmSeats, type LlmSeatPlan } from './preflight.ts';
 export { LlmAgent } from './agent.ts';
 export { llmSettingsSchema, agentParamsSchema, type LlmSettings, type LlmSettingsInput, type AgentParams } from './settings.ts';
 
@@ -41,8 +42,7 @@ export function llmPolicy(findScripted: ScriptedLookup): PolicyFactory<AgentPara
       const fallback = factory.create(factory.paramsSchema.parse(params.fallback.params), context) as Policy;
       const services = context.services as { llm?: unknown; session?: unknown } | undefined;
       const runtime = services?.llm instanceof LlmRuntime ? services.llm : (solitary ??= new LlmRuntime());
-      const session = runtime.session(typeof services?.session === 'string' ? services.session : `${context.seat}`);
-      return new LlmAgent(params, runtime, context, fallback, session);
+      return new LlmAgent(params, runtime, context, fallback, typeof services?.session === 'string' ? services.session : `${context.seat}`);
     },
   };
 }

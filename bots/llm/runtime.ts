@@ -12,12 +12,25 @@ import { keyVariableProblem, llmSettingsSchema, type AgentParams, type LlmSettin
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 
+/** The base URL a seat's requests go to: its own, else OPENAI_BASE_URL, else OpenAI's; no trailing slash. */
+export const endpointOf = (params: Pick<AgentParams, 'baseURL'>, env: NodeJS.ProcessEnv = process.env): string => (params.baseURL ?? env.OPENAI_BASE_URL ?? OPENAI_URL).replace(/\/+$/, '');
+
 /** How long one decision took against what it was allowed (for deadline checks and benchmarks; not recorded). */
 export interface DecisionTiming {
+  /** The session (a live session, or one headless episode) the seat plays in. */
+  readonly session: string;
   readonly seat: string;
   readonly elapsedMs: number;
   readonly budgetMs: number;
   readonly fallback: string | null;
+}
+
+/** One seat's decisions in one session so far, and how many its fallback made. */
+export interface SeatDecisions {
+  decisions: number;
+  fallbacks: number;
+  /** Why the last fallback decided, or null when none has. */
+  lastFallback: string | null;
 }
 
 export interface RuntimeCounters {
@@ -42,6 +55,8 @@ export class LlmRuntime {
   /** Called after every decision; tests and benchmarks watch deadlines through it. */
   observe: ((timing: DecisionTiming) => void) | undefined;
   readonly #sessions = new Map<string, Account>();
+  readonly #seatDecisions = new Map<string, Map<string, SeatDecisions>>();
+  readonly #listeners = new Set<(timing: DecisionTiming) => void>();
   readonly #endpoints = new Map<string, Slots>();
   readonly #clients = new Map<string, OpenAI>();
   readonly #env: NodeJS.ProcessEnv;
@@ -68,10 +83,41 @@ export class LlmRuntime {
 
   endSession(id: string): void {
     this.#sessions.delete(id);
+    this.#seatDecisions.delete(id);
+  }
+
+  /** Counts a decision of a seat (and its fallback, if the fallback made it), then tells observe and the listeners. */
+  decided(timing: DecisionTiming): void {
+    let seats = this.#seatDecisions.get(timing.session);
+    if (!seats) {
+      if (this.#seatDecisions.size >= SESSIONS_KEPT) this.#seatDecisions.delete(this.#seatDecisions.keys().next().value as string);
+      seats = new Map();
+      this.#seatDecisions.set(timing.session, seats);
+    }
+    const seat = seats.get(timing.seat) ?? { decisions: 0, fallbacks: 0, lastFallback: null };
+    seat.decisions++;
+    if (timing.fallback !== null) {
+      seat.fallbacks++;
+      seat.lastFallback = timing.fallback;
+    }
+    seats.set(timing.seat, seat);
+    this.observe?.(timing);
+    for (const listener of this.#listeners) listener(timing);
+  }
+
+  /** Calls `listener` after every decision (a progress display); returns the function that stops it. */
+  onDecision(listener: (timing: DecisionTiming) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Each seat's decisions and fallbacks in a session so far, by seat (copies). */
+  seatDecisions(session: string): Record<string, SeatDecisions> {
+    return Object.fromEntries([...(this.#seatDecisions.get(session) ?? [])].map(([seat, d]) => [seat, { ...d }]));
   }
 
   baseURL(params: AgentParams): string {
-    return (params.baseURL ?? this.#env.OPENAI_BASE_URL ?? OPENAI_URL).replace(/\/+$/, '');
+    return endpointOf(params, this.#env);
   }
 
   endpointSlots(baseURL: string): Slots {

@@ -113,6 +113,12 @@ export const llmSettingsSchema = strictObject({
   toolCalls: z.number().int().min(0).max(10_000_000).default(10_000),
   /** Headless: episodes played at once (1 keeps the cache's sample order, hence the ledger, reproducible). */
   episodeConcurrency: z.number().int().min(1).max(1000).default(1),
+  /**
+   * Start even when an LLM seat's key is not set or its endpoint does not answer (checked
+   * before anything runs, bots/llm/preflight.ts): those seats' decisions are then made by
+   * their fallback policy, each recorded with its reason. Off: such a study or session is refused.
+   */
+  allowFallback: z.boolean().default(false),
 });
 export type LlmSettings = z.output<typeof llmSettingsSchema>;
 export type LlmSettingsInput = z.input<typeof llmSettingsSchema>;

@@ -1,7 +1,8 @@
 /**
  * A local OpenAI-compatible endpoint for tests and benchmarks (node:http): it answers
  * POST .../chat/completions from a script the test gives, one reply per request, and
- * keeps every request body and the usage it reported, so tests can compare accounting.
+ * GET .../models with one model; it keeps every request body and the usage it reported,
+ * so tests can compare accounting, and can insist on a key as OpenAI does.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +37,8 @@ export class FakeOpenAI {
   readonly authorizations: (string | null)[] = [];
   readonly usage = { prompt: 0, completion: 0 };
   script: Script;
+  /** When set, every request without `Authorization: Bearer <requireKey>` is answered 401, as OpenAI does. */
+  requireKey: string | null = null;
   #server: http.Server;
   #port = 0;
   #hanging = new Set<http.ServerResponse>();
@@ -67,6 +70,14 @@ export class FakeOpenAI {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       this.authorizations.push(req.headers.authorization ?? null);
+      if (this.requireKey !== null && req.headers.authorization !== `Bearer ${this.requireKey}`) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+        return;
+      }
+      if (req.method === 'GET' && req.url?.endsWith('/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', owned_by: 'test' }] }));
+        return;
+      }
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no such route' } }));
         return;
