@@ -148,7 +148,8 @@ try {
     const adminToken = process.env.BENCH_ADMIN_TOKEN;
     const tokenSecret = process.env.BENCH_TOKEN_SECRET;
     if (!values.db || !adminToken || !tokenSecret) throw new Error('arena needs --db and BENCH_ADMIN_TOKEN, BENCH_TOKEN_SECRET');
-    const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: values.db, adminToken, tokenSecret, demos: [] });
+    const { ledgerSync } = await import('../server/serve.ts');
+    const server = await startArenaServer({ port: 0, host: '127.0.0.1', dbPath: values.db, adminToken, tokenSecret, demos: [], ledgerSync: ledgerSync(process.env.ARENA_DB_SYNC) });
     close = () => server.close();
     send({ type: 'ready', url: server.url, rooms: [] });
   } else if (kind === 'echo') {

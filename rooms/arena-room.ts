@@ -142,9 +142,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const { mechanism, config, seats } = this.#resolved;
     for (const s of seats) this.#seats.set(s.seat, s);
     const header: MatchHeader = { mechanism: mechanismKey(mechanism), config, seats: seats.map((s) => s.seat as SeatId), seed: this.#resolved.seed };
-    const history = options.resume ? (env.history?.(this.session) ?? []) : [];
-    const last = history.at(-1);
-    const chain = new Chain(this.session, last);
+    // A resumed session folds its record page by page (never whole in memory) and goes on from its last event.
+    const rebuilt = options.resume ? this.#rebuild(env.history?.(this.session)) : null;
+    const chain = new Chain(this.session, rebuilt?.last);
     this.#journal = new Journal({
       match: () => this.#match,
       chain,
@@ -152,8 +152,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       published: (event) => arenaEnvironment().publish?.(event),
       failed: (error) => this.#storeFailed(error),
     });
-    if (history.length) {
-      const rebuilt = replay(findMechanism, history);
+    if (rebuilt) {
       this.#match = new Match(mechanism, rebuilt.match.header, (e) => this.#write(e), { state: rebuilt.match.state, now: rebuilt.match.now });
       this.#clock = new SessionClock(rebuilt.match.now);
     } else {
@@ -186,10 +185,18 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     arenas.set(this.session, this);
     patches.add(this);
     if (this.#resolved.spec.spectatorDelayMs > 0) await this.#openMirror();
-    if (history.length) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: history.length, wall: Date.now() } });
+    if (rebuilt) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: rebuilt.entries, wall: Date.now() } });
     const was = options.resumeStatus;
-    if (history.length ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
-    if (history.length && was === 'paused') this.#admin('pause');
+    if (rebuilt ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
+    if (rebuilt && was === 'paused') this.#admin('pause');
+  }
+
+  /** The match as its record left it, or null when there is no record yet. */
+  #rebuild(history: Iterable<LedgerEvent> | undefined): (ReturnType<typeof replay> & { last: LedgerEvent }) | null {
+    if (!history) return null;
+    const first = history[Symbol.iterator]().next();
+    if (first.done) return null;
+    return replay(findMechanism, history);
   }
 
   /** Delayed sessions: opens the spectators' mirror room (see spectator-room.ts). */

@@ -21,8 +21,8 @@ export interface ArenaEnvironment {
   readonly seatBudget?: BudgetLimits;
   /** How long an ended session's room stays open before it is disposed (default ENDED_LINGER_MS in arena-room.ts). */
   readonly endedLingerMs?: number;
-  /** The events recorded so far for a session, to resume it after a restart. */
-  history?(session: string): LedgerEvent[];
+  /** The events recorded so far for a session, to resume it after a restart (each iteration reads them afresh). */
+  history?(session: string): Iterable<LedgerEvent>;
 }
 
 let current: ArenaEnvironment | null = null;

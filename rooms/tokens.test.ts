@@ -27,7 +27,7 @@ describe('TokenSigner', () => {
     const [body, mac] = token.split('.') as [string, string];
     // 32 MAC bytes take 43 characters; the last carries 4 spare bits that decoding ignores.
     const spare = (s: string) => s.slice(0, -1) + ALPHABET[ALPHABET.indexOf(s.at(-1) as string) ^ 1];
-    const variants = [`${token}=`, `${token}==`, `${body}.${spare(mac)}`, `${body}.${mac.slice(0, 10)}+${mac.slice(10)}`, `${body}.${mac.slice(0, 10)} ${mac.slice(10)}`, `${body}.${mac.replace(/-/g, '+').replace(/_/g, '/')}`, `${body}=.${mac}`, `${body}.${mac}.`, `${body}..${mac}`];
+    const variants = [`${token}=`, `${token}==`, `${body}.${spare(mac)}`, `${body}.${mac.slice(0, 10)}+${mac.slice(10)}`, `${body}.${mac.slice(0, 10)} ${mac.slice(10)}`, `${body}.+${mac.slice(1)}`, `${body}./${mac.slice(1)}`, `${body}=.${mac}`, `${body}.${mac}.`, `${body}..${mac}`];
     expect(Buffer.from(spare(mac), 'base64url')).toEqual(Buffer.from(mac, 'base64url'));
     for (const v of variants) expect(signer.verify(v), v).toBeNull();
     expect(signer.verify(token)).not.toBeNull();

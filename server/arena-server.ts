@@ -21,7 +21,7 @@ import type { SeatContext } from '../bots/policy.ts';
 import { LlmRuntime, llmSettingsSchema } from '../bots/llm/index.ts';
 import type { SeatId } from '../mechanisms/core/types.ts';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
-import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { SqliteLedger, type LedgerSync } from './storage/sqlite-ledger.ts';
 import { SessionStore, type SessionRow } from './storage/sessions.ts';
 import { mountApi } from './api.ts';
 import { checkSessionLlmSeats, mountLlmStatus } from './llm-seats.ts';
@@ -60,6 +60,8 @@ export interface ArenaServerOptions {
   readonly seatBudget?: Partial<BudgetLimits>;
   /** The ledger file may not grow past this many bytes; a live session pauses when a write would pass it (default: no cap). */
   readonly ledgerMaxBytes?: number;
+  /** Durability of a ledger commit (server/storage/sqlite-ledger.ts): 'normal' (default) or 'full'. */
+  readonly ledgerSync?: LedgerSync;
 }
 
 export interface ArenaServer {
@@ -118,7 +120,7 @@ function restrictCors(allowed: ReadonlySet<string>): void {
 
 export async function startArenaServer(options: ArenaServerOptions): Promise<ArenaServer> {
   const host = options.host ?? '127.0.0.1';
-  const ledger = new SqliteLedger(options.dbPath, options.ledgerMaxBytes !== undefined ? { maxBytes: options.ledgerMaxBytes } : {});
+  const ledger = new SqliteLedger(options.dbPath, { ...(options.ledgerMaxBytes !== undefined ? { maxBytes: options.ledgerMaxBytes } : {}), ...(options.ledgerSync ? { sync: options.ledgerSync } : {}) });
   const sessions = new SessionStore(options.dbPath);
   const tokens = new TokenSigner(options.tokenSecret);
   const bots = new Map<string, LiveBot>();
@@ -206,7 +208,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       const row = sessions.get(session);
       if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).then((fresh) => options.onDemoRestarted?.(fresh)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
     },
-    history: (session) => ledger.events(session),
+    // Iterable again and again: each pass reads the record afresh, page by page.
+    history: (session) => ({ [Symbol.iterator]: () => ledger.stream(session) }),
   });
 
   async function stopBots(session: string): Promise<void> {
@@ -291,6 +294,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     gracefullyShutdown: options.handleSignals ?? false,
     rooms: { arena: defineRoom(ArenaRoom), [SPECTATOR_ROOM]: defineRoom(SpectatorRoom) },
     express: (app) => {
+      // The API's per-address limits read req.ip: a trusted proxy's X-Forwarded-For, else the peer.
+      if (trusted.size) app.set('trust proxy', [...trusted]);
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
       mountLlmStatus(app, { sessions, adminToken: options.adminToken, originAllowed, liveDecisions: (id) => llmRuntimes.get(id)?.seatDecisions(id) ?? null, events: (id) => ledger.events(id) });
       mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed });

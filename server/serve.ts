@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { startArenaServer } from './arena-server.ts';
 import { DEMO_ARENAS } from './demo.ts';
 import { CLIENT_DIST } from './web.ts';
-import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { SqliteLedger, type LedgerSync } from './storage/sqlite-ledger.ts';
 import { SessionStore } from './storage/sessions.ts';
 import { sessionCsv, sessionJsonl } from './export.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
@@ -41,6 +41,13 @@ function ledgerCap(text: string | undefined): { ledgerMaxBytes?: number } {
   return { ledgerMaxBytes: Math.floor(mb * 1024 * 1024) };
 }
 
+/** ARENA_DB_SYNC: 'normal' (default) or 'full' (a commit survives a power loss too). */
+export function ledgerSync(text: string | undefined): LedgerSync {
+  const mode = (text ?? 'normal').toLowerCase();
+  if (mode !== 'normal' && mode !== 'full') throw new UsageError(`ARENA_DB_SYNC is '${text}': give normal or full`);
+  return mode;
+}
+
 export async function serveCommand(opts: { demo: boolean }): Promise<void> {
   const port = Number(process.env.PORT ?? 2567);
   const host = process.env.HOST ?? '127.0.0.1';
@@ -53,6 +60,7 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
     origins: (process.env.ARENA_ORIGINS ?? '').split(',').filter(Boolean),
     trustedProxies: (process.env.ARENA_TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     ...ledgerCap(process.env.ARENA_DB_MAX_MB),
+    ledgerSync: ledgerSync(process.env.ARENA_DB_SYNC),
     handleSignals: true,
     demos: opts.demo ? DEMO_ARENAS : [],
     onDemoRestarted: (row) => console.log(`  demo restarted: ${row.title.padEnd(30)} ${shown}/watch/${row.id}  open seats: ${Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ') || 'none'}`),

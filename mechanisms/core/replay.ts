@@ -15,10 +15,19 @@ export interface ReplayResult {
   readonly inputs: number;
   readonly problem: string | null;
   readonly match: Match;
+  /** How many entries the record holds, and the last of them (a resumed chain goes on from it). */
+  readonly entries: number;
+  readonly last: MatchEntry;
 }
 
-export function replay(find: (ref: string) => AnyMechanism | undefined, entries: readonly MatchEntry[]): ReplayResult {
-  const first = entries[0];
+/**
+ * Folds a record, entry by entry: `entries` may be any iterable (a ledger read page by
+ * page), so a long record is never held in memory whole.
+ */
+export function replay<E extends MatchEntry>(find: (ref: string) => AnyMechanism | undefined, entries: Iterable<E>): ReplayResult & { readonly last: E } {
+  const it = entries[Symbol.iterator]();
+  const head = it.next();
+  const first = head.done ? undefined : head.value;
   if (!first || first.kind !== 'match_started') throw new Error('a record starts with a match_started event');
   const header = first.data as unknown as MatchHeader;
   const mechanism = find(header.mechanism);
@@ -27,23 +36,27 @@ export function replay(find: (ref: string) => AnyMechanism | undefined, entries:
   let problem: string | null = null;
   let recordedHash: string | null = null;
   let inputs = 0;
-  const fail = (i: number, why: string) => {
-    problem ??= `entry ${i} (${entries[i]?.kind}): ${why}`;
+  let i = 0;
+  let last: E = first;
+  const fail = (at: number, kind: string, why: string) => {
+    problem ??= `entry ${at} (${kind}): ${why}`;
   };
-  if (first.data.hash !== undefined && first.data.hash !== match.hash()) fail(0, 'the initial state differs from the recorded one');
-  entries.forEach((e, i) => {
+  if (first.data.hash !== undefined && first.data.hash !== match.hash()) fail(0, first.kind, 'the initial state differs from the recorded one');
+  for (let next: IteratorResult<E> = { done: false, value: first }; !next.done; next = it.next(), i++) {
+    const e = next.value;
+    last = e;
     const data = e.data as Record<string, unknown>;
     switch (e.kind) {
       case 'tick':
         inputs++;
         match.tick(e.at);
-        if (data.stateId !== match.state.stateId) fail(i, `stateId ${match.state.stateId} after the tick, recorded ${String(data.stateId)}`);
+        if (data.stateId !== match.state.stateId) fail(i, e.kind, `stateId ${match.state.stateId} after the tick, recorded ${String(data.stateId)}`);
         break;
       case 'action': {
         inputs++;
         const r = match.submit(e.seat as SeatId, data.stateId as number, data.action, e.at);
-        if (!r.ok) fail(i, `recorded as accepted, now rejected with ${r.code}`);
-        else if (r.stateId !== data.next) fail(i, `stateId ${r.stateId}, recorded ${String(data.next)}`);
+        if (!r.ok) fail(i, e.kind, `recorded as accepted, now rejected with ${r.code}`);
+        else if (r.stateId !== data.next) fail(i, e.kind, `stateId ${r.stateId}, recorded ${String(data.next)}`);
         break;
       }
       case 'rejection': {
@@ -51,8 +64,8 @@ export function replay(find: (ref: string) => AnyMechanism | undefined, entries:
         if (!('action' in data)) break; // recorded by fingerprint only
         inputs++;
         const r = match.submit(e.seat, data.stateId as number, data.action, e.at);
-        if (r.ok) fail(i, 'recorded as rejected, now accepted');
-        else if (r.code !== data.code) fail(i, `rejected with ${r.code}, recorded ${String(data.code)}`);
+        if (r.ok) fail(i, e.kind, 'recorded as rejected, now accepted');
+        else if (r.code !== data.code) fail(i, e.kind, `rejected with ${r.code}, recorded ${String(data.code)}`);
         break;
       }
       // A live session the experimenter ended early closes with its state's hash (session_ended).
@@ -61,8 +74,8 @@ export function replay(find: (ref: string) => AnyMechanism | undefined, entries:
         if (typeof data.hash === 'string') recordedHash = data.hash;
         break;
     }
-  });
+  }
   const hash = match.hash();
-  if (recordedHash !== null && recordedHash !== hash) fail(entries.length - 1, `final hash ${hash} differs from the recorded ${recordedHash}`);
-  return { ok: problem === null, hash, recordedHash, inputs, problem, match };
+  if (recordedHash !== null && recordedHash !== hash) fail(i - 1, last.kind, `final hash ${hash} differs from the recorded ${recordedHash}`);
+  return { ok: problem === null, hash, recordedHash, inputs, problem, match, entries: i, last };
 }

@@ -73,6 +73,39 @@ describe('SqliteLedger', () => {
     await ledger.close();
   });
 
+  it('streams a match page by page, the same events as reading it whole, while writes go on between pages', async () => {
+    const ledger = new SqliteLedger(join(tempDir('db'), 'ledger.db'));
+    const written = recordMatch(ledger, 'm');
+    const read: LedgerEvent[] = [];
+    let i = 0;
+    for (const e of ledger.stream('m', 3)) {
+      read.push(e);
+      if (i++ === 1) recordMatch(ledger, 'other'); // a write between pages
+    }
+    expect(read).toEqual(written);
+    expect(ledger.count('m')).toBe(written.length);
+    expect([...ledger.stream('nothing')]).toEqual([]);
+    await ledger.close();
+  });
+
+  it('refuses writes past its size cap as a full disk does, writing nothing of the refused transaction, and takes them again when the cap is lifted', async () => {
+    const ledger = new SqliteLedger(join(tempDir('db'), 'ledger.db'));
+    recordMatch(ledger, 'm0');
+    ledger.maxBytes = ledger.sizeBytes;
+    expect(() => {
+      for (let i = 1; i < 200; i++) ledger.transaction(() => recordMatch(ledger, `m${i}`));
+    }).toThrow(/full/);
+    const kept = ledger.matches();
+    for (const m of kept) expect(verifyMatch(ledger.events(m.id)).ok).toBe(true);
+    const failed = new Promise<unknown>((done) => ledger.appendSoon(recordMatch(new SqliteLedger(':memory:'), 'late'), done));
+    expect(await failed).toBeInstanceOf(Error);
+    expect(ledger.events('late')).toEqual([]);
+    ledger.maxBytes = null;
+    recordMatch(ledger, 'after');
+    expect(verifyMatch(ledger.events('after')).ok).toBe(true);
+    await ledger.close();
+  });
+
   it('refuses a second event with the same match and seq', () => {
     const ledger = new SqliteLedger(':memory:');
     const [first] = recordMatch(ledger, 'm');

@@ -15,6 +15,14 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
 
+/**
+ * How far a commit is on disk when it returns (README, Durability). 'normal' (WAL with
+ * synchronous=NORMAL): a commit survives the process crashing, not the machine losing power
+ * before the OS wrote it out. 'full': the WAL is synced at every commit, so it survives a
+ * power loss too, at the cost of one sync per commit (group commit shares it).
+ */
+export type LedgerSync = 'normal' | 'full';
+
 export interface MatchRow {
   readonly id: string;
   readonly mechanism: string;
@@ -50,6 +58,21 @@ parentPort.on('message', (m) => {
 `;
 const CHECKPOINT_EVERY_MS = 1000;
 
+/** A row of the events table as the event it stores. */
+function toEvent(r: Record<string, unknown>): LedgerEvent {
+  return {
+    match: String(r.match),
+    seq: Number(r.seq),
+    at: Number(r.at),
+    kind: String(r.kind),
+    seat: r.seat === null ? null : (String(r.seat) as LedgerEvent['seat']),
+    audience: JSON.parse(String(r.audience)) as LedgerEvent['audience'],
+    data: JSON.parse(String(r.data)) as LedgerEvent['data'],
+    prev: String(r.prev),
+    hash: String(r.hash),
+  };
+}
+
 export class SqliteLedger {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -76,7 +99,7 @@ export class SqliteLedger {
    * shorten it). `maxBytes`: the file may not grow past this size; writes beyond it fail
    * as on a full disk (see `maxBytes` below).
    */
-  constructor(path: string, options: { checkpointEveryMs?: number; maxBytes?: number } = {}) {
+  constructor(path: string, options: { checkpointEveryMs?: number; maxBytes?: number; sync?: LedgerSync } = {}) {
     this.path = path;
     this.#checkpointEveryMs = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -86,7 +109,7 @@ export class SqliteLedger {
     this.#db.exec(`
       PRAGMA busy_timeout = 5000;
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
+      PRAGMA synchronous = ${(options.sync ?? 'normal').toUpperCase()};
       CREATE TABLE IF NOT EXISTS matches (
         id TEXT PRIMARY KEY,
         mechanism TEXT NOT NULL,
@@ -239,20 +262,32 @@ export class SqliteLedger {
     }
   }
 
+  /** Every event of a match, in order, as one array (small records; `stream` reads a long one page by page). */
   events(match: string): LedgerEvent[] {
     this.flush();
     const rows = this.#db.prepare('SELECT match, seq, at, kind, seat, audience, data, prev, hash FROM events WHERE match = ? ORDER BY seq').all(match);
-    return rows.map((r) => ({
-      match: String(r.match),
-      seq: Number(r.seq),
-      at: Number(r.at),
-      kind: String(r.kind),
-      seat: r.seat === null ? null : (String(r.seat) as LedgerEvent['seat']),
-      audience: JSON.parse(String(r.audience)) as LedgerEvent['audience'],
-      data: JSON.parse(String(r.data)) as LedgerEvent['data'],
-      prev: String(r.prev),
-      hash: String(r.hash),
-    }));
+    return rows.map(toEvent);
+  }
+
+  /**
+   * The events of a match in order, read `pageSize` at a time: memory stays bounded by a
+   * page however long the record, and no statement stays open between pages (writes go on).
+   */
+  *stream(match: string, pageSize = 2000): Generator<LedgerEvent> {
+    this.flush();
+    const page = this.#db.prepare('SELECT match, seq, at, kind, seat, audience, data, prev, hash FROM events WHERE match = ? AND seq >= ? ORDER BY seq LIMIT ?');
+    for (let from = 0; ; ) {
+      const rows = page.all(match, from, pageSize);
+      for (const r of rows) yield toEvent(r);
+      if (rows.length < pageSize) return;
+      from = Number((rows.at(-1) as { seq: number }).seq) + 1;
+    }
+  }
+
+  /** How many events a match has. */
+  count(match: string): number {
+    this.flush();
+    return Number((this.#db.prepare('SELECT COUNT(*) AS n FROM events WHERE match = ?').get(match) as { n: number }).n);
   }
 
   matches(): MatchRow[] {

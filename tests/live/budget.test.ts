@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUDGET_LIMITS } from '../../rooms/budget.ts';
 import { REFUSAL_KEPT_BYTES } from '../../mechanisms/core/match.ts';
 import { InProcessArena } from './helpers.ts';
+import { auction as auctionOf } from './hostile-fixtures.ts';
 import { act, legalOf, seatToken, sleep, waitFor, type ArenaRoomClient } from './process-helpers.ts';
 
 let live: InProcessArena;
@@ -26,14 +27,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
 });
 
-const auction = {
-  title: 'budget',
-  mechanism: 'first-price',
-  config: { rounds: 1000, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 } },
-  seats: [{ kind: 'human', count: 2 }],
-  dropout: { policy: 'wait', graceSeconds: 60 },
-  autoStart: true,
-};
+const auction = auctionOf(2, 'budget');
 
 /** Bytes a session's ledger rows hold (their JSON), as the store writes them. */
 const ledgerBytes = (session: string, seat: string) =>

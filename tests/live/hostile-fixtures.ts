@@ -20,8 +20,8 @@ export const ROOMY_BUDGET = { messageBurst: 200, messagesPerSecond: 60, refusalB
 export const MAX_BID = 100;
 
 /** A first-price auction that only moves when its human seats bid: no deadline, no bots. */
-export const auction = (humans: number) => ({
-  title: 'hostile input',
+export const auction = (humans: number, title = 'hostile input') => ({
+  title,
   mechanism: 'first-price',
   config: { rounds: 10_000, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 } },
   seats: [{ kind: 'human', count: humans }],

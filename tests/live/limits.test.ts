@@ -6,7 +6,6 @@
  * arena websockets are. Requests come from several loopback addresses (127.0.0.x), each a
  * client of its own for the per-address limits.
  */
-import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,7 +13,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { startArenaServer, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type ArenaServer } from '../../server/arena-server.ts';
 import { ARENAS_RATE, JOIN_GUESSES } from '../../server/api.ts';
 import { ArenaRoom } from '../../rooms/arena-room.ts';
-import { ADMIN_TOKEN, SECRET, createSession, removeTempDirs, tempDir, waitFor, type JoinInfo } from './process-helpers.ts';
+import { ADMIN_TOKEN, SECRET, createSession, fromAddress, removeTempDirs, tempDir, waitFor, type AddressReply as Reply, type JoinInfo } from './process-helpers.ts';
 
 let server: ArenaServer;
 const sockets: Socket[] = [];
@@ -38,38 +37,8 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  body: unknown;
-}
-
 /** One HTTP request from a given loopback address (a client of its own for the per-address limits). */
-function from(address: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  return new Promise((done, fail) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, localAddress: address, method, path, agent: false, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...options.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = null;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          done({ status: res.statusCode ?? 0, headers: res.headers, text, body });
-        });
-      },
-    );
-    req.on('error', fail);
-    req.end(payload);
-  });
-}
+const from = (address: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => fromAddress(server.port, address, method, path, options);
 
 const join_ = (address: string, code: unknown) => from(address, 'POST', '/api/join', { body: { code } });
 

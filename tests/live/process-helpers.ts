@@ -68,7 +68,14 @@ export async function http<T = unknown>(base: string, method: string, path: stri
  * One HTTP request from a given loopback address (127.0.0.x): a client of its own for the
  * server's per-address limits. Answers the status, headers and body (JSON when it parses).
  */
-export function fromAddress(port: number, address: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; body: unknown }> {
+export interface AddressReply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly body: unknown;
+}
+
+export function fromAddress(port: number, address: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<AddressReply> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((done, fail) => {
     const req = request(

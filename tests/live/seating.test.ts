@@ -10,6 +10,7 @@ import { matchMaker } from '@colyseus/core';
 import { Client } from '@colyseus/sdk';
 import { SEATING_LIMITS } from '../../rooms/seating.ts';
 import { InProcessArena } from './helpers.ts';
+import { auction as auctionOf } from './hostile-fixtures.ts';
 import { ADMIN_TOKEN, act, createSession, fromAddress, http, joinError, joinRoom, legalOf, seatToken, sleep, waitFor, type ArenaRoomClient, type JoinInfo } from './process-helpers.ts';
 
 let live: InProcessArena;
@@ -24,15 +25,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
 });
 
-const auction = (humans: number, extra: Record<string, unknown> = {}) => ({
-  title: 'seating',
-  mechanism: 'first-price',
-  config: { rounds: 1000, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 } },
-  seats: [{ kind: 'human', count: humans }],
-  dropout: { policy: 'wait', graceSeconds: 60 },
-  autoStart: true,
-  ...extra,
-});
+const auction = (humans: number) => auctionOf(humans, 'seating');
 
 const ledger = (session: string) => live.server.ledger.events(session);
 

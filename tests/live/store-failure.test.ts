@@ -12,6 +12,7 @@ import { verifyChain } from '../../mechanisms/core/ledger.ts';
 import { replay } from '../../mechanisms/core/replay.ts';
 import { findMechanism } from '../../mechanisms/registry.ts';
 import { InProcessArena } from './helpers.ts';
+import { auction as auctionOf } from './hostile-fixtures.ts';
 import { ADMIN_TOKEN, act, http, joinRoom, legalOf, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
 
 let live: InProcessArena;
@@ -28,14 +29,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
 });
 
-const auction = {
-  title: 'store failure',
-  mechanism: 'first-price',
-  config: { rounds: 200, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 } },
-  seats: [{ kind: 'human', count: 2 }],
-  dropout: { policy: 'wait', graceSeconds: 60 },
-  autoStart: true,
-};
+const auction = auctionOf(2, 'store failure');
 
 const alerts = new Map<ArenaRoomClient, { code: string; message: string }[]>();
 function listen(room: ArenaRoomClient): ArenaRoomClient {

@@ -12,6 +12,7 @@ function connectionWith(channels: ('public' | 'private' | 'coalition')[]): Arena
     title: 't',
     rules: '',
     status: 'running',
+    alert: '',
     stateId: 1,
     phaseId: 1,
     deadline: 0,

@@ -35,6 +35,8 @@ export interface ArenaSnapshot {
   readonly rules: string;
   /** lobby | running | paused | ended */
   readonly status: string;
+  /** A code while something only the experimenter can clear stops the session ('STORE_FAILED'), else ''. */
+  readonly alert: string;
   readonly stateId: number;
   readonly phaseId: number;
   /** Epoch ms of the next deadline, 0 when none. */
@@ -99,6 +101,7 @@ interface DecodedState {
   title: string;
   rules: string;
   status: string;
+  alert?: string;
   stateId: number;
   phaseId: number;
   deadline: number;
@@ -172,7 +175,10 @@ export class ArenaConnection {
     room.onReconnect(() => (this.status = 'live'));
     room.onLeave((code: number, reason?: string) => {
       this.status = 'closed';
-      if (code > 1001) this.problem = reason || 'the arena closed the connection';
+      // An ended session's room closes a while after the end: that is no problem to report.
+      if (this.arena?.status === 'ended') return;
+      if (reason?.startsWith('SEAT_RELEASED')) this.problem = 'The experimenter handed this seat to another device.';
+      else if (code > 1001) this.problem = reason || 'the arena closed the connection';
     });
     if (room.state) this.#read(room.state as DecodedState);
     this.status = 'live';
@@ -260,6 +266,7 @@ export class ArenaConnection {
       title: state.title,
       rules: state.rules,
       status: state.status,
+      alert: state.alert ?? '',
       stateId: state.stateId,
       phaseId: state.phaseId,
       deadline: state.deadline,
@@ -280,10 +287,24 @@ function sameSeats(a: readonly SeatSummary[], b: readonly SeatSummary[]): boolea
   });
 }
 
+/** What the room says when it refuses a join (`CODE: words`), in words for the person joining. */
+const JOIN_WORDS: Record<string, string> = {
+  SEAT_TAKEN: 'This seat is already open in another window or device.',
+  SEAT_HELD: 'This seat is kept for the device that held it: it lost its connection a moment ago and may come back. On a new device? Ask the experimenter to release the seat.',
+  COOLING_DOWN: 'This seat sent too many messages and must wait a few seconds before it joins again.',
+  FULL: 'This arena is full right now. Try again in a moment.',
+  DELAYED_SPECTATORS: 'Spectators of this session watch with a delay: open the watch page again.',
+  NO_SUCH_SEAT: 'This seat is not part of the session.',
+  WRONG_SESSION: 'This link belongs to another session.',
+  STORE_FAILED: 'The arena cannot write its record right now; the session is paused. Try again once the experimenter resumes it.',
+};
+
 function joinProblem(error: unknown): string {
   const code = (error as { code?: number }).code;
   const message = (error as Error).message ?? String(error);
-  if (code === 409 || /already taken/.test(message)) return 'This seat is already open in another window or device.';
+  const said = /^([A-Z_]+): /.exec(message)?.[1];
+  if (said && JOIN_WORDS[said]) return JOIN_WORDS[said];
+  if (code === 409 || /already taken/.test(message)) return JOIN_WORDS.SEAT_TAKEN as string;
   if (code === 401 || /token/.test(message)) return 'This link is no longer valid. Ask for a new code.';
   if (/not found|no longer|does not exist|locked/i.test(message)) return 'This arena is closed.';
   return `Could not join the arena: ${message}`;

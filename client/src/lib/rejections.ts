@@ -16,7 +16,9 @@ const WORDS: Record<RejectCode | RoomRejectCode | 'BAD_MESSAGE' | 'NO_CONNECTION
   RATE_LIMITED: 'You are sending messages too fast. Wait a moment.',
   NO_CHANNEL: 'That chat channel is not open in this session.',
   TOO_LARGE: 'That message is too long.',
-  NO_SUCH_COALITION: 'That coalition does not exist or you are not a member.',
+  NO_SUCH_COALITION: 'That coalition does not exist, you are not a member, or you have no invitation to it.',
+  STORE_FAILED: 'The arena could not record that, so it did not happen; the session is paused until the experimenter resumes it.',
+  NO_SUCH_SEAT: 'This seat is not part of the session.',
   BAD_MESSAGE: 'The server could not read that message.',
   NO_CONNECTION: 'You are offline: the action was not sent. It will work again once reconnected.',
 };
