@@ -40,6 +40,11 @@ export interface SeatTicket {
   readonly roomId: string;
   readonly seat: string;
   readonly token: string;
+  /**
+   * The connection's reconnection token, kept by this device: a reloaded page takes its seat
+   * back with it while the seat is held for the connection it lost (the seat's grace period).
+   */
+  readonly reconnection?: string;
 }
 
 /** What GET /api/sessions/:id/spectate answers. */

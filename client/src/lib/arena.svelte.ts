@@ -145,14 +145,18 @@ export class ArenaConnection {
     this.seat = seat;
   }
 
-  /** Joins room `roomId` with a signed token; resolves once the first state has arrived. */
-  async join(roomId: string, token: string, endpoint = location.origin): Promise<void> {
+  /**
+   * Joins room `roomId` with a signed token, or takes back the connection a reconnection
+   * token belongs to (a reloaded page); resolves once the first state has arrived.
+   * `resumable` is told the reconnection token whenever it changes, for the device to keep.
+   */
+  async join(roomId: string, token: string, options: { endpoint?: string; reconnection?: string; resumable?: (reconnection: string) => void } = {}): Promise<void> {
     this.status = 'connecting';
     this.problem = null;
-    const client = new Client(endpoint);
+    const client = new Client(options.endpoint ?? location.origin);
     let room: Room;
     try {
-      room = await client.joinById(roomId, { token, agent: 'human:web' });
+      room = options.reconnection ? await client.reconnect(options.reconnection) : await client.joinById(roomId, { token, agent: 'human:web' });
     } catch (error) {
       this.status = 'closed';
       this.problem = joinProblem(error);
@@ -172,7 +176,10 @@ export class ArenaConnection {
     room.onMessage('rejected', (r: ServerMessages['rejected']) => this.notify(rejectionWords(r.code, r.message)));
     room.onMessage('*', () => undefined);
     room.onDrop(() => (this.status = 'reconnecting'));
-    room.onReconnect(() => (this.status = 'live'));
+    room.onReconnect(() => {
+      this.status = 'live';
+      options.resumable?.(room.reconnectionToken);
+    });
     room.onLeave((code: number, reason?: string) => {
       this.status = 'closed';
       // An ended session's room closes a while after the end: that is no problem to report.
@@ -182,6 +189,7 @@ export class ArenaConnection {
     });
     if (room.state) this.#read(room.state as DecodedState);
     this.status = 'live';
+    options.resumable?.(room.reconnectionToken);
   }
 
   /** Sends an action for the current state; resolves with the server's verdict (rejections also become a notice). */
