@@ -18,7 +18,7 @@ import { SessionSpecError } from '../rooms/session.ts';
 import type { TokenSigner } from '../rooms/tokens.ts';
 import type { SqliteLedger } from './storage/sqlite-ledger.ts';
 import type { SessionRow, SessionStore } from './storage/sessions.ts';
-import { sessionCsv, sessionJsonl, sessionTranscript } from './export.ts';
+import { sessionCsv, sessionJsonl, sessionTranscript, writeChunks, type SessionRecord } from './export.ts';
 import { ArenaDirectory } from './directory.ts';
 import { apiHeaders } from './headers.ts';
 
@@ -79,6 +79,9 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     if (isExperimenter(req.get('authorization'), deps.adminToken)) return next();
     res.status(401).json({ error: 'experimenter token required (Authorization: Bearer <token>)' });
   };
+
+  // Exports read the record page by page as they send it (never whole in memory).
+  const record = (id: string): SessionRecord => ({ [Symbol.iterator]: () => deps.ledger.stream(id) });
 
   const session = (req: Request, res: Response): SessionRow | null => {
     const id = sessionParam.safeParse(req.params.id);
@@ -214,19 +217,22 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   app.get('/api/sessions/:id/export.jsonl', experimenter, (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.attachment(`${row.id}.jsonl`).type('application/x-ndjson').send(sessionJsonl(deps.ledger.events(row.id)));
+    res.attachment(`${row.id}.jsonl`).type('application/x-ndjson');
+    void writeChunks(res, sessionJsonl(record(row.id))).catch(() => res.destroy());
   });
 
   app.get('/api/sessions/:id/transcript.jsonl', experimenter, (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.attachment(`${row.id}-llm-transcript.jsonl`).type('application/x-ndjson').send(sessionTranscript(deps.ledger.events(row.id)));
+    res.attachment(`${row.id}-llm-transcript.jsonl`).type('application/x-ndjson');
+    void writeChunks(res, sessionTranscript(record(row.id))).catch(() => res.destroy());
   });
 
   app.get('/api/sessions/:id/export.csv', experimenter, (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    res.attachment(`${row.id}.csv`).type('text/csv').send(sessionCsv(row, deps.ledger.events(row.id)));
+    res.attachment(`${row.id}.csv`).type('text/csv');
+    void writeChunks(res, sessionCsv(row, record(row.id))).catch(() => res.destroy());
   });
 
   app.use('/api', (_req: Request, res: Response) => {

@@ -1,8 +1,12 @@
 /**
  * Session exports: the complete record as JSONL, and one CSV row per participant-round
  * (oTree-style wide columns) from the outcome of replaying the record, with who held the
- * seat, which bot policy played it and how many of its LLM decisions fell back.
+ * seat, which bot policy played it and how many of its LLM decisions fell back. Each is a
+ * generator of text chunks over a record read as it goes (`Record`: iterable afresh each
+ * time, page by page from the ledger), so an export never holds a whole record in memory;
+ * `writeChunks` sends one to a stream, waiting when the reader is slow.
  */
+import type { Writable } from 'node:stream';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
@@ -10,8 +14,12 @@ import { csvLine } from '../studies/output.ts';
 import { llmDecisionsByRound } from '../studies/llm-decisions.ts';
 import type { SessionRow } from './storage/sessions.ts';
 
-export function sessionJsonl(events: readonly LedgerEvent[]): string {
-  return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
+/** A record that can be read again and again, each pass from its start (ledger.stream behind an iterable). */
+export type SessionRecord = Iterable<LedgerEvent>;
+
+/** The record as JSONL: one event a line. */
+export function* sessionJsonl(events: SessionRecord): Generator<string> {
+  for (const e of events) yield `${JSON.stringify(e)}\n`;
 }
 
 /**
@@ -19,9 +27,27 @@ export function sessionJsonl(events: readonly LedgerEvent[]): string {
  * parameters, messages, raw responses, parsed action, tool calls, tokens, cost, latency,
  * retries, fallback), in ledger order. No API key is ever recorded, so none is here.
  */
-export function sessionTranscript(events: readonly LedgerEvent[]): string {
-  const lines = events.filter((e) => e.kind === 'llm_call').map((e) => JSON.stringify({ match: e.match, seq: e.seq, at: e.at, ...e.data }));
-  return lines.join('\n') + (lines.length ? '\n' : '');
+export function* sessionTranscript(events: SessionRecord): Generator<string> {
+  for (const e of events) if (e.kind === 'llm_call') yield `${JSON.stringify({ match: e.match, seq: e.seq, at: e.at, ...e.data })}\n`;
+}
+
+/**
+ * Writes the chunks to `out` as they come, in batches of about 64 KB, waiting for it to
+ * drain when it is full; then ends it (unless `end: false`, as for stdout) and resolves.
+ */
+export async function writeChunks(out: Writable, chunks: Iterable<string>, options: { end?: boolean } = {}): Promise<void> {
+  let batch = '';
+  const send = async (text: string) => {
+    if (text && !out.write(text)) await new Promise<void>((done) => out.once('drain', () => done()));
+  };
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length < 64 * 1024) continue;
+    await send(batch);
+    batch = '';
+  }
+  await send(batch);
+  if (options.end !== false) await new Promise<void>((done, fail) => out.once('error', fail).end(() => done()));
 }
 
 /**
@@ -29,7 +55,7 @@ export function sessionTranscript(events: readonly LedgerEvent[]): string {
  * turn (`empty` while nobody held the seat). A round ends at its `*_closed` event
  * (round_closed, period_closed).
  */
-function labelsByRound(events: readonly LedgerEvent[], labelOf: (e: LedgerEvent) => string | undefined, empty: string): (round: number, seat: string) => readonly string[] {
+function labelsByRound(events: Iterable<LedgerEvent>, labelOf: (e: LedgerEvent) => string | undefined, empty: string): (round: number, seat: string) => readonly string[] {
   const now = new Map<string, string>();
   const during = new Map<string, string[]>();
   const closed = new Map<string, string[]>();
@@ -65,7 +91,7 @@ function labelsByRound(events: readonly LedgerEvent[], labelOf: (e: LedgerEvent)
  * joined by '>' when the seat changed hands during the round ('open>human': a person
  * arrived mid-round).
  */
-export function holdersByRound(events: readonly LedgerEvent[]): (round: number, seat: string) => string {
+export function holdersByRound(events: Iterable<LedgerEvent>): (round: number, seat: string) => string {
   const labels = labelsByRound(events, (e) => (e.kind === 'seat_joined' ? String(e.data.holder) : e.kind === 'seat_replaced' ? 'bot' : undefined), 'open');
   return (round, seat) => labels(round, seat).join('>');
 }
@@ -81,18 +107,19 @@ function seatedPolicy(e: LedgerEvent): string | undefined {
 }
 
 /** The policies of the bots that played each seat during each round, joined by '>' ('' when only people or nobody did). */
-export function policiesByRound(events: readonly LedgerEvent[]): (round: number, seat: string) => string {
+export function policiesByRound(events: Iterable<LedgerEvent>): (round: number, seat: string) => string {
   const labels = labelsByRound(events, seatedPolicy, '');
   return (round, seat) => labels(round, seat).filter(Boolean).join('>');
 }
 
-export function sessionCsv(row: SessionRow, events: readonly LedgerEvent[]): string {
-  if (!events.length) return '';
+/** One CSV line per participant-round; the record is read a few times over (replay, holders, policies, LLM decisions). */
+export function* sessionCsv(row: SessionRow, events: SessionRecord): Generator<string> {
+  if (events[Symbol.iterator]().next().done) return;
   const outcome = replay(findMechanism, events).match.outcome();
   const holder = holdersByRound(events);
   const policy = policiesByRound(events);
   const llm = llmDecisionsByRound(events);
-  const lines: string[] = [];
+  let header = false;
   for (const r of outcome.rows) {
     const counts = llm(r.round, r.seat);
     const cells: Record<string, unknown> = {
@@ -110,8 +137,8 @@ export function sessionCsv(row: SessionRow, events: readonly LedgerEvent[]): str
     for (const k in r.fields) cells[`player.${k}`] = r.fields[k];
     cells['player.payoff'] = r.payoff;
     cells['player.outside'] = r.outside;
-    if (!lines.length) lines.push(csvLine(Object.keys(cells)));
-    lines.push(csvLine(Object.values(cells)));
+    if (!header) yield `${csvLine(Object.keys(cells))}\n`;
+    header = true;
+    yield `${csvLine(Object.values(cells))}\n`;
   }
-  return lines.join('\n') + (lines.length ? '\n' : '');
 }

@@ -1,5 +1,5 @@
 /** The `arena serve`, `arena bots` and `arena export` commands. */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
@@ -8,7 +8,7 @@ import { DEMO_ARENAS } from './demo.ts';
 import { CLIENT_DIST } from './web.ts';
 import { SqliteLedger, type LedgerSync } from './storage/sqlite-ledger.ts';
 import { SessionStore } from './storage/sessions.ts';
-import { sessionCsv, sessionJsonl } from './export.ts';
+import { sessionCsv, sessionJsonl, writeChunks, type SessionRecord } from './export.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
 import { UsageError } from './usage-error.ts';
 import { runLiveBot, type LiveBot } from '../bots/live.ts';
@@ -136,14 +136,16 @@ export async function exportCommand(opts: { session: string; format: string; db:
   const ledger = new SqliteLedger(opts.db);
   const sessions = new SessionStore(opts.db);
   try {
-    const events = ledger.events(opts.session);
-    if (!events.length) throw new UsageError(`no session '${opts.session}' in ${opts.db}`);
-    const row = sessions.get(opts.session) ?? { id: opts.session, mechanism: String(events[0]?.data.mechanism), roomId: '', spec: '{}', seed: 0, title: '', status: '', demo: false, createdAt: '', codes: {} };
-    const text = opts.format === 'jsonl' ? sessionJsonl(events) : sessionCsv(row, events);
+    // Read page by page as it is written out: a long record is never whole in memory.
+    const events: SessionRecord = { [Symbol.iterator]: () => ledger.stream(opts.session) };
+    const first = events[Symbol.iterator]().next();
+    if (first.done) throw new UsageError(`no session '${opts.session}' in ${opts.db}`);
+    const row = sessions.get(opts.session) ?? { id: opts.session, mechanism: String(first.value.data.mechanism), roomId: '', spec: '{}', seed: 0, title: '', status: '', demo: false, createdAt: '', codes: {} };
+    const chunks = opts.format === 'jsonl' ? sessionJsonl(events) : sessionCsv(row, events);
     if (opts.out) {
-      writeFileSync(opts.out, text);
+      await writeChunks(createWriteStream(opts.out), chunks);
       console.error(`wrote ${opts.out}`);
-    } else process.stdout.write(text);
+    } else await writeChunks(process.stdout, chunks, { end: false });
   } finally {
     await ledger.close();
     sessions.close();

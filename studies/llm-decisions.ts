@@ -32,7 +32,7 @@ export function llmDecisionsOf(events: readonly RecordedEvent[]): LlmDecisions {
 }
 
 /** The LLM decisions of each seat in each round (zero for seats without an LLM). */
-export function llmDecisionsByRound(events: readonly RecordedEvent[]): (round: number, seat: string) => LlmDecisions {
+export function llmDecisionsByRound(events: Iterable<RecordedEvent>): (round: number, seat: string) => LlmDecisions {
   const closed = new Map<string, LlmDecisions>();
   const closedRounds = new Set<number>();
   let open = new Map<string, LlmDecisions>();
