@@ -91,6 +91,18 @@ describe.runIf(run)('web client in Chromium', () => {
     expect(await buyer.textContent('header')).toContain('Seat p0');
     expect(await buyer.textContent('[data-testid=total-profit]')).toBe(profitBefore);
 
+    // The buyer moves to a new phone: the seat is held for the first one until the experimenter releases it.
+    const phone = await (await f.context()).newPage();
+    await phone.goto(`${f.url}/join/${codes[0]?.code}`);
+    await phone.waitForSelector('text=already open in another window or device');
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await admin.click('[data-testid=release-p0]');
+    await buyer.waitForSelector('text=The experimenter handed this seat to another device.');
+    await phone.reload();
+    await phone.waitForSelector('text=You are a buyer');
+    expect(await phone.textContent('[data-testid=total-profit]')).toBe(profitBefore);
+    await f.shoot(buyer, 'seat-released');
+
     // The export holds the trade.
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('button:has-text("Export JSONL")')]);
     const lines = readFileSync((await download.path()) as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; audience: string | string[]; data: Record<string, unknown> });

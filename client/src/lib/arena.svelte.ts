@@ -121,6 +121,8 @@ export class ArenaConnection {
   status = $state<ConnectionStatus>('connecting');
   /** Why the connection could not be made or was closed, in words. */
   problem = $state<string | null>(null);
+  /** The experimenter handed this seat to another device: this page must not take it back. */
+  released = $state(false);
   arena = $state.raw<ArenaSnapshot | null>(null);
   events = $state.raw<readonly ReceivedEvent[]>([]);
   chat = $state.raw<readonly ChatLine[]>([]);
@@ -184,7 +186,10 @@ export class ArenaConnection {
       this.status = 'closed';
       // An ended session's room closes a while after the end: that is no problem to report.
       if (this.arena?.status === 'ended') return;
-      if (reason?.startsWith('SEAT_RELEASED')) this.problem = 'The experimenter handed this seat to another device.';
+      if (reason?.startsWith('SEAT_RELEASED')) {
+        this.released = true;
+        this.problem = 'The experimenter handed this seat to another device.';
+      }
       else if (code > 1001) this.problem = reason || 'the arena closed the connection';
     });
     if (room.state) this.#read(room.state as DecodedState);
