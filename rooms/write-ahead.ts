@@ -1,26 +1,35 @@
 /**
  * The write-ahead rule of a live match (DESIGN §6, invariants 4 and 7): what an input
  * does to the match is chained and handed to the store, and nobody is told before the
- * store has it. When the store refuses (a full disk, a file the operator capped), the
- * match and the hash chain go back to where they stood before the refused events, as if
- * the inputs never came; the journal is then down, and refuses inputs, until a probe
- * write succeeds. The record on disk stays a verifiable prefix of the session.
+ * store has it. When the store refuses (a full disk, a file the operator capped, a
+ * database that went away), the match and the hash chain go back to where they stood
+ * before the refused events, as if the inputs never came; the journal is then down, and
+ * refuses inputs, until a probe write succeeds. The record stays a verifiable prefix of
+ * the session.
  *
- * Inputs of one turn of the event loop share one commit (the store's group commit):
- * the first input after a commit opens a batch, remembered with the match and the
- * chain as they were, and the batch closes when its commit settles.
+ * Inputs are group-committed by the store (appendSoon). Each input remembers the match
+ * and the chain as they were before it, until its commit settles. A store may have
+ * several commits under way at once (PostgreSQL: the next turn's inputs are queued while
+ * the last turn's commit travels), so the first refused input is where the match goes
+ * back to: every input before it is durable, every one after it is refused too.
  */
 import type { Chain, ChainMark, LedgerEvent } from '../mechanisms/core/ledger.ts';
 import type { Match, MatchCheckpoint, MatchEntry } from '../mechanisms/core/match.ts';
 import type { BaseState } from '../mechanisms/core/types.ts';
 
-/** The store a journal writes to (server/storage/sqlite-ledger.ts). */
+/** The store a journal writes to (server/storage/sqlite-ledger.ts, server/storage/pg-ledger.ts). */
 export interface LedgerStore {
   /** Writes one event at once (after what is queued); throws when the store refuses it. */
   append(event: LedgerEvent): void;
-  /** Queues events for the commit at the end of this turn; `done` is called, synchronously from that commit, with null or the error. */
+  /**
+   * Queues events for a group commit; `done` is called from that commit (synchronously, or
+   * when an asynchronous commit answers) with null once they are durable, or with the error.
+   * The `done`s are called in the order of the calls, and once one is called with an error,
+   * so is every later one queued before that error was reported: nothing queued after a
+   * refused commit is written.
+   */
   appendSoon(events: readonly LedgerEvent[], done: (error: unknown) => void): void;
-  /** Commits what is queued now. */
+  /** Commits what is queued now, and returns once every queued commit has settled (its `done`s called). */
   flush(): void;
   /** Writes what `fn` appends in one transaction; throws (having written nothing) when the store refuses it. */
   transaction<T>(fn: () => T): T;
@@ -34,11 +43,10 @@ export class StoreFailed extends Error {
   }
 }
 
-interface Batch {
+/** An input whose commit has not settled: the match and the chain as they were before it. */
+interface Pending {
   readonly match: MatchCheckpoint;
   readonly chain: ChainMark;
-  /** Inputs of the batch whose commit has not settled yet. */
-  open: number;
 }
 
 export class Journal {
@@ -48,7 +56,8 @@ export class Journal {
   readonly #published: (event: LedgerEvent) => void;
   readonly #failed: (error: StoreFailed) => void;
   #collecting: LedgerEvent[] | null = null;
-  #batch: Batch | null = null;
+  /** Inputs whose commit has not settled, oldest first. */
+  #pending: Pending[] = [];
   #down: StoreFailed | null = null;
 
   /**
@@ -70,13 +79,13 @@ export class Journal {
 
   /** The engine state as far as it is recorded: what views may show. */
   get committedState(): BaseState {
-    return this.#batch ? this.#batch.match.state : this.#match().state;
+    return this.#pending[0]?.match.state ?? this.#match().state;
   }
 
   /**
    * Chains one entry (the match's recorder and the room's own records). Inside `input` or
    * `atOnce` it is written with the rest of that input; otherwise it is written now, after
-   * any open batch, and a refusal throws StoreFailed with nothing chained.
+   * what is pending, and a refusal throws StoreFailed with nothing chained.
    */
   entry(entry: MatchEntry): LedgerEvent {
     if (this.#collecting) {
@@ -100,27 +109,25 @@ export class Journal {
 
   /**
    * Runs one input through the engine and resolves once everything it recorded is
-   * durable; rejects with StoreFailed (the match and the chain back where the batch
-   * began) when the store refuses the batch, or at once while the journal is down.
+   * durable; rejects with StoreFailed (the match and the chain back where they were
+   * before the first refused input) when the store refuses it, or at once while the
+   * journal is down.
    */
   async input<T>(fn: () => T): Promise<T> {
     if (this.#down) throw this.#down;
-    const batch = this.#batch ?? (this.#batch = { match: this.#match().checkpoint(), chain: this.#chain.mark(), open: 0 });
+    const before: Pending = { match: this.#match().checkpoint(), chain: this.#chain.mark() };
     const events = this.#collect(fn);
-    if (!events.length) {
-      if (batch.open === 0 && this.#batch === batch) this.#batch = null;
-      return events.out;
-    }
-    batch.open++;
+    if (!events.length) return events.out;
+    this.#pending.push(before);
     await new Promise<void>((resolve, reject) => {
       this.#store().appendSoon(events.list, (error) => {
         if (error) {
-          this.#rollBack(batch, error);
+          this.#rollBack(before, error);
           reject(this.#down ?? new StoreFailed(error));
           return;
         }
-        batch.open--;
-        if (batch.open === 0 && this.#batch === batch) this.#batch = null;
+        // Commits settle in order: this input is the oldest one still pending.
+        if (this.#pending[0] === before) this.#pending.shift();
         for (const e of events.list) this.#published(e);
         resolve();
       });
@@ -183,16 +190,21 @@ export class Journal {
     return { out, list, length: list.length };
   }
 
-  /** Commits an open batch now, so that what follows is written after it. */
+  /** Commits what is pending now, so that what follows is written after it. */
   #settle(): void {
-    if (this.#batch && this.#batch.open > 0) this.#store().flush();
+    if (this.#pending.length) this.#store().flush();
   }
 
-  #rollBack(batch: Batch, error: unknown): void {
-    if (this.#batch !== batch) return; // the batch is already undone
-    this.#batch = null;
-    this.#match().restore(batch.match);
-    this.#chain.rewind(batch.chain);
+  /**
+   * The first refused input takes the match and the chain back to where they were before
+   * it, undoing every input after it as well; the later refusals find it undone already.
+   */
+  #rollBack(input: Pending, error: unknown): void {
+    if (!this.#pending.includes(input)) return;
+    const first = this.#pending[0] as Pending;
+    this.#pending = [];
+    this.#match().restore(first.match);
+    this.#chain.rewind(first.chain);
     this.#fail(error);
   }
 
