@@ -1,6 +1,7 @@
 /**
  * Live sessions: their plan, room, seed, status and human join codes, in the same
- * SQLite file as the ledger. The ledger holds what happened; this holds what exists.
+ * SQLite file as the ledger (or, for a server in several processes, the same PostgreSQL
+ * database: pg-sessions.ts). The ledger holds what happened; this holds what exists.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,6 +21,35 @@ export interface SessionRow {
   readonly codes: Readonly<Record<string, string>>;
 }
 
+/** What a new session row holds. `host`: the process that runs it (a server in several processes; one process ignores it). */
+export interface NewSession {
+  readonly id: string;
+  readonly roomId: string;
+  readonly spec: string;
+  readonly seed: number;
+  readonly mechanism: string;
+  readonly title: string;
+  readonly codes: Record<string, string>;
+  readonly demo?: boolean;
+  readonly host?: string;
+}
+
+/** The session rows, wherever they are kept (SQLite here, PostgreSQL in pg-sessions.ts). */
+export interface Sessions {
+  create(s: NewSession): SessionRow;
+  get(id: string): SessionRow | null;
+  /** The open seat a join code names, in a session that has not ended. */
+  byCode(code: string): { session: SessionRow; seat: string } | null;
+  codeTaken(code: string): boolean;
+  list(limit?: number): SessionRow[];
+  /** Sessions that had not ended when their process stopped (of process `host` only, where several share the rows). */
+  unfinished(host?: string): SessionRow[];
+  setStatus(id: string, status: string): void;
+  setRoom(id: string, roomId: string): void;
+  markDemo(id: string): void;
+  close(): void;
+}
+
 type Row = Record<string, unknown>;
 
 const toRow = (r: Row): SessionRow => ({
@@ -35,7 +65,7 @@ const toRow = (r: Row): SessionRow => ({
   codes: JSON.parse(String(r.codes)) as Record<string, string>,
 });
 
-export class SessionStore {
+export class SessionStore implements Sessions {
   readonly #db: DatabaseSync;
 
   constructor(path: string) {
@@ -67,7 +97,7 @@ export class SessionStore {
     `);
   }
 
-  create(s: { id: string; roomId: string; spec: string; seed: number; mechanism: string; title: string; codes: Record<string, string>; demo?: boolean }): SessionRow {
+  create(s: NewSession): SessionRow {
     this.#db
       .prepare('INSERT INTO sessions (id, room_id, spec, seed, mechanism, title, demo, created_at, codes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(s.id, s.roomId, s.spec, s.seed, s.mechanism, s.title, s.demo ? 1 : 0, new Date().toISOString(), JSON.stringify(s.codes));

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
+import type { Ledger } from './stores.ts';
 
 /**
  * How far a commit is on disk when it returns (README, Durability). 'normal' (WAL with
@@ -73,7 +74,7 @@ function toEvent(r: Record<string, unknown>): LedgerEvent {
   };
 }
 
-export class SqliteLedger {
+export class SqliteLedger implements Ledger {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #insert: StatementSync;
@@ -93,6 +94,7 @@ export class SqliteLedger {
   #closed: Promise<void> | null = null;
 
   readonly #checkpointEveryMs: number;
+  #maxBytes: number | null = null;
 
   /**
    * `checkpointEveryMs`: how often the checkpointer thread copies the WAL back (tests
@@ -151,9 +153,14 @@ export class SqliteLedger {
    * session pauses and tells everyone, instead of the disk filling up.
    */
   set maxBytes(bytes: number | null) {
+    this.#maxBytes = bytes;
     const pageSize = Number((this.#db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
     const pages = bytes === null ? 0xfffffffe : Math.max(1, Math.floor(bytes / pageSize));
     this.#db.exec(`PRAGMA max_page_count = ${pages}`);
+  }
+
+  get maxBytes(): number | null {
+    return this.#maxBytes;
   }
 
   /** The database's size in bytes now (pages in use, WAL frames included once committed). */
