@@ -4,7 +4,7 @@
  * other. Each row names the process that runs it (`host`, its public address), which
  * resumes it after a restart. Calls are synchronous, like the SQLite store's (pg-bridge.ts).
  */
-import { PgBridge } from './pg-bridge.ts';
+import type { PgBridge } from './pg-bridge.ts';
 import type { NewSession, SessionRow, Sessions } from './sessions.ts';
 
 type Row = Record<string, unknown>;
