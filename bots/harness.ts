@@ -6,7 +6,7 @@
  * deadline when a sweep brings no accepted move.
  */
 import type { Match } from '../mechanisms/core/match.ts';
-import type { SeatId } from '../mechanisms/core/types.ts';
+import { ROUND_RECORD, type MechEvent, type RoundRecordData, type SeatId } from '../mechanisms/core/types.ts';
 import { Rng, deriveSeed } from '../mechanisms/core/random.ts';
 import { isPending, SeatObservation, type AnyPolicy, type Decision } from './policy.ts';
 
@@ -19,6 +19,13 @@ export interface HeadlessOptions {
   readonly stepMs: number;
   /** Guard against matches that never end; a bug in a mechanism or a policy. */
   readonly maxDecisions?: number;
+  /**
+   * Seats (by index) whose policies build their actions from legal(): their actions take the
+   * lean path (Match.submitTrusted), which gives the same record without re-checking them.
+   */
+  readonly trusted?: readonly boolean[];
+  /** Told each closed round's participant rows (the mechanism's round_record events). */
+  readonly onRound?: (round: RoundRecordData) => void;
 }
 
 /** Random sources of one episode: the scheduler's, and one per seat's policy (made on first use). */
@@ -48,11 +55,22 @@ export class HarnessRngs {
  */
 function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs, options: HeadlessOptions): Generator<Promise<Decision | null>, HeadlessResult, Decision | null> {
   const seats = match.header.seats;
-  const maxDecisions = options.maxDecisions ?? 10_000_000;
+  const maxDecisions = options.maxDecisions ?? Number.MAX_SAFE_INTEGER;
+  const trusted = options.trusted ?? [];
+  const onRound = options.onRound;
+  // Seats whose policies hear their rewards, told after each transition.
+  const observers = policies.flatMap((p, i) => (p.observe ? [i] : []));
+  const told = (events: readonly MechEvent[], now: number) => {
+    if (onRound) for (const e of events) if (e.kind === ROUND_RECORD) onRound(e.data as unknown as RoundRecordData);
+    for (const i of observers) {
+      const reward = match.rewards.take(i);
+      if (reward !== 0) (policies[i] as AnyPolicy).observe?.({ reward, now });
+    }
+  };
   let clock = match.now;
   let decisions = 0;
   let rejections = 0;
-  match.tick(clock);
+  told(match.tick(clock), clock);
   const indices = seats.map((_, i) => i);
   while (!match.over) {
     let acted = false;
@@ -67,7 +85,7 @@ function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs,
       let deadline = match.state.deadline;
       if (deadline !== null && at >= deadline) {
         clock = at;
-        match.tick(clock);
+        told(match.tick(clock), clock);
         if (match.over) break;
         legal = match.legal(seat);
         if (legal.length === 0) continue;
@@ -79,9 +97,11 @@ function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs,
       const decision = isPending(decided) ? yield decided : decided;
       if (!decision) continue;
       clock = at;
-      const result = match.submit(seat, observation.stateId, decision.action, clock);
-      if (result.ok) acted = true;
-      else {
+      const result = trusted[i] ? match.submitTrusted(seat, decision.action, clock) : match.submit(seat, observation.stateId, decision.action, clock);
+      if (result.ok) {
+        acted = true;
+        told(result.events, clock);
+      } else {
         rejections++;
         policy.rejected?.(result);
       }
@@ -93,7 +113,7 @@ function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs,
         throw new Error(`${match.header.mechanism}: no seat made an accepted move and no deadline is set, so the match cannot go on (check the policies, or set a deadline in the config)`);
       }
       clock = Math.max(clock, deadline);
-      match.tick(clock);
+      told(match.tick(clock), clock);
     }
   }
   return { decisions, rejections };

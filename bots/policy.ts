@@ -74,11 +74,30 @@ export interface Decision {
   readonly coalition?: readonly CoalitionMessage[];
 }
 
-/** Hooks both kinds of policy may have. */
+/** What the policy's seat got from the transitions since it last heard: its reward (the sum of its rewards is its payoff). */
+export interface Feedback {
+  readonly reward: number;
+  /** The seat's clock when it was told. */
+  readonly now: number;
+}
+
+/**
+ * Hooks both kinds of policy may have. A policy lives for a whole run: every episode of a
+ * treatment in a study, or a whole live session; a learner keeps what it learned from one
+ * episode to the next. Stateless policies need none of the hooks.
+ */
 interface PolicyHooks {
   readonly name: string;
   /** The engine or the room refused the policy's last action: the next decision may take it into account. */
   rejected?(rejection: { readonly code: string; readonly message: string }): void;
+  /** The seat earned something (told after the transition, before the seat decides again). */
+  observe?(feedback: Feedback): void;
+  /** A new episode begins (headless runs), with its seed. */
+  startEpisode?(episode: { readonly index: number; readonly seed: number }): void;
+  /** The episode ended with this payoff for the seat. */
+  endEpisode?(result: { readonly payoff: number }): void;
+  /** A copy of the policy as it is now, to play a counterfactual from here without changing this one. */
+  fork?(): AnyPolicy;
   /** Releases what the policy holds (timers, open requests); called when its seat is done. */
   dispose?(): void;
 }
@@ -116,8 +135,23 @@ export interface SeatContext {
 export interface PolicyFactory<P = unknown, T extends AnyPolicy = Policy> {
   readonly name: string;
   readonly description: string;
-  /** Mechanism ids this policy understands; '*' for any. */
-  readonly mechanisms: readonly string[] | '*';
+  /** Recorded in the record's population; bump it when the policy's behaviour changes. */
+  readonly version?: number;
+  /**
+   * '*': plays any mechanism whose legal() it can read (random, LLM, learners). Otherwise
+   * a scripted policy for particular mechanisms, which name it in their `policies`.
+   */
+  readonly mechanisms?: '*';
+  /**
+   * 'run' (default): one policy per seat for every episode of a treatment. 'episode': a
+   * fresh one per episode (an LLM seat starts each episode with a new conversation).
+   */
+  readonly lifetime?: 'run' | 'episode';
+  /**
+   * True when its actions are built from legal() on the state it was shown, so the match
+   * runner may skip re-checking them (the lean path, Match.submitTrusted).
+   */
+  readonly trusted?: boolean;
   readonly paramsSchema: z.ZodType<P>;
   /** True when its policies decide asynchronously (the runner then plays episodes with awaits). */
   readonly asynchronous?: boolean;

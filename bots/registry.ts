@@ -16,6 +16,12 @@ export function findPolicy(name: string): PolicyFactory<unknown, AnyPolicy> | un
   return POLICIES.find((p) => p.name === name) as PolicyFactory<unknown, AnyPolicy> | undefined;
 }
 
-export function policySupports(policy: PolicyFactory<unknown, AnyPolicy>, mechanismId: string): boolean {
-  return policy.mechanisms === '*' || policy.mechanisms.includes(mechanismId);
+/** Whether a policy plays a mechanism: a generic one plays any, a scripted one those that name it. */
+export function policySupports(policy: PolicyFactory<unknown, AnyPolicy>, mechanism: { readonly policies: readonly string[] }): boolean {
+  return policy.mechanisms === '*' || mechanism.policies.includes(policy.name);
+}
+
+/** The mechanism ids a policy plays, for listings ('*' for any). */
+export function playedBy(policy: PolicyFactory<unknown, AnyPolicy>, mechanisms: readonly { readonly id: string; readonly policies: readonly string[] }[]): readonly string[] | '*' {
+  return policy.mechanisms === '*' ? '*' : mechanisms.filter((m) => m.policies.includes(policy.name)).map((m) => m.id);
 }

@@ -16,7 +16,7 @@ import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/mat
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
-import { mechanismKey, type BaseState, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
+import { mechanismKey, type BaseState, type Benchmark, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
 import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
@@ -93,6 +93,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #clock = new SessionClock();
   #seats = new Map<string, SeatAssignment>();
   #privates = new Map<string, SeatPrivateT>();
+  /** Every benchmark of the session's config; the public ones are in the state for everyone. */
+  #benchmarks: Readonly<Record<string, Benchmark>> = {};
   #experimenters = new Set<ArenaClient>();
   /** Dropped clients within their grace period, by seat, with the reconnection Colyseus waits for. */
   readonly #grace = new Map<string, { client: ArenaClient; reconnection: Deferred<Client> }>();
@@ -117,18 +119,29 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
     if (!claims) throw new ServerError(401, 'invalid or expired token');
     const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown' };
-    // A room of another process decides when the socket arrives (arrive() admits then).
-    const room = arenas.get(claims.session);
-    if (room) {
-      const granted = room.#seating.admit(room.#joinRequest(auth), auth.sessionId, Date.now());
-      if (!granted.ok) throw joinRefusal(granted);
-      const coolDown = claims.role === 'player' ? room.#budgets.coolingDown(claims.seat, Date.now()) : 0;
-      if (coolDown > 0) {
-        room.#seating.abandon(auth.sessionId);
-        throw joinRefusal({ ok: false, status: 429, code: 'COOLING_DOWN', message: `this seat's connection was closed for flooding; try again in ${Math.ceil(coolDown / 1000)} s` });
-      }
-    }
+    // A room of another process decides there, asked through the server; when nobody can
+    // be asked, arrive() decides when the socket comes.
+    const refused = arenas.has(claims.session) ? ArenaRoom.admit(auth) : await arenaEnvironment().admitElsewhere?.(auth);
+    if (refused) throw joinRefusal(refused);
     return auth;
+  }
+
+  /**
+   * Decides a join for the arena of this process that runs its session, at its seat
+   * reservation: the refusal, or null (granted, and held for the reservation time; also
+   * when no arena here runs the session).
+   */
+  static admit(auth: ArenaAuth): Refused | null {
+    const room = arenas.get(auth.session);
+    if (!room) return null;
+    const granted = room.#seating.admit(room.#joinRequest(auth), auth.sessionId, Date.now());
+    if (!granted.ok) return granted;
+    const coolDown = auth.role === 'player' ? room.#budgets.coolingDown(auth.seat, Date.now()) : 0;
+    if (coolDown > 0) {
+      room.#seating.abandon(auth.sessionId);
+      return { ok: false, status: 429, code: 'COOLING_DOWN', message: `this seat's connection was closed for flooding; try again in ${Math.ceil(coolDown / 1000)} s` };
+    }
+    return null;
   }
 
   #joinRequest(auth: ArenaAuth): JoinRequest {
@@ -174,6 +187,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     s.title = this.#title();
     s.rules = mechanism.rules(config);
     s.communication = JSON.stringify(communication);
+    const benchmarks = mechanism.benchmarks(config, seats.length);
+    this.#benchmarks = benchmarks;
+    s.benchmarks = JSON.stringify(Object.fromEntries(Object.entries(benchmarks).filter(([, b]) => b.audience === 'public')));
     for (const seat of seats) {
       s.seats.set(seat.seat, new SeatInfo({ seat: seat.seat, role: seat.role, holder: seat.kind === 'bot' ? 'bot' : 'open', policy: seat.policy ?? '' }));
       const entry = new SeatPrivate({ seat: seat.seat });
@@ -205,7 +221,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const mirror = mirrorOf(this.session);
     if (!mirror || mirror.roomId !== cache.roomId) throw new Error(`the spectator room of ${this.session} did not open in this process`);
     const s = this.state;
-    mirror.setFacts({ session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication });
+    mirror.setFacts({ session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication, benchmarks: s.benchmarks });
     this.#mirror = mirror;
     this.#mirrorRoomId = cache.roomId;
     this.#seating.spectatorsElsewhere = true;
@@ -224,7 +240,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const s = this.state;
     const seats: PublicSnapshot['seats'][number][] = [];
     s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
-    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, seats };
+    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, progress: s.progress, seats };
     const key = JSON.stringify(snapshot);
     if (key === this.#mirrored) return;
     this.#mirrored = key;
@@ -325,6 +341,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     s.phaseId = engine.phaseId;
     s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : this.#clock.wallOf(engine.deadline);
     s.publicView = JSON.stringify(mechanism.publicView(engine));
+    s.progress = JSON.stringify(mechanism.progress(engine));
     for (const [seat, entry] of this.#privates) {
       const legal = mechanism.legal(engine, seat as SeatId);
       entry.view = JSON.stringify(mechanism.view(engine, seat as SeatId));
@@ -347,6 +364,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       efficiency: outcome.maxWelfare > 0 ? outcome.welfare / outcome.maxWelfare : null,
       revenue: outcome.revenue,
       measures: outcome.measures,
+      benchmarks: this.#benchmarks,
     });
   }
 
@@ -657,11 +675,10 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (this.#journal.down) return storeFailed(this.#journal.down);
       const delivery = this.#conversation.chat(from, msg, Date.now());
       if (!delivery.ok) return delivery;
-      this.#sync();
-      const round = (JSON.parse(this.state.publicView) as { round?: number; period?: number } | null) ?? null;
+      const round = this.#resolved.mechanism.progress(this.#journal.committedState).round;
       let event: LedgerEvent;
       try {
-        event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round: round?.round ?? round?.period ?? null } });
+        event = this.#record({ kind: 'chat', seat: client.userData?.seat ?? null, audience: delivery.audience === 'public' ? 'public' : (delivery.audience as SeatId[]), data: { ...delivery.data, round } });
       } catch (error) {
         if (error instanceof StoreFailed) return storeFailed(error);
         throw error;

@@ -6,6 +6,8 @@ import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import type { TokenSigner } from './tokens.ts';
 import type { LedgerStore } from './write-ahead.ts';
 import type { BudgetLimits } from './budget.ts';
+import type { SeatClaims } from './tokens.ts';
+import type { Refused } from './seating.ts';
 
 export interface ArenaEnvironment {
   readonly tokens: TokenSigner;
@@ -21,6 +23,13 @@ export interface ArenaEnvironment {
   readonly seatBudget?: BudgetLimits;
   /** How long an ended session's room stays open before it is disposed (default ENDED_LINGER_MS in arena-room.ts). */
   readonly endedLingerMs?: number;
+  /**
+   * Decides a join whose session runs in another process of the server, at the seat
+   * reservation made through this one: the refusal that process's arena gives, or null
+   * (granted there). Unset, or when that process cannot be asked, the arena decides when
+   * the socket arrives.
+   */
+  admitElsewhere?(auth: SeatClaims & { readonly sessionId: string; readonly address: string }): Promise<Refused | null>;
   /** The events recorded so far for a session, to resume it after a restart (each iteration reads them afresh). */
   history?(session: string): Iterable<LedgerEvent>;
 }

@@ -54,13 +54,17 @@ export const ArenaState = schema(
     deadline: t.number().default(0),
     /** JSON of mechanism.publicView(state). */
     publicView: t.string().default('null'),
+    /** JSON of mechanism.progress(state): round (or period), of how many, what it is called, the phase. */
+    progress: t.string().default('null'),
+    /** JSON of the benchmarks of the session's config that everyone may see (equilibrium prices and the like). */
+    benchmarks: t.string().default('{}'),
     /** JSON of the communication policy (which chat channels exist). */
     communication: t.string().default('{}'),
     seats: t.map(SeatInfo),
     privates: t.map(SeatPrivate).view(),
     /** JSON of the whole engine state. */
     full: t.string().view(TAG_EXPERIMENTER).default('null'),
-    /** JSON of the match's outcome so far: welfare, maxWelfare, efficiency, revenue, measures. */
+    /** JSON of the match's outcome so far: welfare, maxWelfare, efficiency, revenue, measures; and every benchmark. */
     measures: t.string().view(TAG_EXPERIMENTER).default('null'),
   },
   'ArenaState',

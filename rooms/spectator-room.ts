@@ -24,6 +24,7 @@ export interface PublicSnapshot {
   readonly phaseId: number;
   readonly deadline: number;
   readonly publicView: string;
+  readonly progress: string;
   readonly seats: readonly { seat: string; role: string; holder: string; policy: string; connected: boolean; waiting: boolean }[];
 }
 
@@ -34,6 +35,7 @@ export interface StaticFacts {
   readonly title: string;
   readonly rules: string;
   readonly communication: string;
+  readonly benchmarks: string;
 }
 
 export interface SpectatorRoomOptions {
@@ -106,6 +108,7 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
     s.title = facts.title;
     s.rules = facts.rules;
     s.communication = facts.communication;
+    s.benchmarks = facts.benchmarks;
   }
 
   /** Shows the arena's public part as it was (the arena calls this after the delay). */
@@ -117,6 +120,7 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
     s.phaseId = snapshot.phaseId;
     s.deadline = snapshot.deadline;
     s.publicView = snapshot.publicView;
+    s.progress = snapshot.progress;
     for (const seat of snapshot.seats) {
       let info = s.seats.get(seat.seat);
       if (!info) {

@@ -1,18 +1,16 @@
-/** Where each mechanism's golden cases and recorded playthroughs live on disk. */
-import { readdirSync } from 'node:fs';
+/** Where each mechanism's golden cases and recorded playthroughs live on disk: in its folder. */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyMechanism } from '../mechanisms/core/types.ts';
 import type { GoldenCase } from '../mechanisms/core/golden.ts';
-
-const ROOT = join(import.meta.dirname, '..', 'mechanisms');
+import { casesOf, folderOf } from '../mechanisms/registry.ts';
 
 export function goldenDir(m: AnyMechanism): string {
-  return join(ROOT, m.id, 'golden');
+  return join(folderOf(m), 'golden');
 }
 
 export async function goldenCasesOf(m: AnyMechanism): Promise<readonly GoldenCase[]> {
-  const mod = (await import(join(goldenDir(m), 'cases.ts'))) as { goldenCases: GoldenCase[] };
-  return mod.goldenCases;
+  return (await casesOf(m)).golden;
 }
 
 export const goldenFile = (m: AnyMechanism, c: GoldenCase): string => join(goldenDir(m), `${c.name}.json`);
@@ -20,5 +18,5 @@ export const goldenFile = (m: AnyMechanism, c: GoldenCase): string => join(golde
 /** Recorded playthroughs on disk that no case produces any more. */
 export function orphanGoldenFiles(m: AnyMechanism, cases: readonly GoldenCase[]): string[] {
   const names = new Set(cases.map((c) => `${c.name}.json`));
-  return readdirSync(goldenDir(m)).filter((f) => f.endsWith('.json') && !names.has(f));
+  return existsSync(goldenDir(m)) ? readdirSync(goldenDir(m)).filter((f) => f.endsWith('.json') && !names.has(f)) : [];
 }

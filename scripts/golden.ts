@@ -2,7 +2,7 @@
  * Regenerates every mechanism's golden playthroughs (`npm run golden`). Run it after
  * an intended change of behaviour and review the diff; CI compares them with fresh runs.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MECHANISMS } from '../mechanisms/registry.ts';
 import { playGolden } from '../mechanisms/core/golden.ts';
@@ -10,6 +10,7 @@ import { goldenCasesOf, goldenDir, goldenFile, orphanGoldenFiles } from './golde
 
 for (const m of MECHANISMS) {
   const cases = await goldenCasesOf(m);
+  mkdirSync(goldenDir(m), { recursive: true });
   for (const c of cases) {
     const file = goldenFile(m, c);
     writeFileSync(file, `${JSON.stringify(playGolden(m, c), null, 1)}\n`);

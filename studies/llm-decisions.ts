@@ -3,8 +3,9 @@
  * `llm_call` events, one per decision, with `fallback` null or `{policy, reason}`):
  * per episode, and per seat and round for the participant-round tables (rounds.csv, the
  * session CSV). A decision counts for the round that was open when it was recorded; a
- * round ends at its public `*_closed` event (round_closed, period_closed).
+ * round ends at its round_record event.
  */
+import { ROUND_RECORD } from '../mechanisms/core/types.ts';
 
 interface RecordedEvent {
   readonly kind: string;
@@ -38,8 +39,8 @@ export function llmDecisionsByRound(events: Iterable<RecordedEvent>): (round: nu
   let open = new Map<string, LlmDecisions>();
   for (const e of events) {
     if (e.kind === 'llm_call' && e.seat) open.set(e.seat, add(open.get(e.seat), fellBack(e)));
-    else if (/_closed$/.test(e.kind) && e.audience === 'public') {
-      const round = e.data.round ?? e.data.period;
+    else if (e.kind === ROUND_RECORD) {
+      const round = e.data.round;
       if (typeof round !== 'number' || closedRounds.has(round)) continue;
       closedRounds.add(round);
       for (const [seat, counts] of open) closed.set(`${round}/${seat}`, counts);

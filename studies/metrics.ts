@@ -1,11 +1,11 @@
 /**
- * The harness's measures. Per episode: revenue, efficiency, welfare, individual-
- * rationality violations, Gini of payoffs, plus what the mechanism's outcome
- * reports as its own measures. Per treatment: streamed mean, sd and a t-based 95%
- * confidence interval, so memory stays flat however many episodes run.
+ * The harness's metrics. Per episode: revenue, efficiency, welfare, individual-
+ * rationality violations, Gini of payoffs, rejections; beside them, in a namespace of
+ * their own, the measures the mechanism declares. Per treatment: streamed mean, sd and a
+ * t-based 95% confidence interval, so memory stays flat however many episodes run.
  */
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import type { Outcome } from '../mechanisms/core/types.ts';
+import type { Outcome, ParticipantRound } from '../mechanisms/core/types.ts';
 
 /** Gini coefficient of non-negative amounts (negatives count as 0); 0 when all are 0. */
 export function gini(amounts: readonly number[]): number {
@@ -24,20 +24,38 @@ export function gini(amounts: readonly number[]): number {
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }
 
-/** The metrics of one episode, by name. NaN marks a metric that is undefined here (e.g. efficiency with no surplus to gain). */
-export function episodeMetrics(outcome: Outcome, rejections: number): Record<string, number> {
-  let violations = 0;
-  for (const row of outcome.rows) if (row.payoff < row.outside - 1e-9) violations++;
+/** Counts participant-rounds below their outside option, from each closed round's rows. */
+export class IrCount {
+  rows = 0;
+  violations = 0;
+
+  add(rows: readonly ParticipantRound[]): void {
+    for (const row of rows) {
+      this.rows++;
+      if (row.payoff < row.outside - 1e-9) this.violations++;
+    }
+  }
+}
+
+/** The harness's metrics, by name: a namespace of their own, beside the mechanism's declared measures. */
+export const HARNESS_METRICS = ['revenue', 'welfare', 'efficiency', 'ir_violation_rate', 'gini', 'rejections'] as const;
+
+/**
+ * The metrics of one episode, by name, and the mechanism's measures apart. NaN marks a
+ * value that is undefined here (efficiency with no surplus to gain, a mean price without trades).
+ */
+export function episodeMetrics(outcome: Outcome, rejections: number, ir: IrCount): { metrics: Record<string, number>; measures: Record<string, number> } {
   const metrics: Record<string, number> = {
     revenue: outcome.revenue,
     welfare: outcome.welfare,
     efficiency: outcome.maxWelfare > 0 ? outcome.welfare / outcome.maxWelfare : Number.NaN,
-    ir_violation_rate: outcome.rows.length ? violations / outcome.rows.length : 0,
+    ir_violation_rate: ir.rows ? ir.violations / ir.rows : 0,
     gini: gini(Object.values(outcome.payoffs)),
+    rejections,
   };
-  for (const name in outcome.measures) metrics[name] = outcome.measures[name] ?? Number.NaN;
-  metrics.rejections = rejections;
-  return metrics;
+  const measures: Record<string, number> = {};
+  for (const name in outcome.measures) measures[name] = outcome.measures[name] ?? Number.NaN;
+  return { metrics, measures };
 }
 
 export interface MetricSummary {

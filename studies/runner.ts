@@ -9,14 +9,14 @@
  */
 import { Match, type MatchHeader, type Recorder } from '../mechanisms/core/match.ts';
 import { deriveSeed } from '../mechanisms/core/random.ts';
-import { mechanismKey, type Outcome } from '../mechanisms/core/types.ts';
+import { mechanismKey, type Benchmark, type ParticipantRound, type RoundRecordData } from '../mechanisms/core/types.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { hashOf } from '../mechanisms/core/hash.ts';
 import { HarnessRngs, playHeadless, playHeadlessAsync, type HeadlessResult } from '../bots/harness.ts';
 import type { AnyPolicy, SeatContext } from '../bots/policy.ts';
 import { LlmRuntime } from '../bots/llm/index.ts';
 import type { ResolvedStudy, Treatment } from './spec.ts';
-import { episodeMetrics, MetricSet, type MetricSummary } from './metrics.ts';
+import { episodeMetrics, IrCount, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
 
@@ -43,11 +43,21 @@ export interface RunOptions {
   readonly llm?: LlmRuntime;
 }
 
+export interface TreatmentSummary {
+  readonly name: string;
+  /** The harness's metrics (revenue, efficiency, ...). */
+  readonly metrics: Readonly<Record<string, MetricSummary>>;
+  /** The mechanism's declared measures, in a namespace of their own. */
+  readonly measures: Readonly<Record<string, MetricSummary>>;
+  /** The engine's reference values for the treatment's config (equilibrium prices, ...). */
+  readonly benchmarks: Readonly<Record<string, Benchmark>>;
+}
+
 export interface Summary {
   readonly study: string;
   readonly mechanism: string;
   readonly episodes: number;
-  readonly treatments: readonly { readonly name: string; readonly metrics: Readonly<Record<string, MetricSummary>> }[];
+  readonly treatments: readonly TreatmentSummary[];
 }
 
 export interface RunReport {
@@ -75,10 +85,10 @@ export const isAsyncStudy = (resolved: ResolvedStudy): boolean => resolved.treat
 /** LLM columns of a round row: the seat's LLM decisions in the round and how many the fallback made. */
 type LlmByRound = (round: number, seat: string) => LlmDecisions;
 
-function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome: Outcome, llm: LlmByRound | null): void {
+function roundRows(sinks: Sinks, treatment: Treatment, episode: number, rows: readonly ParticipantRound[], llm: LlmByRound | null): void {
   if (!sinks.rounds) return;
   const policyOf = new Map(treatment.seats.map((s) => [s.seat, s.policy]));
-  for (const row of outcome.rows) {
+  for (const row of rows) {
     const line: Record<string, unknown> = {
       treatment: treatment.name,
       episode,
@@ -99,6 +109,19 @@ function roundRows(sinks: Sinks, treatment: Treatment, episode: number, outcome:
   }
 }
 
+/** What an episode folds from its closed rounds: IR violations always, the rows when rounds.csv wants them. */
+class EpisodeRounds {
+  readonly ir = new IrCount();
+  readonly rows: ParticipantRound[] | null;
+  constructor(keepRows: boolean) {
+    this.rows = keepRows ? [] : null;
+  }
+  readonly add = (round: RoundRecordData): void => {
+    this.ir.add(round.rows);
+    this.rows?.push(...round.rows);
+  };
+}
+
 /** One episode as played: its match, its harness result, and (async runs) its buffered events. */
 interface Played {
   readonly treatment: Treatment;
@@ -106,6 +129,7 @@ interface Played {
   readonly seed: number;
   readonly match: Match;
   readonly result: HeadlessResult;
+  readonly rounds: EpisodeRounds;
   /** The episode's record (async runs, which always keep it): the LLM columns are read from it. */
   readonly events?: readonly LedgerEvent[];
 }
@@ -131,9 +155,12 @@ class StudyRun {
   readonly #unwatch: (() => void) | null;
   done = 0;
   decisions = 0;
+  /** Treatment name -> the policies that live through all its episodes (lifetime 'run'). */
+  readonly #kept = new Map<string, (AnyPolicy | null)[]>();
   /** LLM decisions finished in this run, and how many the fallback made (the progress display's). */
   llmDecisions = { decisions: 0, fallbacks: 0 };
   readonly metrics = new Map<string, MetricSet>();
+  readonly measures = new Map<string, MetricSet>();
 
   constructor(resolved: ResolvedStudy, options: RunOptions, asynchronous: boolean) {
     const { study } = resolved;
@@ -161,19 +188,44 @@ class StudyRun {
       : null;
     this.total = this.episodes * resolved.treatments.length;
     this.every = Math.max(1, Math.floor(this.total / 200));
-    for (const t of resolved.treatments) this.metrics.set(t.name, new MetricSet());
+    for (const t of resolved.treatments) {
+      this.metrics.set(t.name, new MetricSet());
+      this.measures.set(t.name, new MetricSet());
+    }
   }
 
+  /** The record's header: the match and who plays each seat (policy, version, params). */
   header(treatment: Treatment, seed: number): MatchHeader {
-    return { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed };
+    const population = treatment.seats.map((s) => ({ seat: s.seat, kind: 'policy' as const, policy: s.policy, version: s.factory.version ?? 1, params: s.params as Readonly<Record<string, unknown>> }));
+    return { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed, population };
   }
 
-  /** Policies of one episode; LLM seats get the study's runtime, the episode as their session, and the recorder. */
-  policies(treatment: Treatment, matchId: string, record: Recorder | undefined): AnyPolicy[] {
+  /** Which seats' actions may take the lean path (policies that build them from legal()). */
+  trusted(treatment: Treatment): boolean[] {
+    return treatment.seats.map((s) => s.factory.trusted === true);
+  }
+
+  /**
+   * Policies of one episode: those that live for the whole run are made at the treatment's
+   * first episode and kept (a learner keeps what it learned); those of lifetime 'episode'
+   * (LLM seats) are made afresh, with the study's runtime, the episode as their session and the recorder.
+   */
+  policies(treatment: Treatment, matchId: string, record: Recorder | undefined, index: number, seed: number): AnyPolicy[] {
+    let kept = this.#kept.get(treatment.name);
+    if (!kept) {
+      kept = treatment.seats.map((s) => (s.factory.lifetime === 'episode' ? null : s.factory.create(s.params, this.context(treatment, s, matchId, undefined))));
+      this.#kept.set(treatment.name, kept);
+    }
+    const policies = treatment.seats.map((s, i) => kept[i] ?? s.factory.create(s.params, this.context(treatment, s, matchId, record)));
+    for (const p of policies) p.startEpisode?.({ index, seed });
+    return policies;
+  }
+
+  /** What a policy may know of its seat; scripted play needs none of it (the hot path stays free of it). */
+  context(treatment: Treatment, s: Treatment['seats'][number], matchId: string, record: Recorder | undefined): SeatContext | undefined {
     const { mechanism } = this.resolved;
-    // Scripted play needs no context: keep the hot path free of it.
-    if (!this.llm) return treatment.seats.map((s) => s.factory.create(s.params));
-    return treatment.seats.map((s) => {
+    if (!this.llm && s.factory.lifetime !== 'episode') return { mechanism, config: treatment.config, seat: s.seat, seats: treatment.seats.length };
+    {
       const context: SeatContext = {
         mechanism,
         config: treatment.config,
@@ -182,8 +234,14 @@ class StudyRun {
         ...(record ? { record: (e) => record({ kind: e.kind, at: e.at, seat: s.seat, audience: 'experimenter', data: e.data }) } : {}),
         ...(this.llm ? { services: { llm: this.llm, session: matchId } } : {}),
       };
-      return s.factory.create(s.params, context);
-    });
+      return context;
+    }
+  }
+
+  /** Releases every kept policy (the run is over). */
+  disposePolicies(): void {
+    for (const kept of this.#kept.values()) for (const p of kept) p?.dispose?.();
+    this.#kept.clear();
   }
 
   /** Writes one event to the files that want it (not the ledger store, which the caller handles). */
@@ -192,24 +250,33 @@ class StudyRun {
     if (event.kind === 'llm_call' && this.sinks?.transcript) this.sinks.transcript.write(`${JSON.stringify({ match: event.match, seq: event.seq, at: event.at, ...event.data })}\n`);
   }
 
-  finishEpisode(played: Played): void {
-    const { treatment, episode, seed, match, result, events } = played;
+  finishEpisode(played: Played, policies: readonly AnyPolicy[]): void {
+    const { treatment, episode, seed, match, result, events, rounds } = played;
     this.decisions += result.decisions;
     const outcome = match.outcome();
-    const values = episodeMetrics(outcome, result.rejections);
-    this.metrics.get(treatment.name)?.push(values);
+    for (const [i, p] of policies.entries()) p.endEpisode?.({ payoff: outcome.payoffs[treatment.seats[i]?.seat as keyof typeof outcome.payoffs] ?? 0 });
+    const { metrics, measures } = episodeMetrics(outcome, result.rejections, rounds.ir);
+    this.metrics.get(treatment.name)?.push(metrics);
+    this.measures.get(treatment.name)?.push(measures);
     if (this.sinks) {
       // Studies with LLM seats say how many decisions the fallbacks made, per episode and per participant-round.
       const llm = this.llm && events ? llmDecisionsOf(events) : null;
-      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...values });
-      roundRows(this.sinks, treatment, episode, outcome, this.llm && events ? llmDecisionsByRound(events) : null);
+      const measureColumns: Record<string, number> = {};
+      for (const name in measures) measureColumns[`measure.${name}`] = measures[name] as number;
+      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...metrics, ...measureColumns });
+      roundRows(this.sinks, treatment, episode, rounds.rows ?? [], this.llm && events ? llmDecisionsByRound(events) : null);
     }
     if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total, this.llm ? this.llmDecisions : undefined);
   }
 
   finish(): RunReport {
     const { study, mechanism } = this.resolved;
-    const results = this.resolved.treatments.map((t) => ({ name: t.name, metrics: (this.metrics.get(t.name) as MetricSet).summary() }));
+    const results: TreatmentSummary[] = this.resolved.treatments.map((t) => ({
+      name: t.name,
+      metrics: (this.metrics.get(t.name) as MetricSet).summary(),
+      measures: (this.measures.get(t.name) as MetricSet).summary(),
+      benchmarks: mechanism.benchmarks(t.config, t.seats.length),
+    }));
     const summary: Summary = { study: study.name, mechanism: mechanismKey(mechanism), episodes: this.episodes, treatments: results };
     const llm = this.llm?.usage();
     const { dir, sinks } = this;
@@ -258,6 +325,7 @@ class StudyRun {
   }
 
   close(): void {
+    this.disposePolicies();
     this.#unwatch?.();
     if (this.#ownsLlm) this.llm?.close();
   }
@@ -270,6 +338,7 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
   const { study, mechanism } = resolved;
   try {
     for (const treatment of resolved.treatments) {
+      const trusted = run.trusted(treatment);
       for (let e = 0; e < run.episodes; e++) {
         const seed = episodeSeed(run.seed, e);
         const header = run.header(treatment, seed);
@@ -284,12 +353,14 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
             ledger?.append(event);
           };
         }
+        const rounds = new EpisodeRounds(run.sinks?.rounds !== null && run.sinks !== null);
+        const policies = run.policies(treatment, matchId, record, e, seed);
         const play = () => {
           const match = new Match(mechanism, header, record);
-          return { match, result: playHeadless(match, run.policies(treatment, matchId, record), new HarnessRngs(seed), { stepMs: study.clock.stepMs }) };
+          return { match, result: playHeadless(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs, trusted, onRound: rounds.add }) };
         };
         const { match, result } = ledger ? ledger.transaction(play) : play();
-        run.finishEpisode({ treatment, episode: e, seed, match, result });
+        run.finishEpisode({ treatment, episode: e, seed, match, result, rounds }, policies);
       }
     }
     return run.finish();
@@ -309,7 +380,7 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
   const { study, mechanism } = resolved;
   const width = study.llm?.episodeConcurrency ?? 1;
   const jobs = resolved.treatments.flatMap((treatment) => Array.from({ length: run.episodes }, (_, e) => ({ treatment, e })));
-  const finished = new Map<number, { played: Played; events: LedgerEvent[] }>();
+  const finished = new Map<number, { played: Played; events: LedgerEvent[]; policies: AnyPolicy[] }>();
   let next = 0;
   let committed = 0;
   let failure: unknown = null;
@@ -325,7 +396,7 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
       };
       if (options.ledger) options.ledger.transaction(write);
       else write();
-      run.finishEpisode(ready.played);
+      run.finishEpisode(ready.played, ready.policies);
       committed++;
     }
   };
@@ -341,11 +412,14 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
       const record: Recorder = (entry) => events.push(chain.append(entry));
       try {
         const match = new Match(mechanism, run.header(treatment, seed), record);
-        const policies = run.policies(treatment, matchId, record);
-        const result = await playHeadlessAsync(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs });
-        for (const p of policies) p.dispose?.();
+        const policies = run.policies(treatment, matchId, record, e, seed);
+        const rounds = new EpisodeRounds(run.sinks?.rounds !== null && run.sinks !== null);
+        const result = await playHeadlessAsync(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs, trusted: run.trusted(treatment), onRound: rounds.add });
+        treatment.seats.forEach((s, i) => {
+          if (s.factory.lifetime === 'episode') policies[i]?.dispose?.();
+        });
         run.llm?.endSession(matchId);
-        finished.set(index, { played: { treatment, episode: e, seed, match, result, events }, events });
+        finished.set(index, { played: { treatment, episode: e, seed, match, result, events, rounds }, events, policies });
         commitReady();
       } catch (error) {
         failure ??= error;

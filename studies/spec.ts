@@ -152,8 +152,8 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
       issues.push({ path: `${where}.policy`, message: `unknown policy '${g.policy}'; known: ${POLICIES.map((p) => p.name).join(', ')}` });
       continue;
     }
-    if (!policySupports(factory, mechanism.id)) {
-      issues.push({ path: `${where}.policy`, message: `policy '${g.policy}' does not play ${mechanism.id} (it plays ${[factory.mechanisms].flat().join(', ')})` });
+    if (!policySupports(factory, mechanism)) {
+      issues.push({ path: `${where}.policy`, message: `policy '${g.policy}' does not play ${mechanism.id} (${mechanism.id} is played by ${[...mechanism.policies, ...POLICIES.filter((p) => p.mechanisms === '*').map((p) => p.name)].join(', ')})` });
       continue;
     }
     const params = factory.paramsSchema.safeParse(g.params);

@@ -27,9 +27,19 @@ function paramSchema(spec: ParamSpec): z.ZodType {
       if (!first) return z.never();
       return rest.length ? z.union([first, ...rest]) : first;
     }
+    case 'integer':
+      return z.number().int().min(spec.min).max(spec.max);
     case 'allocation':
       // Strict structured output wants every key present: a key left out is null.
       return z.object(Object.fromEntries(spec.keys.map((k) => [k, z.number().min(spec.min).max(spec.max).nullable()]))).strict();
+    case 'simplex':
+      return z.object(Object.fromEntries(spec.keys.map((k) => [k, z.number().min(0).max(1)]))).strict();
+    case 'ranking':
+      return z.array(z.enum(spec.options as [string, ...string[]])).length(spec.options.length);
+    case 'bundle':
+      return z
+        .array(z.object({ items: z.array(z.enum(spec.items as [string, ...string[]])).min(1), price: z.number().min(spec.min).max(spec.max) }).strict())
+        .max(spec.maxBids);
   }
 }
 

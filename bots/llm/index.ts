@@ -25,6 +25,7 @@ export function llmPolicy(findScripted: ScriptedLookup): PolicyFactory<AgentPara
     name: 'llm',
     description: 'A language model through any OpenAI-compatible endpoint (params: model, baseURL, apiKeyEnv, temperature, seed, agent, tools, fallback...).',
     mechanisms: '*',
+    lifetime: 'episode',
     asynchronous: true,
     paramsSchema: agentParamsSchema.superRefine((p, ctx) => {
       const fallback = findScripted(p.fallback.policy);
@@ -38,7 +39,7 @@ export function llmPolicy(findScripted: ScriptedLookup): PolicyFactory<AgentPara
       if (!context) throw new Error('an llm seat needs its seat context (mechanism, config, seat)');
       const factory = findScripted(params.fallback.policy);
       if (!factory) throw new Error(`unknown fallback policy '${params.fallback.policy}'`);
-      if (factory.mechanisms !== '*' && !factory.mechanisms.includes(context.mechanism.id)) throw new Error(`fallback policy '${factory.name}' does not play ${context.mechanism.id}`);
+      if (factory.mechanisms !== '*' && !context.mechanism.policies.includes(factory.name)) throw new Error(`fallback policy '${factory.name}' does not play ${context.mechanism.id}`);
       const fallback = factory.create(factory.paramsSchema.parse(params.fallback.params), context) as Policy;
       const services = context.services as { llm?: unknown; session?: unknown } | undefined;
       const runtime = services?.llm instanceof LlmRuntime ? services.llm : (solitary ??= new LlmRuntime());

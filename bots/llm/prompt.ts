@@ -34,8 +34,16 @@ function paramText(name: string, spec: ParamSpec): string {
       return `${name}: a number from ${spec.min} to ${spec.max}${spec.step ? ` in steps of ${spec.step}` : ''}`;
     case 'choice':
       return `${name}: one of ${spec.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    case 'integer':
+      return `${name}: a whole number from ${spec.min} to ${spec.max}`;
     case 'allocation':
       return `${name}: amounts from ${spec.min} to ${spec.max}${spec.step ? ` (steps of ${spec.step})` : ''} for any of ${spec.keys.join(', ')}, adding up to at most ${spec.total}`;
+    case 'simplex':
+      return `${name}: a probability from 0 to 1 for each of ${spec.keys.join(', ')}, adding up to exactly 1`;
+    case 'ranking':
+      return `${name}: all of ${spec.options.join(', ')} in your order of preference, most preferred first`;
+    case 'bundle':
+      return `${name}: up to ${spec.maxBids} bids, each { items: a set of ${spec.items.join(', ')}, price: from ${spec.min} to ${spec.max}${spec.step ? ` in steps of ${spec.step}` : ''} }`;
   }
 }
 

@@ -15,9 +15,9 @@
  */
 import { z } from 'zod';
 import type ChatApi from 'openai';
-import { ConfigError, openMatch } from '../../mechanisms/core/match.ts';
+import { openMatch } from '../../mechanisms/core/match.ts';
 import { hashOf } from '../../mechanisms/core/hash.ts';
-import type { AnyMechanism, SeatId } from '../../mechanisms/core/types.ts';
+import { ROUND_RECORD, type AnyMechanism, type MechEvent, type ParticipantRound, type RoundRecordData, type SeatId } from '../../mechanisms/core/types.ts';
 import type { Memory } from './prompt.ts';
 import type { ToolName } from './settings.ts';
 
@@ -65,34 +65,36 @@ export function toolDefinitions(names: readonly ToolName[]): Tool[] {
   return names.map((name) => ({ type: 'function', function: { name, description: DEFINITIONS[name].description, parameters: schemaOf(DEFINITIONS[name].parameters) } }));
 }
 
-/** One hypothetical round in the engine, from the seat's stated action and beliefs only. */
+/**
+ * One hypothetical round in the engine, from the seat's stated action and beliefs only:
+ * the mechanism's own one-round version of the config (Mechanism.oneRound), played until
+ * its first round closes; the seat's row comes from that round's round_record event.
+ */
 function hypothetical(ctx: ToolContext, args: z.output<typeof payoffArgs>): unknown {
-  let config = typeof ctx.config === 'object' && ctx.config !== null ? { ...ctx.config, rounds: 1 } : ctx.config;
-  try {
-    openMatch(ctx.mechanism, { config, seats: ctx.seats, seed: 1 });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    config = ctx.config;
-  }
+  const config = ctx.mechanism.oneRound(ctx.config);
   const match = openMatch(ctx.mechanism, { config, seats: ctx.seats, seed: Number.parseInt(hashOf(args).slice(0, 8), 16) });
+  const rows: ParticipantRound[] = [];
+  const collect = (events: readonly MechEvent[]) => {
+    for (const e of events) if (e.kind === ROUND_RECORD && rows.length === 0) rows.push(...(e.data as unknown as RoundRecordData).rows);
+  };
   // Only the agent's own refusals are told in full: the reason another seat's stated action
   // was refused could depend on that seat's draws (placeholders here, but kept out on principle).
   const refused: { code: string; message: string }[] = [];
   const play = (seat: SeatId, action: unknown) => {
     const r = match.submit(seat, match.state.stateId, action, match.now);
     if (!r.ok && seat === ctx.seat) refused.push({ code: r.code, message: r.message });
+    if (r.ok) collect(r.events);
   };
-  match.tick(0);
+  collect(match.tick(0));
   play(ctx.seat, args.action);
   for (const other of args.others) if (other.seat !== ctx.seat) play(other.seat as SeatId, other.action);
-  for (let i = 0; i < 100 && !match.over && match.state.deadline !== null; i++) match.tick(match.state.deadline);
-  const outcome = match.outcome();
-  const mine = outcome.rows.filter((r) => r.seat === ctx.seat && r.round === (outcome.rows[0]?.round ?? 1));
+  for (let i = 0; i < 100 && rows.length === 0 && !match.over && match.state.deadline !== null; i++) collect(match.tick(match.state.deadline));
+  const mine = rows.filter((r) => r.seat === ctx.seat);
   return {
-    closed: match.over || mine.length > 0,
+    closed: rows.length > 0,
     refused,
     yourRow: mine.map((r) => ({ fields: r.fields, payoff: r.payoff })),
-    note: match.over ? 'placeholder private draws: apply your own value' : 'the round did not close: state an action for every other seat',
+    note: rows.length > 0 ? 'placeholder private draws: apply your own value' : 'the round did not close: state an action for every other seat',
   };
 }
 

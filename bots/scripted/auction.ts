@@ -4,8 +4,6 @@ import type { BidderView } from '../../mechanisms/sealed-bid/auction.ts';
 import type { Observation, PolicyFactory } from '../policy.ts';
 import { decision } from '../policy.ts';
 
-const AUCTIONS = ['first-price', 'second-price'] as const;
-
 /** Clamps a bid into the legal range and onto the grid, so a shaded bid is always legal. */
 function legalBid(obs: Observation<BidderView>, amount: number): number | null {
   let spec;
@@ -20,7 +18,7 @@ function bidder(name: string, description: string, shade: (view: BidderView) => 
   return {
     name,
     description,
-    mechanisms: AUCTIONS,
+    trusted: true,
     paramsSchema: z.object({}).strict(),
     create: () => ({
       name,
@@ -43,7 +41,7 @@ export const equilibriumShader = bidder(
 export const fixedShader: PolicyFactory<{ fraction: number }> = {
   name: 'shader',
   description: 'Bids a fixed fraction of its value (param: fraction, default 0.8).',
-  mechanisms: AUCTIONS,
+  trusted: true,
   paramsSchema: z.object({ fraction: z.number().min(0).max(2).default(0.8) }).strict(),
   create: ({ fraction }) => ({
     name: 'shader',

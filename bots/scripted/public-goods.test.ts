@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { publicGoods, type PlayerView } from '../../mechanisms/public-goods/index.ts';
-import { openMatch, type Match } from '../../mechanisms/core/match.ts';
+import { firstPrice } from '../../mechanisms/first-price/index.ts';
+import { openMatch, type Match, type MatchEntry } from '../../mechanisms/core/match.ts';
+import { rowsOf } from '../../mechanisms/core/rows.ts';
 import { Rng } from '../../mechanisms/core/random.ts';
-import type { Outcome, SeatId } from '../../mechanisms/core/types.ts';
+import type { Outcome, ParticipantRound, SeatId } from '../../mechanisms/core/types.ts';
 import type { Observation, Policy } from '../policy.ts';
 import { findPolicy, policySupports } from '../registry.ts';
 import { conditionalCooperator, freeRider, fullContributor, punisher } from './public-goods.ts';
@@ -15,13 +17,15 @@ const pun = (params: Record<string, unknown> = {}) => punisher.create(punisher.p
 interface Played {
   readonly match: Match;
   readonly outcome: Outcome;
+  readonly rows: readonly ParticipantRound[];
   readonly rejections: number;
   readonly views: PlayerView[];
 }
 
 /** Plays a match: seats in a shuffled order decide on their own view, the clock moves 10 ms a decision and jumps to deadlines. */
 function play(config: Record<string, unknown>, policies: readonly Policy[], seed = 1): Played {
-  const match = openMatch(publicGoods, { config, seats: policies.length, seed });
+  const entries: MatchEntry[] = [];
+  const match = openMatch(publicGoods, { config, seats: policies.length, seed }, (e) => entries.push(e));
   const rng = new Rng(seed);
   const order = policies.map((_, i) => i);
   let now = 0;
@@ -50,7 +54,7 @@ function play(config: Record<string, unknown>, policies: readonly Policy[], seed
       match.tick(now);
     }
   }
-  return { match, outcome: match.outcome(), rejections, views: policies.map((_, i) => match.view(`p${i}` as SeatId) as PlayerView) };
+  return { match, outcome: match.outcome(), rows: rowsOf(entries), rejections, views: policies.map((_, i) => match.view(`p${i}` as SeatId) as PlayerView) };
 }
 
 const contributions = (p: Played, seat: SeatId): number[] => p.views[Number(seat.slice(1))]?.history.map((r) => r.contribution) ?? [];
@@ -60,8 +64,8 @@ describe('public-goods scripted bots', () => {
     for (const name of ['free-rider', 'full-contributor', 'conditional-cooperator', 'punisher']) {
       const policy = findPolicy(name);
       expect(policy, name).toBeDefined();
-      expect(policySupports(policy as never, 'public-goods')).toBe(true);
-      expect(policySupports(policy as never, 'first-price')).toBe(false);
+      expect(policySupports(policy as never, publicGoods)).toBe(true);
+      expect(policySupports(policy as never, firstPrice)).toBe(false);
       expect(policy?.paramsSchema.safeParse({ nonsense: 1 }).success).toBe(false);
     }
     expect(conditionalCooperator.paramsSchema.parse({})).toEqual({ slope: 1, initial: 0.5 });
@@ -96,7 +100,7 @@ describe('public-goods scripted bots', () => {
     const p = play({ rounds: 3, punishment: { stageMs: 60_000 }, roundMs: 60_000 }, [pun(), pun(), free(), pun()]);
     expect(p.rejections).toBe(0);
     // No deadline was needed: every stage closed because every seat submitted.
-    expect(p.outcome.rows.some((r) => r.fields.missed || r.fields.missed_punishment)).toBe(false);
+    expect(p.rows.some((r) => r.fields.missed || r.fields.missed_punishment)).toBe(false);
     for (const r of p.views[2]?.history ?? []) expect(r.pointsReceived).toBe(6);
     for (const seat of [0, 1, 3]) for (const r of p.views[seat]?.history ?? []) expect(r).toMatchObject({ pointsReceived: 0, pointsGiven: 2, contribution: 20 });
     expect(p.outcome.measures.punishment_points).toBe(18);

@@ -12,7 +12,6 @@ import type { PlayerView } from '../../mechanisms/public-goods/index.ts';
 import type { Decision, Observation, PolicyFactory } from '../policy.ts';
 import { decision } from '../policy.ts';
 
-const MECHANISMS = ['public-goods'] as const;
 
 type Obs = Observation<PlayerView>;
 
@@ -56,7 +55,7 @@ function decideWith(obs: Obs, fraction: (view: PlayerView) => number, punish: (o
 export const freeRider: PolicyFactory<Record<string, never>> = {
   name: 'free-rider',
   description: 'Contributes nothing and never punishes.',
-  mechanisms: MECHANISMS,
+  trusted: true,
   paramsSchema: z.object({}).strict(),
   create: () => ({ name: 'free-rider', decide: (obs: Obs) => decideWith(obs, () => 0) }),
 };
@@ -64,7 +63,7 @@ export const freeRider: PolicyFactory<Record<string, never>> = {
 export const fullContributor: PolicyFactory<Record<string, never>> = {
   name: 'full-contributor',
   description: 'Contributes its whole endowment and never punishes.',
-  mechanisms: MECHANISMS,
+  trusted: true,
   paramsSchema: z.object({}).strict(),
   create: () => ({ name: 'full-contributor', decide: (obs: Obs) => decideWith(obs, () => 1) }),
 };
@@ -94,7 +93,7 @@ export const conditionalCooperator: PolicyFactory<{ slope: number; initial: numb
   name: 'conditional-cooperator',
   description:
     "Contributes the others' mean contribution of the previous round as a fraction of endowment, times slope (default 1), starting at initial (default 0.5); uses the group total when only the total is revealed. Never punishes.",
-  mechanisms: MECHANISMS,
+  trusted: true,
   paramsSchema: z.object({ slope: z.number().min(0).max(10).default(1), initial: z.number().min(0).max(1).default(0.5) }).strict(),
   create: ({ slope, initial }) => ({
     name: 'conditional-cooperator',
@@ -128,7 +127,7 @@ function punishBelowAverage(obs: Obs, perTarget: number): Record<SeatId, number>
 export const punisher: PolicyFactory<{ fraction: number; points: number }> = {
   name: 'punisher',
   description: 'Contributes fraction (default 1) of its endowment and, in a punishment stage, assigns points (default 2) to each other player who contributed below the group average.',
-  mechanisms: MECHANISMS,
+  trusted: true,
   paramsSchema: z.object({ fraction: z.number().min(0).max(1).default(1), points: z.number().min(0).default(2) }).strict(),
   create: ({ fraction, points }) => ({
     name: 'punisher',

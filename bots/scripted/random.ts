@@ -7,6 +7,7 @@ export const randomLegal: PolicyFactory<{ passRate: number }> = {
   name: 'random',
   description: 'Takes a uniformly drawn legal action (param: passRate, the chance of doing nothing on a turn).',
   mechanisms: '*',
+  trusted: true,
   paramsSchema: z.object({ passRate: z.number().min(0).max(1).default(0) }).strict(),
   create: ({ passRate }) => ({
     name: 'random',

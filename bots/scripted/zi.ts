@@ -15,7 +15,6 @@ import type { Rng } from '../../mechanisms/core/random.ts';
 import type { Decision, Observation, PolicyFactory } from '../policy.ts';
 import { decision } from '../policy.ts';
 
-const MARKETS = ['double-auction'] as const;
 
 /**
  * A price drawn uniformly from the grid points of the legal placeOrder range that lie
@@ -45,7 +44,7 @@ function trader(name: string, description: string, range: (view: TraderView) => 
   return {
     name,
     description,
-    mechanisms: MARKETS,
+    trusted: true,
     paramsSchema: z.object({}).strict(),
     create: () => ({
       name,

@@ -4,11 +4,26 @@
  * every input and every engine event to an optional recorder, so that a match is
  * a record and replay is a fold over it.
  */
-import type { AnyMechanism, Audience, BaseState, MechEvent, Outcome, Rejection, SeatId } from './types.ts';
+import type { AnyMechanism, Audience, BaseState, MechEvent, Outcome, Progress, Rejection, Rewards, SeatId } from './types.ts';
 import { mechanismKey } from './types.ts';
 import { checkLegal, reject } from './legal.ts';
 import { canonicalJson, hashOf, sha256 } from './hash.ts';
 import type { SeedSet } from './random.ts';
+
+/**
+ * Who held a seat when the match began: a policy (with its params and version), a person,
+ * or nobody yet. Every later change of holder is an event of the record (seat_joined,
+ * seat_replaced, seat_claimed, seat_released).
+ */
+export interface SeatHolder {
+  readonly seat: SeatId;
+  readonly kind: 'policy' | 'human' | 'open';
+  readonly policy?: string;
+  readonly version?: number;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** The principal a seat plays for: several seats of one principal are one player (sybil identities). */
+  readonly principal?: string;
+}
 
 /** Everything needed to start a match again. */
 export interface MatchHeader {
@@ -17,6 +32,8 @@ export interface MatchHeader {
   readonly seats: readonly SeatId[];
   readonly seed: number;
   readonly seatOverrides?: Readonly<Record<number, number>>;
+  /** Who played each seat, so that a record can be played again with one seat swapped. */
+  readonly population?: readonly SeatHolder[];
 }
 
 /** One thing to write down, in order. Inputs are `action`, `rejection` and `tick`; the rest are outputs. */
@@ -31,6 +48,37 @@ export interface MatchEntry {
 export type Recorder = (entry: MatchEntry) => void;
 
 export type SubmitResult = { readonly ok: true; readonly stateId: number; readonly events: readonly MechEvent[] } | Rejection;
+
+/** Rewards summed per seat index since the last look (a learner's feedback). */
+export class RewardLedger {
+  readonly totals: Float64Array;
+  readonly pending: Float64Array;
+  readonly #index: ReadonlyMap<string, number>;
+
+  constructor(seats: readonly SeatId[]) {
+    this.totals = new Float64Array(seats.length);
+    this.pending = new Float64Array(seats.length);
+    this.#index = new Map(seats.map((s, i) => [s, i]));
+  }
+
+  add(rewards: Rewards | undefined): void {
+    if (!rewards) return;
+    for (const seat in rewards) {
+      const i = this.#index.get(seat);
+      const r = rewards[seat as SeatId] as number;
+      if (i === undefined || r === 0) continue;
+      this.totals[i] = (this.totals[i] as number) + r;
+      this.pending[i] = (this.pending[i] as number) + r;
+    }
+  }
+
+  /** What seat `i` earned since the last call for it. */
+  take(i: number): number {
+    const r = this.pending[i] as number;
+    this.pending[i] = 0;
+    return r;
+  }
+}
 
 export const seatIds = (n: number): SeatId[] => Array.from({ length: n }, (_, i) => `p${i}` as SeatId);
 
@@ -69,6 +117,8 @@ export class Match<S extends BaseState = BaseState> {
   #now = 0;
   readonly #record: Recorder | undefined;
   #ended = false;
+  /** Every seat's rewards so far (their sum is its payoff) and since the harness last looked. */
+  readonly rewards: RewardLedger;
 
   /**
    * `config` must already be parsed by the mechanism's configSchema (see `openMatch`).
@@ -78,6 +128,7 @@ export class Match<S extends BaseState = BaseState> {
     this.mechanism = mechanism;
     this.header = header;
     this.#record = record;
+    this.rewards = new RewardLedger(header.seats);
     if (resume) {
       this.#state = resume.state;
       this.#now = resume.now;
@@ -125,6 +176,7 @@ export class Match<S extends BaseState = BaseState> {
       const next = this.mechanism.advance(prev, this.#now);
       if (next.state === prev) break;
       this.#transition(prev, next.state as S);
+      this.rewards.add(next.rewards);
       events = events.length ? [...events, ...next.events] : next.events;
       const deadline = this.#state.deadline;
       if (this.#state.over || deadline === null || deadline > this.#now) break;
@@ -161,9 +213,36 @@ export class Match<S extends BaseState = BaseState> {
       return result;
     }
     this.#transition(prev, result.state as S);
+    this.rewards.add(result.rewards);
     this.#record?.({ kind: 'action', at: this.#now, seat, audience: 'experimenter', data: { stateId, action: parsed, next: result.state.stateId } });
     this.#emit(result.events, seat);
     this.#maybeEnd();
+    return { ok: true, stateId: result.state.stateId, events: pending.length ? [...pending, ...result.events] : result.events };
+  }
+
+  /**
+   * The lean path, for in-process policies whose actions are built from legal() on the
+   * current state: the same transition and the same record as `submit`, without the
+   * checks that cannot fail for such an action (the schema, the stateId, legal()). A
+   * refusal by the engine itself is still recorded and returned. The conformance suite
+   * plays every mechanism both ways and compares records and hashes.
+   */
+  submitTrusted(seat: SeatId, action: { readonly type: string }, at: number): SubmitResult {
+    const deadline = this.#state.deadline;
+    const pending = deadline !== null && at >= deadline ? this.tick(at) : [];
+    if (at > this.#now) this.#now = at;
+    const prev = this.#state;
+    const stateId = prev.stateId;
+    const result = this.mechanism.apply(prev, seat, action, this.#now);
+    if (!result.ok) {
+      this.#record?.({ kind: 'rejection', at: this.#now, seat, audience: [seat], data: refusalData(stateId, action, result.code, result.message) });
+      return result;
+    }
+    this.#transition(prev, result.state as S);
+    this.rewards.add(result.rewards);
+    this.#record?.({ kind: 'action', at: this.#now, seat, audience: 'experimenter', data: { stateId, action, next: result.state.stateId } });
+    if (this.#record) this.#emit(result.events, seat);
+    if (result.state.over) this.#maybeEnd();
     return { ok: true, stateId: result.state.stateId, events: pending.length ? [...pending, ...result.events] : result.events };
   }
 
@@ -213,6 +292,10 @@ export class Match<S extends BaseState = BaseState> {
 
   outcome(): Outcome {
     return this.mechanism.outcome(this.#state);
+  }
+
+  progress(): Progress {
+    return this.mechanism.progress(this.#state);
   }
 
   hash(): string {

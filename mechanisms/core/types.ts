@@ -37,10 +37,25 @@ export interface Rejection {
   readonly message: string;
 }
 
+/**
+ * What seats earned by one transition (an action or a step of time): the sum of a seat's
+ * rewards over a match is its payoff in the outcome (the conformance suite checks it).
+ * Seats that earned nothing are left out.
+ */
+export type Rewards = Readonly<Partial<Record<SeatId, number>>>;
+
 export interface Accepted<S> {
   readonly ok: true;
   readonly state: S;
   readonly events: readonly MechEvent[];
+  readonly rewards?: Rewards;
+}
+
+/** What a step of time did: the next state (the same object when nothing happened), its events and rewards. */
+export interface Advanced<S> {
+  readonly state: S;
+  readonly events: readonly MechEvent[];
+  readonly rewards?: Rewards;
 }
 
 export type ApplyResult<S> = Accepted<S> | Rejection;
@@ -66,6 +81,8 @@ export const OPENING = { stateId: 0, phaseId: 0, deadline: null, over: false } a
 export type ParamSpec =
   /** With a step, min and max lie on the grid min + k·step. */
   | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly step?: number }
+  /** A whole number from min to max. */
+  | { readonly kind: 'integer'; readonly min: number; readonly max: number }
   | { readonly kind: 'choice'; readonly options: readonly (string | number)[] }
   | {
       readonly kind: 'allocation';
@@ -75,7 +92,16 @@ export type ParamSpec =
       readonly step?: number;
       /** Upper bound of the sum over keys. */
       readonly total: number;
-    };
+    }
+  /** A probability for each key: each at least 0, together exactly 1 (a forecast, a mixed strategy). */
+  | { readonly kind: 'simplex'; readonly keys: readonly string[] }
+  /** An order over all the named options, most preferred first (a rank-order list). */
+  | { readonly kind: 'ranking'; readonly options: readonly string[] }
+  /**
+   * Bids on bundles: a list of at most `maxBids` entries `{ items, price }`, each a
+   * non-empty set of distinct items with a price in [min, max] (on the grid with a step).
+   */
+  | { readonly kind: 'bundle'; readonly items: readonly string[]; readonly maxBids: number; readonly min: number; readonly max: number; readonly step?: number };
 
 /** One action type this seat may take now, with the space of its parameters. */
 export interface LegalAction {
@@ -87,6 +113,47 @@ export interface LegalAction {
 
 /** What a seat may do now. Empty: nothing (waiting for others or for the clock). */
 export type Legal = readonly LegalAction[];
+
+/** What a mechanism is, for analysis and for the policies that play it. */
+export interface Traits {
+  /** How seats move: together in rounds, one after another, or whenever they like. */
+  readonly timing: 'simultaneous' | 'sequential' | 'continuous';
+  /** Whether payoffs always sum to the same total (then one seat's gain is another's loss). */
+  readonly utility: 'general' | 'constant-sum';
+  /** Whether the mechanism draws at random (private values, ties, orders). */
+  readonly chance: boolean;
+  /** What each seat holds that the others do not see, in words ('its value for the item'). */
+  readonly private: readonly string[];
+}
+
+/** Where a match stands: rooms, exports and the web client read this, never guess it. */
+export interface Progress {
+  /** The round (or period) under way, or the last one once the match is over; counted from 1. */
+  readonly round: number;
+  /** How many there are in all; null when the match has no fixed length. */
+  readonly rounds: number | null;
+  /** What this mechanism calls a round. */
+  readonly unit: 'round' | 'period';
+  /** The stage of the round under way, in the mechanism's words ('bidding', 'punishment', 'trading'), 'over' at the end. */
+  readonly phase: string;
+}
+
+/** A named reference value the engine computes for a config (an equilibrium price, a collusive profit). */
+export interface Benchmark {
+  /** null when it is not defined for this config (or depends on draws a config does not fix). */
+  readonly value: number | null;
+  readonly unit: string;
+  readonly definition: string;
+  /** Who may be shown it: 'experimenter' when it reveals private draws (a schedule's equilibrium). */
+  readonly audience: 'public' | 'experimenter';
+}
+
+/** A quantity a mechanism measures per match, declared with its unit and meaning; its own namespace beside the harness metrics. */
+export interface MeasureSpec {
+  readonly name: string;
+  readonly unit: string;
+  readonly definition: string;
+}
 
 /** What the mechanism says about seats for a given config. */
 export interface SeatPlan {
@@ -108,8 +175,20 @@ export interface ParticipantRound {
   readonly outside: number;
 }
 
-/** The result of a match, read by the harness. */
+/**
+ * The event a mechanism records when a round (or period) closes, experimenter audience:
+ * one row per participant. Tables of participant-rounds (rounds.csv, the session CSV) are
+ * folded from these events: the record holds the history, the state does not.
+ */
+export const ROUND_RECORD = 'round_record';
+export interface RoundRecordData {
+  readonly round: number;
+  readonly rows: readonly ParticipantRound[];
+}
+
+/** The result of a match so far, read by the harness: sums kept in the state, never a history. */
 export interface Outcome {
+  /** Each seat's payoff: the sum of its rewards. */
   readonly payoffs: Readonly<Record<SeatId, number>>;
   /** What the mechanism collects (auction payments, public-goods contributions). */
   readonly revenue: number;
@@ -117,10 +196,9 @@ export interface Outcome {
   readonly welfare: number;
   /** Surplus of the efficient outcome under the same draws. */
   readonly maxWelfare: number;
-  readonly rows: readonly ParticipantRound[];
   /**
-   * Quantities particular to this mechanism (trades, mean_price, contribution_rate...).
-   * Always the same keys for a mechanism; null where a quantity is undefined (a mean price without trades).
+   * The declared measures (Mechanism.measures), by name: always the same keys; null where a
+   * quantity is undefined (a mean price without trades).
    */
   readonly measures: Readonly<Record<string, number | null>>;
 }
@@ -133,6 +211,7 @@ export interface Mechanism<C = unknown, S extends BaseState = BaseState, A exten
   readonly id: string;
   readonly version: number;
   readonly title: string;
+  readonly traits: Traits;
   /** Plain-language rules for this config, shown to humans and LLMs. */
   rules(config: C): string;
   /** Every parameter with a default; information and communication policy included. */
@@ -149,18 +228,35 @@ export interface Mechanism<C = unknown, S extends BaseState = BaseState, A exten
    */
   apply(state: S, seat: SeatId, action: A, at: number): ApplyResult<S>;
   /** Lets time pass: closes phases whose deadline is at or before `at`, schedules the first ones. */
-  advance(state: S, at: number): { readonly state: S; readonly events: readonly MechEvent[] };
+  advance(state: S, at: number): Advanced<S>;
   /** Everything this seat may know now, as plain JSON. */
   view(state: S, seat: SeatId): V;
   /** What spectators may know now. */
   publicView(state: S): P;
   /** The seat's view as text, for LLM prompts and logs. */
   describe(view: V): string;
+  /** Where the match stands (round, of how many, phase). */
+  progress(state: S): Progress;
   outcome(state: S): Outcome;
+  /** Named reference values for this config and seat count, computed by the engine. */
+  benchmarks(config: C, seats: number): Readonly<Record<string, Benchmark>>;
+  /** The quantities outcome().measures holds, with units and meanings. */
+  readonly measures: readonly MeasureSpec[];
   /** Bounds of one seat's total payoff over a match with this config and seat count (checked by conformance). */
   payoffBounds(config: C, seats: number): { readonly min: number; readonly max: number };
-  /** True once the rules have revealed every seat's private draws to everyone (e.g. after the market closes). */
-  revealsPrivate?(state: S): boolean;
+  /**
+   * The config of one round of this game (a hypothetical the LLM payoff tool plays): the
+   * same rules for a single round, or period. Checked by conformance for every mechanism.
+   */
+  oneRound(config: C): C;
+  /** Names of the scripted policies written for this mechanism (bots/); generic ones ('random', 'llm', learners) play any. */
+  readonly policies: readonly string[];
+  /**
+   * The top-level fields of views and of the public view that may, by the rules, show other
+   * seats' private draws in this state (revealed schedules, revealed endowments). The
+   * non-interference check compares every other field, in every state.
+   */
+  revealedFields?(state: S): readonly string[];
 }
 
 /** A mechanism with its type parameters erased, as the registry holds it. */

@@ -29,7 +29,9 @@ export const doubleAuctionConfigSchema = strictObject({
   costs: distributionSchema.default({ kind: 'uniformInt', low: 0, high: 200 }),
   /** Drawn schedules: draw afresh every period, or keep the first period's throughout. */
   freshValues: z.boolean().default(false),
-  periods: z.number().int().min(1).max(1000).default(3),
+  periods: z.number().int().min(1).max(1_000_000).default(3),
+  /** How many closed periods views show (the record keeps them all). */
+  recall: z.number().int().min(0).max(1000).default(50),
   /** Length of a trading period in ms; the clock starts with the first tick or order of the period. */
   periodMs: z.number().int().min(1).max(86_400_000).default(180_000),
   minPrice: z.number().min(0).default(0),

@@ -44,16 +44,17 @@
  * and supply schedules with the competitive equilibrium once revealSchedules allows
  * ('afterPeriod': each closed period; 'afterMarket': all periods at the end; 'never').
  */
-import type { ApplyResult, Mechanism } from '../core/types.ts';
+import type { ApplyResult, Benchmark, Mechanism } from '../core/types.ts';
 import { doubleAuctionActionSchema, doubleAuctionConfigSchema, traderCount, type DoubleAuctionAction, type DoubleAuctionConfig } from './config.ts';
 import { doubleAuctionRules } from './rules.ts';
 import { MECHANISM_ID, seatIndex, sideOf, type DoubleAuctionState } from './state.ts';
 import { advanceTo, openMarket } from './periods.ts';
 import { legalActions } from './legal.ts';
 import { cancelOrder, placeOrder } from './matching.ts';
-import { marketPublicView, traderView, type MarketPublicView, type TraderView } from './views.ts';
+import { marketPublicView, revealed, traderView, type MarketPublicView, type TraderView } from './views.ts';
 import { describeView } from './describe.ts';
-import { marketOutcome, payoffBounds } from './outcome.ts';
+import { MARKET_MEASURES, marketOutcome, payoffBounds } from './outcome.ts';
+import { equilibrium } from './equilibrium.ts';
 
 export { equilibrium, equilibriumMid, type Equilibrium } from './equilibrium.ts';
 export type { DoubleAuctionAction, DoubleAuctionConfig } from './config.ts';
@@ -62,13 +63,22 @@ export type { Schedules } from './schedules.ts';
 export type { DoubleAuctionState, PeriodEnd, PeriodRecord, Trade } from './state.ts';
 export type { MarketFacts, MarketPublicView, OwnOrder, OwnPeriod, OwnTrade, PublicBook, PublicPeriod, TapeEntry, TraderView } from './views.ts';
 
+/** The market's competitive equilibrium when the config gives every schedule (null when they are drawn). */
+function givenEquilibrium(config: DoubleAuctionConfig) {
+  if (typeof config.buyers === 'number' || typeof config.sellers === 'number') return null;
+  return equilibrium(config.buyers.flat(), config.sellers.flat());
+}
+
 export const doubleAuction: Mechanism<DoubleAuctionConfig, DoubleAuctionState, DoubleAuctionAction, TraderView, MarketPublicView> = {
   id: MECHANISM_ID,
   version: 1,
   title: 'Continuous double auction',
+  traits: { timing: 'continuous', utility: 'general', chance: true, private: ['the values of its units (a buyer) or their costs (a seller)'] },
   rules: doubleAuctionRules,
   configSchema: doubleAuctionConfigSchema,
   actionSchema: doubleAuctionActionSchema,
+  measures: MARKET_MEASURES,
+  policies: ['zi-u', 'zi-c'],
 
   seats(config) {
     const nb = traderCount(config.buyers);
@@ -104,7 +114,30 @@ export const doubleAuction: Mechanism<DoubleAuctionConfig, DoubleAuctionState, D
   outcome: marketOutcome,
   payoffBounds,
 
-  revealsPrivate(state) {
-    return state.config.revealSchedules === 'afterPeriod' ? state.history.length > 0 : state.config.revealSchedules === 'afterMarket' && state.over;
+  progress(state) {
+    return { round: state.period, rounds: state.config.periods, unit: 'period', phase: state.over ? 'over' : state.deadline === null ? 'opening' : 'trading' };
+  },
+
+  benchmarks(config): Record<string, Benchmark> {
+    const ce = givenEquilibrium(config);
+    // Given schedules are the traders' private values and costs: their equilibrium is the experimenter's until revealed.
+    const of = (value: number | null, unit: string, definition: string): Benchmark => ({ value, unit, definition, audience: 'experimenter' });
+    return {
+      ce_price_low: of(ce?.priceLow ?? null, 'money', 'lowest market-clearing price of one period (given schedules; null when drawn)'),
+      ce_price_high: of(ce?.priceHigh ?? null, 'money', 'highest market-clearing price of one period'),
+      ce_quantity: of(ce?.quantity ?? null, 'units', 'competitive-equilibrium quantity of one period'),
+      ce_surplus: of(ce?.surplus ?? null, 'money', 'surplus of the efficient allocation in one period'),
+    };
+  },
+
+  oneRound(config) {
+    return { ...config, periods: 1 };
+  },
+
+  revealedFields(state) {
+    // Past periods in views, and the schedules and equilibria of the events that reveal them.
+    return state.recent.length > 0 && revealed(state) ? ['history', 'schedules', 'equilibrium', 'periods'] : [];
   },
 };
+
+export default doubleAuction;

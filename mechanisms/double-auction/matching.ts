@@ -8,7 +8,7 @@ import type { ApplyResult, MechEvent, SeatId } from '../core/types.ts';
 import { gridOf, money, snapToGrid } from './config.ts';
 import { EMPTY_BOOK, insertOrder, ownOrders, removeAt, type BookSide, type Order } from './book.ts';
 import { closePeriod, everyoneDone, withClock } from './periods.ts';
-import { sideOf, type DoubleAuctionState, type Trade } from './state.ts';
+import { sideOf, type DoubleAuctionState, type TapeEntry, type Trade } from './state.ts';
 
 type State = DoubleAuctionState;
 
@@ -90,13 +90,15 @@ export function placeOrder(state: State, i: number, requested: number, at: numbe
     bids = EMPTY_BOOK;
     asks = EMPTY_BOOK;
   }
-  const traded_: State = { ...state, stateId, deadline, nextOrderId, traded, profit, totals, bids, asks, tape: [...state.tape, trade] };
+  const entry: TapeEntry = config.showTradeParties ? { price: tradePrice, at, buyer: buyerSeat, seller: sellerSeat } : { price: tradePrice, at };
+  const traded_: State = { ...state, stateId, deadline, nextOrderId, traded, profit, totals, bids, asks, tape: [...state.tape, trade], publicTape: [...state.publicTape, entry] };
+  const rewards = { [buyerSeat]: buyerProfit, [sellerSeat]: sellerProfit };
   const n = state.seats.length;
   if (everyoneDone(traded_, 0, state.buyers) || everyoneDone(traded_, state.buyers, n)) {
     const closed = closePeriod(traded_, at, 'unitsExhausted');
-    return { ok: true, state: closed.state, events: [...events, ...closed.events] };
+    return { ok: true, state: closed.state, events: [...events, ...closed.events], rewards };
   }
-  return { ok: true, state: traded_, events };
+  return { ok: true, state: traded_, events, rewards };
 }
 
 /** Withdraws seat index `i`'s open order `orderId`; rejects an id that is not its own open order. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openMatch, type Match } from '../core/match.ts';
 import { doubleAuction } from './index.ts';
-import { SCHEDULE, market, place, pub, state, view } from './scenario-fixtures.ts';
+import { SCHEDULE, market, place, pub, rows, state, view } from './scenario-fixtures.ts';
 
 describe('double-auction: periods and time', () => {
   it('the first tick starts the clock; the deadline closes the period, clears the book and gives units back', () => {
@@ -79,8 +79,8 @@ describe('double-auction: periods and time', () => {
     expect(o.welfare).toBe(0);
     expect(o.maxWelfare).toBe(200);
     expect(o.measures).toEqual({ trades: 0, turnover: 0, ce_quantity: 4, ce_price_mid: 85, mean_price: null, price_rmsd: null });
-    expect(o.rows).toHaveLength(4);
-    expect(o.rows.every((r) => r.payoff === 0 && r.outside === 0)).toBe(true);
+    expect(rows(m)).toHaveLength(4);
+    expect(rows(m).every((r) => r.payoff === 0 && r.outside === 0)).toBe(true);
   });
 
   it('drawn schedules: fixed by default, fresh every period with freshValues', () => {
@@ -128,10 +128,10 @@ describe('double-auction: information and outcome', () => {
     for (const x of all) if (!mine.has(x)) expect(text).not.toContain(String(x));
     const before = JSON.stringify(pub(m));
     for (const x of all) expect(before).not.toContain(String(x));
-    expect(doubleAuction.revealsPrivate?.(state(m))).toBe(false);
+    expect(doubleAuction.revealedFields?.(state(m))).toEqual([]);
     m.tick(0);
     m.tick(1000);
-    expect(doubleAuction.revealsPrivate?.(state(m))).toBe(true);
+    expect(doubleAuction.revealedFields?.(state(m))).toEqual(['history', 'schedules', 'equilibrium', 'periods']);
     const after = pub(m).history[0];
     expect(after?.schedules?.demand).toHaveLength(6);
     expect(after?.equilibrium?.surplus).toBe(m.outcome().maxWelfare);
@@ -143,17 +143,17 @@ describe('double-auction: information and outcome', () => {
   it('revealSchedules afterPeriod shows each closed period; never keeps them hidden', () => {
     const after = market({ periods: 2, periodMs: 1000, revealSchedules: 'afterPeriod' });
     after.tick(0);
-    expect(doubleAuction.revealsPrivate?.(state(after))).toBe(false);
+    expect(doubleAuction.revealedFields?.(state(after))).toEqual([]);
     const events = after.tick(1000);
     expect(events.find((e) => e.kind === 'period_closed')?.data).toMatchObject({ schedules: { demand: [120, 110, 100, 90, 80], supply: [40, 50, 60, 70, 90] }, equilibrium: { quantity: 4, priceLow: 80, priceHigh: 90 } });
     expect(pub(after).history[0]?.equilibrium).toEqual({ quantity: 4, priceLow: 80, priceHigh: 90, surplus: 200 });
-    expect(doubleAuction.revealsPrivate?.(state(after))).toBe(true);
+    expect(doubleAuction.revealedFields?.(state(after))).toEqual(['history', 'schedules', 'equilibrium', 'periods']);
     const never = market({ periods: 1, periodMs: 1000, revealSchedules: 'never' });
     never.tick(0);
     never.tick(1000);
     expect(never.over).toBe(true);
     expect(pub(never).history[0]).toEqual({ period: 1, prices: [], end: 'deadline' });
-    expect(doubleAuction.revealsPrivate?.(state(never))).toBe(false);
+    expect(doubleAuction.revealedFields?.(state(never))).toEqual([]);
   });
 
   it('outcome: payoffs, welfare against the CE surplus, one row per seat per period, price measures', () => {
@@ -173,8 +173,8 @@ describe('double-auction: information and outcome', () => {
     expect(o.welfare).toBe(200);
     expect(o.welfare).toBe(Object.values(o.payoffs).reduce((a, b) => a + b, 0));
     expect(o.maxWelfare).toBe(400);
-    expect(o.rows).toHaveLength(8);
-    expect(o.rows[0]).toEqual({
+    expect(rows(m)).toHaveLength(8);
+    expect(rows(m)[0]).toEqual({
       round: 1,
       seat: 'p0',
       role: 'buyer',
@@ -182,7 +182,7 @@ describe('double-auction: information and outcome', () => {
       payoff: 40,
       outside: 0,
     });
-    expect(o.rows[7]).toMatchObject({ round: 2, seat: 'p3', role: 'seller', fields: { units: 1, schedule: '50/70/90', prices: '70' }, payoff: 20 });
+    expect(rows(m)[7]).toMatchObject({ round: 2, seat: 'p3', role: 'seller', fields: { units: 1, schedule: '50/70/90', prices: '70' }, payoff: 20 });
     expect(o.measures).toEqual({
       trades: 3,
       turnover: 240,

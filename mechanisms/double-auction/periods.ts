@@ -5,12 +5,13 @@
  * gives units back and opens the next period (its clock running from the close), or
  * ends the market after the last one.
  */
-import { OPENING, type MechEvent, type SeatId } from '../core/types.ts';
+import { OPENING, ROUND_RECORD, type MechEvent, type ParticipantRound, type SeatId } from '../core/types.ts';
 import { seatStream, type SeedSet } from '../core/random.ts';
-import { traderCount, type DoubleAuctionConfig } from './config.ts';
+import { money, traderCount, type DoubleAuctionConfig } from './config.ts';
 import { EMPTY_BOOK } from './book.ts';
-import { equilibriumOf, marketSchedules, schedulesFor, type Schedules } from './schedules.ts';
-import type { DoubleAuctionState, PeriodEnd, PeriodRecord } from './state.ts';
+import { equilibriumOf, marketSchedules, schedulesFor } from './schedules.ts';
+import { equilibriumMid } from './equilibrium.ts';
+import { EMPTY_TALLY, roleOf, type DoubleAuctionState, type MarketTally, type PeriodEnd, type PeriodRecord } from './state.ts';
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 
@@ -38,7 +39,9 @@ export function openMarket(config: DoubleAuctionConfig, seats: readonly SeatId[]
     asks: EMPTY_BOOK,
     nextOrderId: 1,
     tape: [],
-    history: [],
+    publicTape: [],
+    recent: [],
+    tally: EMPTY_TALLY,
     rng,
   };
 }
@@ -65,28 +68,67 @@ export function periodRecord(state: DoubleAuctionState, end: PeriodEnd, closedAt
     traded: state.traded,
     profit: state.profit,
     trades: state.tape,
+    prices: state.tape.map((t) => t.price),
+    market: marketSchedules(state.schedules, state.buyers),
     equilibrium: equilibriumOf(state.schedules, state.buyers),
     end,
     closedAt,
   };
 }
 
-const periodCache = new WeakMap<PeriodRecord, { prices: number[]; schedules: Schedules | null }>();
+const compact = (xs: readonly number[]): string => xs.join('/');
 
-/** A closed period's trade prices and (built on first ask) its anonymous schedules, cached per record. */
-export function periodSummary(record: PeriodRecord, nb: number): { prices: number[]; schedules: () => Schedules } {
-  let hit = periodCache.get(record);
-  if (!hit) {
-    hit = { prices: record.trades.map((t) => t.price), schedules: null };
-    periodCache.set(record, hit);
+/** The participant rows of a closed period (its round_record event). */
+export function periodRows(state: DoubleAuctionState, r: PeriodRecord): ParticipantRound[] {
+  const prices: number[][] = state.seats.map(() => []);
+  for (const t of r.trades) {
+    (prices[t.buyer] as number[]).push(t.price);
+    (prices[t.seller] as number[]).push(t.price);
   }
-  const entry = hit;
+  return state.seats.map((seat, i) => {
+    const schedule = r.schedules[i] as readonly number[];
+    return {
+      round: r.period,
+      seat,
+      role: roleOf(state, i),
+      fields: {
+        units: r.traded[i] as number,
+        offered: schedule.length,
+        // One column for both roles (a CSV takes its header from the first row): values of a buyer, costs of a seller.
+        schedule: compact(schedule),
+        prices: compact(prices[i] as number[]),
+        ce_quantity: r.equilibrium.quantity,
+        ce_price_low: r.equilibrium.priceLow,
+        ce_price_high: r.equilibrium.priceHigh,
+        end: r.end,
+      },
+      payoff: r.profit[i] as number,
+      outside: 0,
+    };
+  });
+}
+
+/** The tally with one more closed period in it. */
+export function tallied(t: MarketTally, r: PeriodRecord): MarketTally {
+  const mid = equilibriumMid(r.equilibrium);
+  let welfare = t.welfare;
+  let turnover = t.turnover;
+  let squares = t.squares;
+  for (const trade of r.trades) {
+    welfare = money(welfare + trade.value - trade.cost);
+    turnover = money(turnover + trade.price);
+    if (mid !== null) squares += (trade.price - mid) ** 2;
+  }
   return {
-    prices: entry.prices,
-    schedules: () => {
-      if (!entry.schedules) entry.schedules = marketSchedules(record.schedules, nb);
-      return entry.schedules;
-    },
+    periods: t.periods + 1,
+    welfare,
+    maxWelfare: money(t.maxWelfare + r.equilibrium.surplus),
+    trades: t.trades + r.trades.length,
+    turnover,
+    squares,
+    ceQuantity: t.ceQuantity + r.equilibrium.quantity,
+    midSum: t.midSum + (mid ?? 0),
+    midCount: t.midCount + (mid === null ? 0 : 1),
   };
 }
 
@@ -102,36 +144,37 @@ export function advanceTo(state: DoubleAuctionState, at: number): { state: Doubl
   return closePeriod({ ...state, stateId: state.stateId + 1 }, at, 'deadline');
 }
 
+const remember = (recent: readonly PeriodRecord[], r: PeriodRecord, recall: number): PeriodRecord[] => (recall === 0 ? [] : [...recent.slice(Math.max(0, recent.length - recall + 1)), r]);
+
 /**
  * Closes the current period of `state` (whose stateId is already the new one) at `at`:
- * records it, clears the book, gives units back and opens the next period, or ends the market.
+ * records it (round_record, experimenter), clears the book, gives units back and opens
+ * the next period, or ends the market.
  */
 export function closePeriod(state: DoubleAuctionState, at: number, end: PeriodEnd): { state: DoubleAuctionState; events: MechEvent[] } {
   const { config } = state;
   const record = periodRecord(state, end, at);
-  const history = [...state.history, record];
+  const recent = remember(state.recent, record, config.recall);
+  const tally = tallied(state.tally, record);
   const over = state.period >= config.periods;
   const events: MechEvent[] = [];
   const show = config.revealSchedules === 'afterPeriod';
-  const summary = periodSummary(record, state.buyers);
   events.push({
     kind: 'period_closed',
     audience: 'public',
-    data: { period: record.period, trades: record.trades.length, prices: summary.prices, end, ...(show ? { schedules: summary.schedules(), equilibrium: record.equilibrium } : {}) },
+    data: { period: record.period, trades: record.trades.length, prices: record.prices, end, ...(show ? { schedules: record.market, equilibrium: record.equilibrium } : {}) },
   });
   state.seats.forEach((seat, i) => {
     events.push({ kind: 'period_result', audience: [seat], data: { period: record.period, units: record.traded[i] as number, profit: record.profit[i] as number } });
   });
+  events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: record.period, rows: periodRows(state, record), equilibrium: record.equilibrium } });
   if (over && config.revealSchedules === 'afterMarket') {
-    events.push({
-      kind: 'schedules_revealed',
-      audience: 'public',
-      data: { periods: history.map((r) => ({ period: r.period, schedules: periodSummary(r, state.buyers).schedules(), equilibrium: r.equilibrium })) },
-    });
+    // The periods a view remembers; the record holds every period's schedules.
+    events.push({ kind: 'schedules_revealed', audience: 'public', data: { periods: recent.map((r) => ({ period: r.period, schedules: r.market, equilibrium: r.equilibrium })) } });
   }
   if (over) {
     return {
-      state: { ...state, phaseId: state.stateId, deadline: null, over: true, bids: EMPTY_BOOK, asks: EMPTY_BOOK, history },
+      state: { ...state, phaseId: state.stateId, deadline: null, over: true, bids: EMPTY_BOOK, asks: EMPTY_BOOK, recent, tally },
       events,
     };
   }
@@ -151,7 +194,9 @@ export function closePeriod(state: DoubleAuctionState, at: number, end: PeriodEn
       bids: EMPTY_BOOK,
       asks: EMPTY_BOOK,
       tape: [],
-      history,
+      publicTape: [],
+      recent,
+      tally,
       rng,
     },
     events,

@@ -1,15 +1,24 @@
 /** Shared fixtures of the double-auction scenario tests: the textbook schedule and small helpers. */
 import { expect } from 'vitest';
-import { openMatch, type Match } from '../core/match.ts';
+import { openMatch, type Match, type MatchEntry } from '../core/match.ts';
+import { rowsOf } from '../core/rows.ts';
 import type { LegalAction, MechEvent, SeatId } from '../core/types.ts';
 import { doubleAuction, type DoubleAuctionState, type MarketPublicView, type TraderView } from './index.ts';
 /** The textbook schedule: buyers p0 [120 100 80], p1 [110 90]; sellers p2 [40 60], p3 [50 70 90]. */
 export const SCHEDULE = { buyers: [[120, 100, 80], [110, 90]], sellers: [[40, 60], [50, 70, 90]] };
 
+const records = new WeakMap<Match, MatchEntry[]>();
+
 export function market(config: Record<string, unknown> = {}, seed = 1): Match {
   const parsed = doubleAuction.configSchema.parse({ ...SCHEDULE, ...config });
-  return openMatch(doubleAuction, { config: { ...SCHEDULE, ...config }, seats: doubleAuction.seats(parsed).min, seed });
+  const entries: MatchEntry[] = [];
+  const m = openMatch(doubleAuction, { config: { ...SCHEDULE, ...config }, seats: doubleAuction.seats(parsed).min, seed }, (e) => entries.push(e));
+  records.set(m, entries);
+  return m;
 }
+
+/** The participant rows of the periods a market() has closed. */
+export const rows = (m: Match) => rowsOf(records.get(m) ?? []);
 
 export const state = (m: Match) => m.state as unknown as DoubleAuctionState;
 export const view = (m: Match, seat: SeatId) => m.view(seat) as TraderView;

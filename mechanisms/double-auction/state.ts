@@ -7,6 +7,15 @@ import type { RngState } from '../core/random.ts';
 import type { DoubleAuctionConfig, Role } from './config.ts';
 import type { BookSide, Order } from './book.ts';
 import type { Equilibrium } from './equilibrium.ts';
+import type { Schedules } from './schedules.ts';
+
+/** A trade on the public tape. */
+export interface TapeEntry {
+  readonly price: number;
+  readonly at: number;
+  readonly buyer?: SeatId;
+  readonly seller?: SeatId;
+}
 
 export const MECHANISM_ID = 'double-auction';
 
@@ -29,10 +38,29 @@ export interface PeriodRecord {
   readonly traded: readonly number[];
   readonly profit: readonly number[];
   readonly trades: readonly Trade[];
+  /** Trade prices in order, and the market's anonymous demand and supply: what a reveal shows. */
+  readonly prices: readonly number[];
+  readonly market: Schedules;
   readonly equilibrium: Equilibrium;
   readonly end: PeriodEnd;
   readonly closedAt: number;
 }
+
+/** Sums over the closed periods: what the outcome and the measures are made of. */
+export interface MarketTally {
+  readonly periods: number;
+  readonly welfare: number;
+  readonly maxWelfare: number;
+  readonly trades: number;
+  readonly turnover: number;
+  /** Sum of squared deviations of trade prices from their period's CE midpoint. */
+  readonly squares: number;
+  readonly ceQuantity: number;
+  readonly midSum: number;
+  readonly midCount: number;
+}
+
+export const EMPTY_TALLY: MarketTally = { periods: 0, welfare: 0, maxWelfare: 0, trades: 0, turnover: 0, squares: 0, ceQuantity: 0, midSum: 0, midCount: 0 };
 
 export interface DoubleAuctionState {
   readonly stateId: number;
@@ -54,9 +82,12 @@ export interface DoubleAuctionState {
   readonly bids: readonly Order[];
   readonly asks: readonly Order[];
   readonly nextOrderId: number;
-  /** Trades of this period. */
+  /** Trades of this period, and the same as everyone sees them (parties only with showTradeParties). */
   readonly tape: readonly Trade[];
-  readonly history: readonly PeriodRecord[];
+  readonly publicTape: readonly TapeEntry[];
+  /** The last `recall` closed periods (the record has every one, as round_record events). */
+  readonly recent: readonly PeriodRecord[];
+  readonly tally: MarketTally;
   /** Each seat's private stream (drawn schedules). */
   readonly rng: readonly RngState[];
 }

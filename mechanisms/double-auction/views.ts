@@ -11,18 +11,12 @@ import type { SeatId } from '../core/types.ts';
 import { money, type Role } from './config.ts';
 import { levelsOf, type BookLevel, type BookSide, type Order } from './book.ts';
 import type { Equilibrium } from './equilibrium.ts';
-import { periodSummary } from './periods.ts';
 import type { Schedules } from './schedules.ts';
-import { MECHANISM_ID, roleOf, seatIndex, type DoubleAuctionState, type PeriodEnd, type Trade } from './state.ts';
+import { MECHANISM_ID, roleOf, seatIndex, type DoubleAuctionState, type PeriodEnd, type TapeEntry } from './state.ts';
 
 type State = DoubleAuctionState;
 
-export interface TapeEntry {
-  readonly price: number;
-  readonly at: number;
-  readonly buyer?: SeatId;
-  readonly seller?: SeatId;
-}
+export type { TapeEntry } from './state.ts';
 
 export interface OwnOrder {
   readonly orderId: number;
@@ -81,6 +75,7 @@ export interface TraderView extends MarketFacts {
   readonly myTrades: readonly OwnTrade[];
   readonly periodProfit: number;
   readonly totalProfit: number;
+  /** The last `recall` closed periods (the record has them all). */
   readonly history: readonly OwnPeriod[];
 }
 
@@ -94,6 +89,7 @@ export interface PublicPeriod {
 }
 
 export interface MarketPublicView extends MarketFacts {
+  /** The last `recall` closed periods. */
   readonly history: readonly PublicPeriod[];
 }
 
@@ -103,20 +99,8 @@ function levels(state: State, book: readonly Order[]): BookLevel[] {
   return levelsOf(book, state.config.showOrderOwners ? (i) => state.seats[i] as SeatId : null);
 }
 
-const tapeCache = new WeakMap<readonly Trade[], { parties: boolean; tape: TapeEntry[] }>();
-
-/** The period's tape as everyone sees it, cached per tape array (each trade makes a new one). */
-function publicTape(state: State, trades: readonly Trade[]): TapeEntry[] {
-  const parties = state.config.showTradeParties;
-  const hit = tapeCache.get(trades);
-  if (hit && hit.parties === parties) return hit.tape;
-  const tape = trades.map((t): TapeEntry => (parties ? { price: t.price, at: t.at, buyer: state.seats[t.buyer] as SeatId, seller: state.seats[t.seller] as SeatId } : { price: t.price, at: t.at }));
-  tapeCache.set(trades, { parties, tape });
-  return tape;
-}
-
 /** Whether a closed period's schedules are public in this state. */
-function revealed(state: State): boolean {
+export function revealed(state: State): boolean {
   switch (state.config.revealSchedules) {
     case 'never':
       return false;
@@ -142,10 +126,9 @@ export function traderView(state: State, seat: SeatId): TraderView {
     if (buyer ? tr.buyer === i : tr.seller === i) myTrades.push({ price: tr.price, at: tr.at, unit: buyer ? tr.value : tr.cost, profit: money(buyer ? tr.value - tr.price : tr.price - tr.cost) });
   }
   const show = revealed(state);
-  const history = state.history.map((r): OwnPeriod => {
-    const summary = periodSummary(r, state.buyers);
-    const own = { period: r.period, prices: summary.prices, units: r.traded[i] ?? 0, profit: r.profit[i] ?? 0 };
-    return show ? { ...own, schedules: summary.schedules() } : own;
+  const history = state.recent.map((r): OwnPeriod => {
+    const own = { period: r.period, prices: r.prices, units: r.traded[i] ?? 0, profit: r.profit[i] ?? 0 };
+    return show ? { ...own, schedules: r.market } : own;
   });
   const left = schedule.length - t;
   return {
@@ -167,7 +150,7 @@ export function traderView(state: State, seat: SeatId): TraderView {
     units: { traded: t, left, next: left > 0 ? (schedule[t] as number) : null, remaining: schedule.slice(t) },
     myOrders,
     book: { bids: levels(state, state.bids), asks: levels(state, state.asks) },
-    tape: publicTape(state, state.tape),
+    tape: state.publicTape,
     myTrades,
     periodProfit: state.profit[i] ?? 0,
     totalProfit: state.totals[i] ?? 0,
@@ -190,11 +173,10 @@ export function marketPublicView(state: State): MarketPublicView {
     maxPrice: state.config.maxPrice,
     tick: state.config.tick,
     book: { bids: levels(state, state.bids), asks: levels(state, state.asks) },
-    tape: publicTape(state, state.tape),
-    history: state.history.map((r): PublicPeriod => {
-      const summary = periodSummary(r, state.buyers);
-      const base = { period: r.period, prices: summary.prices, end: r.end };
-      return show ? { ...base, schedules: summary.schedules(), equilibrium: r.equilibrium } : base;
+    tape: state.publicTape,
+    history: state.recent.map((r): PublicPeriod => {
+      const base = { period: r.period, prices: r.prices, end: r.end };
+      return show ? { ...base, schedules: r.market, equilibrium: r.equilibrium } : base;
     }),
   };
 }

@@ -21,3 +21,5 @@ export const firstPrice = sealedBidAuction({
   price: 'first',
   rules: (c) => sealedBidRules(c, 'The winner pays their own bid.'),
 });
+
+export default firstPrice;

@@ -28,7 +28,9 @@ export const punishmentSchema = strictObject({
 export type Punishment = z.infer<typeof punishmentSchema>;
 
 export const publicGoodsConfigSchema = strictObject({
-  rounds: z.number().int().min(1).max(10_000).default(10),
+  rounds: z.number().int().min(1).max(100_000_000).default(10),
+  /** How many past rounds a view shows (the record keeps them all). */
+  recall: z.number().int().min(0).max(1000).default(50),
   /** A number: everyone's endowment, common knowledge. A distribution: drawn per seat, known only to that seat. */
   endowment: z.union([z.number().min(0).max(1_000_000), distributionSchema]).default(20),
   /** With a drawn endowment: draw afresh every round, or keep the first draw throughout. */

@@ -39,17 +39,19 @@
  * nobody punishing when n * mpcr > 1, else everyone keeping everything. `outside`
  * of a row is the seat's endowment that round (keeping everything, unpunished).
  */
-import type { Mechanism } from '../core/types.ts';
+import type { Benchmark, Mechanism } from '../core/types.ts';
 import { MAX_PLAYERS, publicGoodsActionSchema, publicGoodsConfigSchema, type PublicGoodsAction, type PublicGoodsConfig } from './config.ts';
 import { describeView } from './describe.ts';
 import { legalActions } from './legal.ts';
-import { matchOutcome } from './outcome.ts';
+import { PUBLIC_GOODS_MEASURES, matchOutcome } from './outcome.ts';
 import { payoffBounds } from './payoffs.ts';
 import { MECHANISM_ID, type PublicGoodsState } from './reports.ts';
 import { publicGoodsRules } from './rules.ts';
 import { advanceTo, firstRound } from './stages.ts';
 import { contribute, punish } from './submissions.ts';
-import { endowmentsRevealed, playerView, spectatorView, type PlayerView, type PublicGoodsPublicView } from './views.ts';
+import { playerView, revealedEndowmentFields, spectatorView, type PlayerView, type PublicGoodsPublicView } from './views.ts';
+import { isDrawn } from './config.ts';
+import { support } from '../core/policy.ts';
 
 export type { PublicGoodsConfig, PublicGoodsAction } from './config.ts';
 export type { OwnRound, PublicGoodsState, RoundRecord, RoundReport } from './reports.ts';
@@ -59,9 +61,12 @@ export const publicGoods: Mechanism<PublicGoodsConfig, PublicGoodsState, PublicG
   id: MECHANISM_ID,
   version: 1,
   title: 'Public goods game',
+  traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ['its endowment, when endowments are drawn'] },
   rules: publicGoodsRules,
   configSchema: publicGoodsConfigSchema,
   actionSchema: publicGoodsActionSchema,
+  measures: PUBLIC_GOODS_MEASURES,
+  policies: ['free-rider', 'full-contributor', 'conditional-cooperator', 'punisher'],
   seats: () => ({ min: 2, max: MAX_PLAYERS, roles: (n) => new Array<string>(n).fill('player') }),
   setup: firstRound,
   legal: legalActions,
@@ -72,5 +77,27 @@ export const publicGoods: Mechanism<PublicGoodsConfig, PublicGoodsState, PublicG
   describe: describeView,
   outcome: matchOutcome,
   payoffBounds,
-  revealsPrivate: endowmentsRevealed,
+  revealedFields: revealedEndowmentFields,
+
+  progress(state) {
+    return { round: state.round, rounds: state.config.rounds, unit: 'round', phase: state.over ? 'over' : state.stage === 'contribute' ? 'contribution' : 'punishment' };
+  },
+
+  benchmarks(config, seats): Record<string, Benchmark> {
+    // A common endowment, or the mean of a drawn one: the benchmarks of one seat over the match.
+    const e = isDrawn(config.endowment) ? (support(config.endowment).low + support(config.endowment).high) / 2 : config.endowment;
+    const rounds = config.rounds;
+    const of = (value: number, definition: string): Benchmark => ({ value, unit: 'money', definition, audience: 'public' });
+    return {
+      zero_contribution_payoff: of(e * rounds, "each player's payoff over the match when nobody contributes (the Nash equilibrium when mpcr < 1)"),
+      full_contribution_payoff: of(config.mpcr * seats * e * rounds, "each player's payoff over the match when everyone contributes everything"),
+      free_rider_payoff: of((e + config.mpcr * (seats - 1) * e) * rounds, 'the payoff over the match of one player who contributes nothing while all others contribute everything'),
+    };
+  },
+
+  oneRound(config) {
+    return { ...config, rounds: 1 };
+  },
 };
+
+export default publicGoods;

@@ -2,14 +2,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { publicGoods, type PlayerView, type PublicGoodsPublicView, type PublicGoodsState } from './index.ts';
-import { goldenCases } from './golden/cases.ts';
-import { ConfigError, openMatch, type Match } from '../core/match.ts';
+import { cases } from './cases.ts';
+import { ConfigError, openMatch, type Match, type MatchEntry } from '../core/match.ts';
+import { rowsOf } from '../core/rows.ts';
 import { Rng } from '../core/random.ts';
 import { playRandom } from '../core/playthrough.ts';
 import { playGolden } from '../core/golden.ts';
 import type { SeatId } from '../core/types.ts';
 
-const game = (config: Record<string, unknown>, seats = 4, seed = 1): Match => openMatch(publicGoods, { config, seats, seed });
+const goldenCases = cases.golden;
+const records = new WeakMap<Match, MatchEntry[]>();
+const game = (config: Record<string, unknown>, seats = 4, seed = 1): Match => {
+  const entries: MatchEntry[] = [];
+  const match = openMatch(publicGoods, { config, seats, seed }, (e) => entries.push(e));
+  records.set(match, entries);
+  return match;
+};
+/** The participant rows of the rounds a game() has closed. */
+const rows = (match: Match) => rowsOf(records.get(match) ?? []);
 const state = (m: Match) => m.state as unknown as PublicGoodsState;
 const view = (m: Match, seat: SeatId) => m.view(seat) as PlayerView;
 const pub = (m: Match) => m.publicView() as PublicGoodsPublicView;
@@ -51,11 +61,11 @@ describe('public-goods payoffs', () => {
     expect(o.measures.zero_contribution_share).toBe(1 / 8);
     expect(o.measures.full_contribution_share).toBe(5 / 8);
     expect(o.measures.punishment_points).toBe(0);
-    expect(o.rows).toHaveLength(8);
-    expect(o.rows[0]).toMatchObject({ round: 1, seat: 'p0', role: 'player', payoff: 36, outside: 20 });
-    expect(o.rows[0]?.fields).toMatchObject({ endowment: 20, contribution: 0, group_total: 40, group_average: 10, punishment_given: 0, punishment_received: 0, missed: false });
+    expect(rows(match)).toHaveLength(8);
+    expect(rows(match)[0]).toMatchObject({ round: 1, seat: 'p0', role: 'player', payoff: 36, outside: 20 });
+    expect(rows(match)[0]?.fields).toMatchObject({ endowment: 20, contribution: 0, group_total: 40, group_average: 10, punishment_given: 0, punishment_received: 0, missed: false });
     // Only the full contributor in round 1 ends below its endowment.
-    expect(o.rows.filter((r) => r.payoff < r.outside).map((r) => `${r.round}${r.seat}`)).toEqual(['1p2']);
+    expect(rows(match).filter((r) => r.payoff < r.outside).map((r) => `${r.round}${r.seat}`)).toEqual(['1p2']);
     expect(view(match, 'p0').totalPayoff).toBe(68);
   });
 
@@ -181,13 +191,12 @@ describe('public-goods information policy', () => {
     for (const e of endowments) expect(spectators).not.toContain(String(e));
     contributeAll(match, [1, 1, 1, 1]);
     for (const e of endowments.slice(1)) expect(JSON.stringify(view(match, 'p0'))).not.toContain(String(e));
-    expect(publicGoods.revealsPrivate?.(state(match))).toBe(false);
+    expect(publicGoods.revealedFields?.(state(match))).toEqual([]);
 
     const revealed = game({ ...config, revealEndowments: true }, 4, 7);
-    expect(publicGoods.revealsPrivate?.(state(revealed))).toBe(false);
+    expect(publicGoods.revealedFields?.(state(revealed))).toEqual(['current', 'history', 'endowments']);
     contributeAll(revealed, [1, 1, 1, 1]);
     expect(pub(revealed).history[0]?.endowments).toEqual({ p0: endowments[0], p1: endowments[1], p2: endowments[2], p3: endowments[3] });
-    expect(publicGoods.revealsPrivate?.(state(revealed))).toBe(true);
   });
 
   it("a seat's endowment comes from its own stream only; fresh or fixed across rounds", () => {
@@ -231,7 +240,7 @@ describe('public-goods punishment stage', () => {
     expect(o.measures.punishment_cost).toBe(8);
     expect(o.measures.punishment_loss).toBe(24);
     expect(o.measures.antisocial_punishment_points).toBe(0);
-    expect(o.rows.find((r) => r.seat === 'p2')?.fields).toMatchObject({ punishment_received: 8, punishment_loss: 24, punishment_given: 0, earnings: 40 });
+    expect(rows(match).find((r) => r.seat === 'p2')?.fields).toMatchObject({ punishment_received: 8, punishment_loss: 24, punishment_given: 0, earnings: 40 });
     // By default a target learns only the total received.
     const target = view(match, 'p2').history[0];
     expect(target).toMatchObject({ pointsReceived: 8, punishmentLoss: 24, payoff: 16 });
@@ -316,7 +325,7 @@ describe('public-goods deadlines', () => {
     match.tick(5000);
     expect(match.over).toBe(true);
     const o = match.outcome();
-    expect(o.rows.filter((r) => r.fields.missed).length).toBe(5);
+    expect(rows(match).filter((r) => r.fields.missed).length).toBe(5);
     expect(o.measures.missed_deadline_share).toBe(5 / 6);
     expect(o.payoffs).toEqual({ p0: 14 + 20, p1: 24 + 20, p2: 24 + 20 });
   });
@@ -343,7 +352,7 @@ describe('public-goods deadlines', () => {
     const o = match.outcome();
     // mpcr 0.4 x 40 = 16 each.
     expect(o.payoffs).toEqual({ p0: 16 - 2, p1: 16, p2: 36 - 6 });
-    expect(o.rows.map((r) => r.fields.missed_punishment)).toEqual([false, true, true]);
+    expect(rows(match).map((r) => r.fields.missed_punishment)).toEqual([false, true, true]);
   });
 
   it('without roundMs but with stageMs, only the punishment stage is timed', () => {
@@ -445,7 +454,7 @@ describe('public-goods conformance, locally', () => {
 
   it('no clock and no Math.random under mechanisms/public-goods', () => {
     const dir = import.meta.dirname;
-    const files = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, 'golden')).map((f) => join(dir, 'golden', f))].filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const files = readdirSync(dir).map((f) => join(dir, f)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toMatch(/Math\.random|Date\.now|setTimeout|setInterval|performance\.now/);
   });
 });

@@ -39,6 +39,27 @@ export interface RoundRecord {
   readonly payoffs: readonly number[];
 }
 
+/** Sums over the closed rounds: what the outcome and the measures are made of. */
+export interface PublicGoodsTally {
+  readonly rounds: number;
+  readonly revenue: number;
+  readonly welfare: number;
+  readonly maxWelfare: number;
+  readonly endowed: number;
+  readonly zero: number;
+  readonly full: number;
+  readonly missed: number;
+  readonly points: number;
+  readonly antisocial: number;
+  readonly cost: number;
+  readonly loss: number;
+  /** Contribution rates of the first and the latest closed round. */
+  readonly firstRate: number;
+  readonly lastRate: number;
+}
+
+export const EMPTY_TALLY: PublicGoodsTally = { rounds: 0, revenue: 0, welfare: 0, maxWelfare: 0, endowed: 0, zero: 0, full: 0, missed: 0, points: 0, antisocial: 0, cost: 0, loss: 0, firstRate: 0, lastRate: 0 };
+
 export interface PublicGoodsState extends BaseState {
   readonly config: PublicGoodsConfig;
   readonly seats: readonly SeatId[];
@@ -54,7 +75,9 @@ export interface PublicGoodsState extends BaseState {
   /** Punishments submitted this round, by seat index; null outside the punishment stage. */
   readonly punishments: readonly (PointsBySeat | null)[] | null;
   readonly punishmentsIn: number;
-  readonly history: readonly RoundRecord[];
+  /** The last `recall` closed rounds (the record has every one, as round_record events). */
+  readonly recent: readonly RoundRecord[];
+  readonly tally: PublicGoodsTally;
   /** Each seat's payoff summed over closed rounds. */
   readonly totals: readonly number[];
   /** Per-seat streams for fresh endowment draws; empty when nothing is drawn after setup. */

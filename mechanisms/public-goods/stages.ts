@@ -5,17 +5,19 @@
  * every seat is in (see submissions.ts) or at its deadline, set when the stage opens
  * (round 1's by the first `advance`).
  */
-import { OPENING, type MechEvent, type SeatId } from '../core/types.ts';
+import { OPENING, ROUND_RECORD, type MechEvent, type Rewards, type SeatId } from '../core/types.ts';
 import { cents, drawFrom } from '../core/policy.ts';
 import { draw, seatStream, type RngState, type SeedSet } from '../core/random.ts';
 import { isDrawn, type PublicGoodsConfig } from './config.ts';
 import { settleRound } from './payoffs.ts';
-import { makeReport, ownRound, type PointsBySeat, type PublicGoodsState, type RoundRecord } from './reports.ts';
+import { EMPTY_TALLY, makeReport, ownRound, type PointsBySeat, type PublicGoodsState, type RoundRecord } from './reports.ts';
+import { closedRound } from './outcome.ts';
 
 /** One transition's result. */
 export interface Transition {
   state: PublicGoodsState;
   events: MechEvent[];
+  rewards?: Rewards;
 }
 
 function drawEndowments(config: PublicGoodsConfig, streams: readonly RngState[]): [number[], RngState[]] {
@@ -56,7 +58,8 @@ export function firstRound(config: PublicGoodsConfig, seats: readonly SeatId[], 
     revealed: null,
     punishments: null,
     punishmentsIn: 0,
-    history: [],
+    recent: [],
+    tally: EMPTY_TALLY,
     totals: new Array<number>(n).fill(0),
     rng,
   };
@@ -81,12 +84,17 @@ export function closeRound(state: PublicGoodsState, at: number): Transition {
   const { total, punishment, earnings, payoffs, totals } = settleRound(state);
   const report = state.revealed ?? makeReport(config, seats, state.round, state.contributions, state.endowments);
   const record: RoundRecord = { round: state.round, report, endowments: state.endowments, contributions: state.contributions, total, punishment, earnings, payoffs };
-  const history = [...state.history, record];
+  const recall = config.recall;
+  const recent = recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - recall + 1)), record];
+  const closed = closedRound(state, record);
   const over = state.round >= config.rounds;
   const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: { ...report, over } }];
+  const rewards: Record<SeatId, number> = {};
   seats.forEach((seat, i) => {
     events.push({ kind: 'round_result', audience: [seat], data: { ...ownRound(config, seats, record, i), totalPayoff: totals[i] as number } });
+    if (payoffs[i] !== 0) rewards[seat] = payoffs[i] as number;
   });
+  events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: record.round, rows: closed.rows } });
   let endowments = state.endowments;
   let rng = state.rng;
   if (!over && rng.length > 0) [endowments, rng] = drawEndowments(config, rng);
@@ -106,11 +114,13 @@ export function closeRound(state: PublicGoodsState, at: number): Transition {
       revealed: null,
       punishments: null,
       punishmentsIn: 0,
-      history,
+      recent,
+      tally: closed.tally,
       totals,
       rng,
     },
     events,
+    rewards,
   };
 }
 

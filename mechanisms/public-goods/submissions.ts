@@ -12,7 +12,7 @@ import { closeContributions, closeRound, type Transition } from './stages.ts';
 function accept(placed: PublicGoodsState, submitted: number, events: MechEvent[], close: (state: PublicGoodsState, at: number) => Transition, at: number): ApplyResult<PublicGoodsState> {
   if (submitted < placed.seats.length) return { ok: true, state: { ...placed, stateId: placed.stateId + 1 }, events };
   const closed = close(placed, at);
-  return { ok: true, state: closed.state, events: [...events, ...closed.events] };
+  return { ok: true, state: closed.state, events: [...events, ...closed.events], ...(closed.rewards ? { rewards: closed.rewards } : {}) };
 }
 
 export function contribute(state: PublicGoodsState, seat: SeatId, amount: number, at: number): ApplyResult<PublicGoodsState> {

@@ -102,7 +102,7 @@ export function playerView(state: PublicGoodsState, seat: SeatId): PlayerView {
     myPunishment: punishing ? (state.punishments?.[i] ?? null) : null,
     punishmentsIn: state.punishmentsIn,
     punishment: punishmentTerms(config),
-    history: state.history.map((r) => ownRound(config, seats, r, i)),
+    history: state.recent.map((r) => ownRound(config, seats, r, i)),
     totalPayoff: state.totals[i] as number,
   };
 }
@@ -124,10 +124,10 @@ export function spectatorView(state: PublicGoodsState): PublicGoodsPublicView {
     contributionsIn: state.contributionsIn,
     punishmentsIn: state.punishmentsIn,
     current: state.revealed,
-    history: state.history.map((r) => r.report),
+    history: state.recent.map((r) => r.report),
   };
 }
 
-/** Once an endowment is shown with the contributions, views legitimately differ between draws. */
-export const endowmentsRevealed = (state: PublicGoodsState): boolean =>
-  state.config.revealEndowments && isDrawn(state.config.endowment) && (state.history.length > 0 || state.stage === 'punish');
+/** Where revealed endowments show: the current round's report (punishment stage), past rounds, and the reports in events. */
+export const revealedEndowmentFields = (state: PublicGoodsState): readonly string[] =>
+  state.config.revealEndowments && isDrawn(state.config.endowment) ? ['current', 'history', 'endowments'] : [];

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { firstPrice } from '../first-price/index.ts';
 import { secondPrice } from '../second-price/index.ts';
-import { openMatch, type Match } from '../core/match.ts';
+import { openMatch, type Match, type MatchEntry } from '../core/match.ts';
+import { rowsOf } from '../core/rows.ts';
 import type { AnyMechanism, SeatId } from '../core/types.ts';
 import type { BidderView, AuctionPublicView, SealedBidState } from './auction.ts';
 
 /** A match with every value fixed: discrete distributions with one point. */
+const records = new WeakMap<Match, MatchEntry[]>();
 function auction(m: AnyMechanism, config: Record<string, unknown>, seats = 3, seed = 1): Match {
-  return openMatch(m, { config: { values: { kind: 'discrete', values: [100] }, ...config }, seats, seed });
+  const entries: MatchEntry[] = [];
+  const match = openMatch(m, { config: { values: { kind: 'discrete', values: [100] }, ...config }, seats, seed }, (e) => entries.push(e));
+  records.set(match, entries);
+  return match;
 }
 
 function bidAll(match: Match, bids: readonly (number | null)[], at = 0): void {
@@ -174,7 +179,7 @@ describe('second-price', () => {
     const match = auction(secondPrice, { rounds: 1, values: { kind: 'discrete', values: [50] }, maxBid: 200, reveal: 'allBids' });
     bidAll(match, [120, 90, 10]);
     expect(match.outcome().payoffs.p0).toBe(-40);
-    const rows = match.outcome().rows.filter((r) => r.payoff < r.outside);
+    const rows = rowsOf(records.get(match) ?? []).filter((r) => r.payoff < r.outside);
     expect(rows.map((r) => r.seat)).toEqual(['p0']);
   });
 });

@@ -1,20 +1,25 @@
 /**
  * The sealed-bid single-item auction that first-price and second-price share:
  * the same rounds, values, reserve, ties, deadlines and information policy, with
- * the price rule as the one difference.
+ * the price rule as the one difference. The state keeps running sums and the last
+ * `recall` rounds only: the record holds the history (each closed round is a
+ * `round_record` event), so a view and a decision cost the same in round 10 and in
+ * round 10 million.
  */
 import { z } from 'zod';
-import { OPENING, type ApplyResult, type Legal, type Mechanism, type MechEvent, type Outcome, type ParticipantRound, type SeatId } from '../core/types.ts';
+import { OPENING, ROUND_RECORD, type ApplyResult, type Benchmark, type Rewards, type Legal, type MeasureSpec, type Mechanism, type MechEvent, type Outcome, type ParticipantRound, type SeatId } from '../core/types.ts';
 import { communicationSchema, distributionSchema, drawFrom, support } from '../core/policy.ts';
 import { strictObject } from '../core/config.ts';
 import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
-import { benchmarkPrice } from './benchmark.ts';
+import { benchmarkPrice, expectedHighest } from './benchmark.ts';
 
 export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
 export type Reveal = (typeof REVEALS)[number];
 
 export const sealedBidConfigSchema = strictObject({
-  rounds: z.number().int().min(1).max(10_000).default(10),
+  rounds: z.number().int().min(1).max(100_000_000).default(10),
+  /** How many past rounds a view shows (the record keeps them all). */
+  recall: z.number().int().min(0).max(1000).default(50),
   values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }),
   /** Draw fresh values every round, or keep the first round's values throughout. */
   freshValues: z.boolean().default(true),
@@ -45,6 +50,18 @@ export interface RoundRecord {
   readonly price: number | null;
 }
 
+/** Sums over the closed rounds: what the outcome and the measures are made of. */
+export interface Tally {
+  readonly rounds: number;
+  readonly sold: number;
+  readonly revenue: number;
+  readonly welfare: number;
+  readonly maxWelfare: number;
+  /** Sum of bid/value over bids with a positive value, and how many. */
+  readonly shadeSum: number;
+  readonly shadeN: number;
+}
+
 export interface SealedBidState {
   readonly stateId: number;
   readonly phaseId: number;
@@ -57,7 +74,11 @@ export interface SealedBidState {
   readonly values: readonly number[];
   readonly bids: readonly (number | null)[];
   readonly bidsIn: number;
-  readonly history: readonly RoundRecord[];
+  /** The last `recall` closed rounds, oldest first. */
+  readonly recent: readonly RoundRecord[];
+  /** Each seat's payoff so far, in seat order. */
+  readonly totals: readonly number[];
+  readonly tally: Tally;
   readonly rng: { readonly shared: RngState; readonly seats: readonly RngState[] };
 }
 
@@ -91,6 +112,7 @@ export interface BidderView {
   readonly reserve: number;
   readonly maxBid: number;
   readonly deadline: number | null;
+  /** The last `recall` rounds (the record has them all). */
   readonly history: readonly OwnRound[];
   readonly totalPayoff: number;
 }
@@ -104,12 +126,21 @@ export interface AuctionPublicView {
   readonly bidsIn: number;
   readonly reserve: number;
   readonly deadline: number | null;
+  /** The last `recall` rounds as the information policy shows them. */
   readonly history: readonly RoundReport[];
-  /** Expected price in the risk-neutral equilibrium (either price rule); null when the reserve binds. */
-  readonly benchmarkPrice: number | null;
 }
 
 export type PriceRule = 'first' | 'second';
+
+const EMPTY_TALLY: Tally = { rounds: 0, sold: 0, revenue: 0, welfare: 0, maxWelfare: 0, shadeSum: 0, shadeN: 0 };
+
+export const SEALED_BID_MEASURES: readonly MeasureSpec[] = [
+  { name: 'sale_rate', unit: 'share of rounds', definition: 'rounds in which the item sold (a bid at or above the reserve) / rounds' },
+  { name: 'bid_to_value', unit: 'ratio', definition: 'mean of bid / value over the bids of bidders whose value is above 0' },
+];
+
+/** The recall window after one more closed round. */
+const remember = <T>(recent: readonly T[], item: T, recall: number): T[] => (recall === 0 ? [] : recent.length < recall ? [...recent, item] : [...recent.slice(recent.length - recall + 1), item]);
 
 const maxBidOf = (c: SealedBidConfig): number => c.maxBid ?? Math.max(support(c.values).high, c.reserve);
 
@@ -165,7 +196,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
   };
 
   /** Closes the current round at time `at` and opens the next one (or ends the match) as stateId `stateId`. */
-  function closeRound(state: SealedBidState, at: number, stateId: number): { state: SealedBidState; events: MechEvent[] } {
+  function closeRound(state: SealedBidState, at: number, stateId: number): { state: SealedBidState; events: MechEvent[]; rewards?: Rewards } {
     const { config, seats } = state;
     let best = -1;
     let top: SeatId[] = [];
@@ -192,14 +223,38 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     }
     const price = winner === null ? null : spec.price === 'first' ? best : Math.max(second, config.reserve);
     const record: RoundRecord = { round: state.round, values: state.values, bids: state.bids, winner, price };
-    const history = [...state.history, record];
     const over = state.round >= config.rounds;
     const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: report(record, config.reveal, seats) as unknown as Record<string, unknown> }];
+    const rows: ParticipantRound[] = [];
+    const totals = state.totals.slice();
+    let highest = 0;
+    let { shadeSum, shadeN } = state.tally;
     for (let i = 0; i < seats.length; i++) {
       const seat = seats[i] as SeatId;
       const own = resultOf(record, seat, i);
-      events.push({ kind: 'round_result', audience: [seat], data: { round: record.round, value: record.values[i], bid: record.bids[i], won: own.won, paid: own.paid, payoff: own.payoff } });
+      const value = record.values[i] as number;
+      const bid = record.bids[i] ?? null;
+      totals[i] = (totals[i] as number) + own.payoff;
+      if (value > highest) highest = value;
+      if (bid !== null && value > 0) {
+        shadeSum += bid / value;
+        shadeN++;
+      }
+      events.push({ kind: 'round_result', audience: [seat], data: { round: record.round, value, bid, won: own.won, paid: own.paid, payoff: own.payoff } });
+      rows.push({ round: record.round, seat, role: 'bidder', fields: { value, bid, won: own.won, price, winner }, payoff: own.payoff, outside: 0 });
     }
+    events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: record.round, rows } });
+    const t = state.tally;
+    const tally: Tally = {
+      rounds: t.rounds + 1,
+      sold: t.sold + (winner === null ? 0 : 1),
+      revenue: t.revenue + (price ?? 0),
+      welfare: t.welfare + (winner === null ? 0 : (record.values[seats.indexOf(winner)] as number)),
+      maxWelfare: t.maxWelfare + highest,
+      shadeSum,
+      shadeN,
+    };
+    const rewards = winner === null ? undefined : { [winner]: (record.values[seats.indexOf(winner)] as number) - (price as number) };
     let values = state.values;
     let seatStreams = state.rng.seats;
     if (!over && config.freshValues) [values, seatStreams] = drawValues(config, seatStreams);
@@ -215,10 +270,13 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         values,
         bids: over ? state.bids : emptyBids(seats.length),
         bidsIn: over ? state.bidsIn : 0,
-        history,
+        recent: remember(state.recent, record, config.recall),
+        totals,
+        tally,
         rng: { shared, seats: seatStreams },
       },
       events,
+      ...(rewards ? { rewards } : {}),
     };
   }
 
@@ -226,9 +284,12 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     id: spec.id,
     version: 1,
     title: spec.title,
+    traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ['its value for the item in each round'] },
     rules: spec.rules,
     configSchema: sealedBidConfigSchema,
     actionSchema: sealedBidActionSchema,
+    measures: SEALED_BID_MEASURES,
+    policies: ['truthful', 'equilibrium', 'shader'],
 
     seats() {
       return { min: 2, max: 1000, roles: (n) => Array.from({ length: n }, () => 'bidder') };
@@ -250,7 +311,9 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         values,
         bids: emptyBids(seats.length),
         bidsIn: 0,
-        history: [],
+        recent: [],
+        totals: new Array<number>(seats.length).fill(0),
+        tally: EMPTY_TALLY,
         rng: { shared: sharedStream(seeds), seats: streams },
       };
     },
@@ -275,7 +338,9 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         values: state.values,
         bids,
         bidsIn: state.bidsIn + 1,
-        history: state.history,
+        recent: state.recent,
+        totals: state.totals,
+        tally: state.tally,
         rng: state.rng,
       };
       const events: MechEvent[] = [
@@ -284,7 +349,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
       ];
       if (placed.bidsIn < state.seats.length) return { ok: true, state: placed, events };
       const closed = closeRound(placed, at, state.stateId + 1);
-      return { ok: true, state: closed.state, events: [...events, ...closed.events] };
+      return { ok: true, state: closed.state, events: [...events, ...closed.events], ...(closed.rewards ? { rewards: closed.rewards } : {}) };
     },
 
     advance(state, at) {
@@ -299,12 +364,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     view(state, seat): BidderView {
       const reveal = state.config.reveal;
       const i = state.seats.indexOf(seat);
-      let total = 0;
-      const history = state.history.map((r): OwnRound => {
-        const own = resultOf(r, seat, i);
-        total += own.payoff;
-        return { ...report(r, reveal, state.seats), value: r.values[i] as number, bid: r.bids[i] ?? null, ...own };
-      });
+      const history = state.recent.map((r): OwnRound => ({ ...report(r, reveal, state.seats), value: r.values[i] as number, bid: r.bids[i] ?? null, ...resultOf(r, seat, i) }));
       return {
         mechanism: spec.id,
         seat,
@@ -319,7 +379,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         maxBid: maxBidOf(state.config),
         deadline: state.deadline,
         history,
-        totalPayoff: total,
+        totalPayoff: state.totals[i] ?? 0,
       };
     },
 
@@ -333,8 +393,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
         bidsIn: state.bidsIn,
         reserve: state.config.reserve,
         deadline: state.deadline,
-        history: state.history.map((r) => report(r, state.config.reveal, state.seats)),
-        benchmarkPrice: benchmarkPrice(state.config.values, state.seats.length, state.config.reserve),
+        history: state.recent.map((r) => report(r, state.config.reveal, state.seats)),
       };
     },
 
@@ -352,49 +411,35 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
       return lines.join('\n');
     },
 
+    progress(state) {
+      return { round: state.round, rounds: state.config.rounds, unit: 'round', phase: state.over ? 'over' : 'bidding' };
+    },
+
     outcome(state): Outcome {
-      const { seats } = state;
-      const totals = new Array<number>(seats.length).fill(0);
-      const rows: ParticipantRound[] = [];
-      let revenue = 0;
-      let welfare = 0;
-      let maxWelfare = 0;
-      let sold = 0;
-      let shadeSum = 0;
-      let shadeN = 0;
-      for (const r of state.history) {
-        let top = 0;
-        for (let i = 0; i < seats.length; i++) {
-          const seat = seats[i] as SeatId;
-          const value = r.values[i] as number;
-          const bid = r.bids[i] ?? null;
-          const own = resultOf(r, seat, i);
-          totals[i] = (totals[i] as number) + own.payoff;
-          if (value > top) top = value;
-          if (bid !== null && value > 0) {
-            shadeSum += bid / value;
-            shadeN++;
-          }
-          rows.push({ round: r.round, seat, role: 'bidder', fields: { value, bid, won: own.won, price: r.price, winner: r.winner }, payoff: own.payoff, outside: 0 });
-        }
-        maxWelfare += top;
-        if (r.winner !== null) {
-          sold++;
-          revenue += r.price as number;
-          welfare += r.values[seats.indexOf(r.winner)] as number;
-        }
-      }
-      const rounds = state.history.length;
+      const t = state.tally;
       const payoffs: Record<SeatId, number> = {};
-      seats.forEach((s, i) => (payoffs[s] = totals[i] as number));
+      state.seats.forEach((s, i) => (payoffs[s] = state.totals[i] as number));
       return {
         payoffs,
-        revenue,
-        welfare,
-        maxWelfare,
-        rows,
-        measures: { sale_rate: rounds ? sold / rounds : 0, bid_to_value: shadeN ? shadeSum / shadeN : 0 },
+        revenue: t.revenue,
+        welfare: t.welfare,
+        maxWelfare: t.maxWelfare,
+        measures: { sale_rate: t.rounds ? t.sold / t.rounds : 0, bid_to_value: t.shadeN ? t.shadeSum / t.shadeN : 0 },
       };
+    },
+
+    benchmarks(config, seats): Record<string, Benchmark> {
+      const price = benchmarkPrice(config.values, seats, config.reserve);
+      const highest = expectedHighest(config.values, seats);
+      return {
+        equilibrium_price: { value: price, unit: 'money', definition: 'expected price per round in the risk-neutral symmetric equilibrium (the same under both price rules: revenue equivalence); null when the reserve binds', audience: 'public' },
+        equilibrium_revenue: { value: price === null ? null : price * config.rounds, unit: 'money', definition: 'expected revenue over the match in that equilibrium', audience: 'public' },
+        efficient_welfare: { value: highest * config.rounds, unit: 'money', definition: 'expected surplus of giving each round\'s item to its highest value', audience: 'public' },
+      };
+    },
+
+    oneRound(config) {
+      return { ...config, rounds: 1 };
     },
 
     payoffBounds(config) {

@@ -51,3 +51,27 @@ export function benchmarkPrice(dist: Distribution, bidders: number, reserve: num
   cache.set(dist, entry);
   return price;
 }
+
+/** E[highest of n draws] over equally likely points: P(X(1) <= x) = F^n. */
+function highestOfPoints(points: readonly number[], n: number): number {
+  const sorted = [...points].sort((a, b) => a - b);
+  const m = sorted.length;
+  let expected = 0;
+  for (let k = 1; k <= m; k++) expected += (sorted[k - 1] as number) * ((k / m) ** n - ((k - 1) / m) ** n);
+  return expected;
+}
+
+/** The expected highest of n values: the surplus per round of an efficient allocation. */
+export function expectedHighest(dist: Distribution, n: number): number {
+  switch (dist.kind) {
+    case 'uniform':
+      return dist.low + ((dist.high - dist.low) * n) / (n + 1);
+    case 'uniformInt': {
+      const m = dist.high - dist.low + 1;
+      if (m > EXACT_POINTS) return dist.low + ((dist.high - dist.low) * n) / (n + 1);
+      return highestOfPoints(Array.from({ length: m }, (_, i) => dist.low + i), n);
+    }
+    case 'discrete':
+      return highestOfPoints(dist.values, n);
+  }
+}

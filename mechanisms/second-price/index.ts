@@ -18,3 +18,5 @@ export const secondPrice = sealedBidAuction({
   price: 'second',
   rules: (c) => sealedBidRules(c, 'The winner pays the second-highest bid (or the reserve, if that is higher or if nobody else bid at or above it).'),
 });
+
+export default secondPrice;
