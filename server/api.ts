@@ -12,24 +12,40 @@ import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/registry.ts';
 import { POLICIES, findPolicy, policySupports } from '../bots/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
-import { ADMIN_OPS } from '../rooms/protocol.ts';
+import { ADMIN_OPS, type AdminMessage } from '../rooms/protocol.ts';
 import type { ArenaRoom } from '../rooms/arena-room.ts';
 import { SessionSpecError } from '../rooms/session.ts';
 import type { TokenSigner } from '../rooms/tokens.ts';
-import type { SqliteLedger } from './storage/sqlite-ledger.ts';
-import type { SessionRow, SessionStore } from './storage/sessions.ts';
+import type { Ledger } from './storage/stores.ts';
+import type { SessionRow, Sessions } from './storage/sessions.ts';
 import { sessionCsv, sessionJsonl, sessionTranscript, writeChunks, type SessionRecord } from './export.ts';
-import { ArenaDirectory } from './directory.ts';
+import { ArenaDirectory, type DirectoryEntry } from './directory.ts';
 import { apiHeaders } from './headers.ts';
 
+/** A room's answer to a command (ArenaRoom.control, ArenaRoom.release). */
+export type RoomVerdict = ReturnType<ArenaRoom['control']>;
+
+/** What the API asks of a live session, in whichever process of the server it runs (arena-server.ts). */
+export interface LiveSessions {
+  /** The room's verdict, or null when the session is not live anywhere. */
+  control(session: string, op: AdminMessage['op']): Promise<RoomVerdict | null>;
+  release(session: string, seat: string): Promise<RoomVerdict | null>;
+  /** The room its spectators join (a delayed session's mirror), or null when it is not live anywhere. */
+  spectatorRoomId(session: string): Promise<string | null>;
+  /** Its directory entry, from its live room wherever it runs. */
+  entry(row: SessionRow): Promise<DirectoryEntry>;
+}
+
 export interface ApiDeps {
-  readonly sessions: SessionStore;
-  readonly ledger: SqliteLedger;
+  readonly sessions: Sessions;
+  readonly ledger: Ledger;
   readonly tokens: TokenSigner;
   readonly adminToken: string;
   createSession(spec: unknown): Promise<SessionRow>;
-  room(session: string): Promise<ArenaRoom | null>;
+  readonly live: LiveSessions;
   originAllowed(origin: string | undefined): boolean;
+  /** The process's health for a proxy: 503 while it shuts down, or when its stores do not answer. */
+  health(): { ok: boolean; node: string | null };
 }
 
 /**
@@ -91,7 +107,8 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   };
 
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true });
+    const health = deps.health();
+    res.status(health.ok ? 200 : 503).json(health);
   });
 
   app.get('/api/mechanisms', (_req, res) => {
@@ -102,7 +119,7 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     res.json(POLICIES.map((p) => ({ name: p.name, description: p.description, mechanisms: p.mechanisms })));
   });
 
-  const directory = new ArenaDirectory({ sessions: deps.sessions, room: deps.room });
+  const directory = new ArenaDirectory({ sessions: deps.sessions, entry: (row) => deps.live.entry(row) });
   const arenasLimit = rateLimit({
     ...ARENAS_RATE,
     standardHeaders: 'draft-8',
@@ -139,7 +156,7 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     const row = session(req, res);
     if (!row) return;
     // A session with delayed spectators has a room of their own (rooms/spectator-room.ts).
-    const roomId = (await deps.room(row.id))?.spectatorRoomId ?? row.roomId;
+    const roomId = (await deps.live.spectatorRoomId(row.id)) ?? row.roomId;
     res.json({ session: row.id, roomId, token: deps.tokens.sign({ session: row.id, seat: '-', role: 'spectator' }) });
   });
 
@@ -170,12 +187,11 @@ export function mountApi(app: Application, deps: ApiDeps): void {
       res.status(400).json({ error: `send {"op": one of ${ADMIN_OPS.join(', ')}}` });
       return;
     }
-    const room = await deps.room(row.id);
-    if (!room) {
+    const result = await deps.live.control(row.id, body.data.op);
+    if (!result) {
       res.status(409).json({ error: 'the session is not live on this server' });
       return;
     }
-    const result = room.control(body.data.op);
     res.status(result.ok ? 200 : 409).json(result);
   });
 
@@ -183,12 +199,11 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   app.post('/api/sessions/:id/seats/:seat/release', experimenter, async (req, res) => {
     const row = session(req, res);
     if (!row) return;
-    const room = await deps.room(row.id);
-    if (!room) {
+    const result = await deps.live.release(row.id, String(req.params.seat));
+    if (!result) {
       res.status(409).json({ error: 'the session is not live on this server' });
       return;
     }
-    const result = room.release(String(req.params.seat), 'api');
     res.status(result.ok ? 200 : result.code === 'NO_SUCH_SEAT' ? 404 : 409).json(result);
   });
 

@@ -1,7 +1,10 @@
 /**
  * The arena server: one process with the Colyseus rooms (ws transport), the HTTP API,
- * the socket.io observatory and the SQLite ledger. Rooms are created only here (by the
- * experimenter API or the demo arenas); clients can only join by id with a signed token.
+ * the socket.io observatory and the ledger (SQLite, or PostgreSQL). Rooms are created only
+ * here (by the experimenter API or the demo arenas); clients can only join by id with a
+ * signed token. With a cluster (cluster.ts) several such processes share one Redis and one
+ * PostgreSQL database: each runs the sessions it created, and any of them lists, joins,
+ * controls and watches them all.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +12,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Server as SocketIOServer } from 'socket.io';
-import { ArenaRoom, SPECTATOR_ROOM, type ArenaRoomOptions } from '../rooms/arena-room.ts';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { ArenaRoom, SPECTATOR_ROOM, type ArenaAuth, type ArenaRoomOptions } from '../rooms/arena-room.ts';
+import type { Refused } from '../rooms/seating.ts';
+import type { AdminMessage } from '../rooms/protocol.ts';
 import { SpectatorRoom } from '../rooms/spectator-room.ts';
 import { setArenaEnvironment } from '../rooms/environment.ts';
 import { BUDGET_LIMITS, type BudgetLimits } from '../rooms/budget.ts';
@@ -21,9 +27,12 @@ import type { SeatContext } from '../bots/policy.ts';
 import { LlmRuntime, llmSettingsSchema } from '../bots/llm/index.ts';
 import type { SeatId } from '../mechanisms/core/types.ts';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
-import { SqliteLedger, type LedgerSync } from './storage/sqlite-ledger.ts';
-import { SessionStore, type SessionRow } from './storage/sessions.ts';
-import { mountApi } from './api.ts';
+import type { LedgerSync } from './storage/sqlite-ledger.ts';
+import type { SessionRow, Sessions } from './storage/sessions.ts';
+import { openStores, type Ledger, type StoreConfig } from './storage/stores.ts';
+import { mountApi, type LiveSessions, type RoomVerdict } from './api.ts';
+import { Cluster, type ClusterConfig } from './cluster.ts';
+import { directoryEntry, type DirectoryEntry } from './directory.ts';
 import { checkSessionLlmSeats, mountLlmStatus } from './llm-seats.ts';
 import { mountObservatory, type Observatory } from './observatory.ts';
 import { mountWebClient } from './web.ts';
@@ -31,7 +40,12 @@ import { mountWebClient } from './web.ts';
 export interface ArenaServerOptions {
   readonly port: number;
   readonly host?: string;
+  /** The SQLite file of the ledger and the sessions (unless `store` names another store). */
   readonly dbPath: string;
+  /** Where the ledger and the sessions are kept: default the SQLite file at `dbPath`; PostgreSQL for a cluster. */
+  readonly store?: StoreConfig;
+  /** Run as one process of several on one Redis (cluster.ts); needs `store` on PostgreSQL and a shared token secret and experimenter token. */
+  readonly cluster?: ClusterConfig;
   readonly adminToken: string;
   readonly tokenSecret: string;
   /** Origins allowed to call the API and open sockets from a browser (besides the server's own). */
@@ -67,9 +81,11 @@ export interface ArenaServerOptions {
 export interface ArenaServer {
   readonly port: number;
   readonly url: string;
-  readonly sessions: SessionStore;
-  readonly ledger: SqliteLedger;
+  readonly sessions: Sessions;
+  readonly ledger: Ledger;
   readonly tokens: TokenSigner;
+  /** This process's part of a cluster, or null for a server in one process. */
+  readonly cluster: Cluster | null;
   readonly observatory: Observatory;
   createSession(spec: unknown): Promise<SessionRow>;
   room(session: string): Promise<ArenaRoom | null>;
@@ -120,8 +136,14 @@ function restrictCors(allowed: ReadonlySet<string>): void {
 
 export async function startArenaServer(options: ArenaServerOptions): Promise<ArenaServer> {
   const host = options.host ?? '127.0.0.1';
-  const ledger = new SqliteLedger(options.dbPath, { ...(options.ledgerMaxBytes !== undefined ? { maxBytes: options.ledgerMaxBytes } : {}), ...(options.ledgerSync ? { sync: options.ledgerSync } : {}) });
-  const sessions = new SessionStore(options.dbPath);
+  const cap = options.ledgerMaxBytes !== undefined ? { maxBytes: options.ledgerMaxBytes } : {};
+  const storeConfig: StoreConfig = options.store ?? { kind: 'sqlite', path: options.dbPath, ...cap, ...(options.ledgerSync ? { sync: options.ledgerSync } : {}) };
+  if (options.cluster && storeConfig.kind !== 'postgres') throw new Error('a server in several processes keeps its ledger and sessions in PostgreSQL (ARENA_DATABASE_URL)');
+  const stores = openStores(storeConfig);
+  const { ledger, sessions } = stores;
+  const cluster = options.cluster ? new Cluster(options.cluster) : null;
+  /** The process a session row names as its runner (the cluster's public address; none for one process). */
+  const here = cluster?.host;
   const tokens = new TokenSigner(options.tokenSecret);
   const bots = new Map<string, LiveBot>();
   /** One LLM runtime per live session: its seats share the session's budget, cache and slots. */
@@ -143,6 +165,28 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     const row = await api.createSession(spec);
     sessions.markDemo(row.id);
     return row;
+  }
+
+  /**
+   * Opens the demo arenas that are not running. In a cluster they are opened once for all
+   * its processes: under a cluster-wide lock, only those no process runs yet.
+   */
+  async function openDemos(specs: readonly unknown[]): Promise<SessionRow[]> {
+    if (!cluster) {
+      const opened: SessionRow[] = [];
+      for (const spec of specs) opened.push(await startDemo(spec));
+      return opened;
+    }
+    const opened: SessionRow[] = [];
+    await cluster.exclusively('demos', 60_000, async () => {
+      const running = new Set(sessions.list(500).filter((r) => r.demo && ['lobby', 'running', 'paused'].includes(r.status)).map((r) => r.title));
+      for (const spec of specs) {
+        const resolved = resolveSession(spec, 0, checkPolicy);
+        if (running.has(resolved.spec.title ?? resolved.mechanism.title)) continue;
+        opened.push(await startDemo(spec));
+      }
+    });
+    return opened;
   }
 
   const ownOrigins = () => [`http://${host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
@@ -206,10 +250,12 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
         llmRuntimes.delete(session);
       });
       const row = sessions.get(session);
-      if (row?.demo && !closing) setTimeout(() => void startDemo(JSON.parse(row.spec)).then((fresh) => options.onDemoRestarted?.(fresh)).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
+      if (row?.demo && !closing) setTimeout(() => void openDemos([JSON.parse(row.spec)]).then((fresh) => fresh.forEach((f) => options.onDemoRestarted?.(f))).catch((error) => console.error(`restarting a demo arena: ${(error as Error).message}`)), 5000).unref();
     },
     // Iterable again and again: each pass reads the record afresh, page by page.
     history: (session) => ({ [Symbol.iterator]: () => ledger.stream(session) }),
+    // A join reserved here for a session another process runs is decided there, with the same refusals.
+    ...(cluster ? { admitElsewhere: (auth: ArenaAuth) => onHost<Refused | null>(auth.session, 'admit', [auth]) } : {}),
   });
 
   async function stopBots(session: string): Promise<void> {
@@ -219,6 +265,52 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       await stopBot(bot);
     }
   }
+
+  /** The room of a session when this process runs it, its views brought up to date. */
+  const localRoom = (session: string): ArenaRoom | null => {
+    const row = sessions.get(session);
+    const room = row ? (matchMaker.getLocalRoomById(row.roomId) as ArenaRoom | undefined) : undefined;
+    room?.syncViews();
+    return room ?? null;
+  };
+
+  /** What this process answers for the sessions it runs (asked by the others through the cluster). */
+  const hosted = {
+    control: (session: string, op: AdminMessage['op']): RoomVerdict | null => localRoom(session)?.control(op, 'api') ?? null,
+    release: (session: string, seat: string): RoomVerdict | null => localRoom(session)?.release(seat, 'api') ?? null,
+    spectatorRoomId: (session: string): string | null => localRoom(session)?.spectatorRoomId ?? null,
+    entry: (session: string): DirectoryEntry | null => {
+      const row = sessions.get(session);
+      return row ? directoryEntry(row, localRoom(session)) : null;
+    },
+    admit: (auth: ArenaAuth): Refused | null => ArenaRoom.admit(auth),
+  };
+
+  /**
+   * Runs one of `hosted` for a session where it runs: here, or in the process the room's
+   * listing names. Null when it runs nowhere (or its process does not answer).
+   */
+  async function onHost<T>(session: string, op: keyof typeof hosted, args: readonly unknown[]): Promise<T | null> {
+    const run = (): T | null => (hosted[op] as (...a: readonly unknown[]) => T | null)(...args);
+    const row = sessions.get(session);
+    if (!row || !cluster) return run();
+    const where = await cluster.whereIs(row.roomId);
+    if (where === 'here') return run();
+    if (where === null) return null;
+    try {
+      return await cluster.ask<T | null>(where, op, args);
+    } catch (error) {
+      console.error(`session ${session}: its process did not answer ${op} (${(error as Error).message})`);
+      return null;
+    }
+  }
+
+  const live: LiveSessions = {
+    control: (session, op) => onHost<RoomVerdict>(session, 'control', [session, op]),
+    release: (session, seat) => onHost<RoomVerdict>(session, 'release', [session, seat]),
+    spectatorRoomId: (session) => onHost<string>(session, 'spectatorRoomId', [session]),
+    entry: async (row) => (await onHost<DirectoryEntry>(row.id, 'entry', [row.id])) ?? directoryEntry(row, null),
+  };
 
   const httpServer = http.createServer();
   const trusted = new Set(options.trustedProxies ?? []);
@@ -263,7 +355,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
         codes[s.seat] = code;
       }
       // The row exists before the room, so that status changes made while the room opens are kept.
-      sessions.create({ id, roomId: '', spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes });
+      sessions.create({ id, roomId: '', spec: JSON.stringify(resolved.spec), seed: resolved.seed, mechanism: `${resolved.mechanism.id}@${resolved.mechanism.version}`, title: resolved.spec.title ?? resolved.mechanism.title, codes, ...(here ? { host: here } : {}) });
       try {
         const cache = await matchMaker.createRoom('arena', roomOptions);
         sessions.setRoom(id, cache.roomId);
@@ -278,27 +370,24 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       observatory?.directoryChanged();
       return row;
     },
-    room: async (session: string): Promise<ArenaRoom | null> => {
-      const row = sessions.get(session);
-      if (!row) return null;
-      const room = matchMaker.getLocalRoomById(row.roomId) as ArenaRoom | undefined;
-      // The room rebuilds its views once per patch: bring them up to date for this reader.
-      room?.syncViews();
-      return room ?? null;
-    },
+    // The room rebuilds its views once per patch: localRoom brings them up to date for this reader.
+    room: async (session: string): Promise<ArenaRoom | null> => localRoom(session),
   };
 
   const server: Server = defineServer({
     transport,
     greet: false,
     gracefullyShutdown: options.handleSignals ?? false,
+    // A cluster: rooms listed in Redis, each process reached at its own address, and a room
+    // made in the process that was asked for it (a session runs where it was created).
+    ...(cluster ? { presence: cluster.presence, driver: cluster.driver, publicAddress: cluster.host, selectProcessIdToCreateRoom: cluster.here } : {}),
     rooms: { arena: defineRoom(ArenaRoom), [SPECTATOR_ROOM]: defineRoom(SpectatorRoom) },
     express: (app) => {
       // The API's per-address limits read req.ip: a trusted proxy's X-Forwarded-For, else the peer.
       if (trusted.size) app.set('trust proxy', [...trusted]);
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
       mountLlmStatus(app, { sessions, adminToken: options.adminToken, originAllowed, liveDecisions: (id) => llmRuntimes.get(id)?.seatDecisions(id) ?? null, events: (id) => ledger.events(id) });
-      mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, room: api.room, originAllowed });
+      mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, live, originAllowed, health: () => ({ ok: !closing, node: here ?? null }) });
     },
   });
   restrictCors(new Set([...allowed]));
@@ -316,12 +405,15 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     allowRequest: (req, cb) => cb(originAllowed(req.headers.origin) ? null : 'forbidden origin', originAllowed(req.headers.origin)),
     destroyUpgrade: false,
     maxHttpBufferSize: 16 * 1024,
+    // A cluster: what is emitted reaches the watchers connected to every process.
+    ...(cluster ? { adapter: createAdapter(cluster.redis, { streamName: cluster.streamName }) } : {}),
   });
-  observatory = mountObservatory(io, { sessions, adminToken: options.adminToken });
+  observatory = mountObservatory(io, { sessions, adminToken: options.adminToken, everywhere: cluster !== null });
+  if (cluster) await cluster.answer(hosted);
 
   // Sessions that were running when the process stopped are resumed from their ledger;
   // demo arenas are simply started afresh.
-  for (const row of sessions.unfinished()) {
+  for (const row of sessions.unfinished(here)) {
     if (row.demo) {
       sessions.setStatus(row.id, 'interrupted');
       continue;
@@ -337,7 +429,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     }
   }
 
-  for (const spec of options.demos ?? []) await startDemo(spec);
+  await openDemos(options.demos ?? []);
 
   server.onBeforeShutdown(() => {
     closing = true;
@@ -352,8 +444,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       io.close(() => resolve());
       httpServer.closeAllConnections();
     });
-    await ledger.close();
-    sessions.close();
+    await stores.close();
+    cluster?.close();
     setArenaEnvironment(null);
   });
 
@@ -363,6 +455,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     sessions,
     ledger,
     tokens,
+    cluster,
     observatory,
     createSession: api.createSession,
     room: api.room,

@@ -17,6 +17,8 @@ import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
+import { openLedger } from './storage/stores.ts';
+import { storeFor } from './config.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
@@ -163,13 +165,14 @@ async function replayCommand(file: string | undefined, opts: { session?: string;
     return;
   }
   if (!opts.session) throw new UsageError('give a record FILE (events.jsonl) or --session ID');
-  if (!existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE)`);
-  const ledger = new SqliteLedger(opts.db);
+  const config = storeFor(process.env, opts.db);
+  if (config.kind === 'sqlite' && !existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE, or set ARENA_DATABASE_URL)`);
+  const ledger = openLedger(config);
   try {
     const events = ledger.events(opts.session);
     if (!events.length) {
       const known = ledger.matches().slice(-10).map((m) => m.id);
-      throw new UsageError(`no session '${opts.session}' in ${opts.db}${known.length ? `; recent: ${known.join(', ')}` : ''}`);
+      throw new UsageError(`no session '${opts.session}' in ${ledger.path}${known.length ? `; recent: ${known.join(', ')}` : ''}`);
     }
     printVerdicts(await verifyRecords(events));
   } finally {
@@ -213,7 +216,7 @@ export function buildProgram(): Command {
     .command('replay')
     .description('verify a record: hash chain intact, replay reproduces the final hash')
     .argument('[file]', 'events.jsonl written by `arena run --events`')
-    .option('--session <id>', 'a match recorded in the SQLite ledger')
+    .option('--session <id>', 'a match recorded in the ledger (the SQLite file, or PostgreSQL when ARENA_DATABASE_URL is set)')
     .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
     .action(replayCommand);
   program
@@ -236,7 +239,7 @@ export function buildProgram(): Command {
     .description("write a session's record: JSONL (complete) or CSV (one row per participant-round)")
     .requiredOption('--session <id>', 'session id')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
-    .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .option('--db <file>', 'SQLite ledger (PostgreSQL instead when ARENA_DATABASE_URL is set)', DEFAULT_DB)
     .option('-o, --out <file>', 'file to write (default: standard output)')
     .action(exportCommand);
   program.command('demo').description('run every example study headless and print the results').action(demoCommand);

@@ -9,11 +9,12 @@
 import type { ArenaRoom } from '../rooms/arena-room.ts';
 import { mirrorOf } from '../rooms/spectator-room.ts';
 import type { ArenaStateT } from '../rooms/schema.ts';
-import type { SessionRow, SessionStore } from './storage/sessions.ts';
+import type { SessionRow, Sessions } from './storage/sessions.ts';
 
 export interface DirectoryDeps {
-  readonly sessions: SessionStore;
-  room(session: string): Promise<ArenaRoom | null>;
+  readonly sessions: Sessions;
+  /** A session's entry, from its live room wherever it runs (`directoryEntry` in the process that runs it). */
+  entry(row: SessionRow): Promise<DirectoryEntry>;
   /** How old a served directory may be (default 1000 ms). */
   readonly maxAgeMs?: number;
   readonly now?: () => number;
@@ -27,7 +28,10 @@ function publicState(room: ArenaRoom): ArenaStateT {
   return mirror?.state ?? room.state;
 }
 
-function entry(row: SessionRow, room: ArenaRoom | null) {
+export type DirectoryEntry = ReturnType<typeof directoryEntry>;
+
+/** A session's entry in the directory, from its room when it is live in this process (else from its row alone). */
+export function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
   const shown = room ? publicState(room) : null;
   const seats = shown ? [...shown.seats.values()] : [];
   const count = (holder: string) => seats.filter((s) => s.holder === holder).length;
@@ -72,8 +76,6 @@ export class ArenaDirectory {
 
   async #build(): Promise<string> {
     const rows = this.#deps.sessions.list(LISTED).filter((r) => r.status !== 'interrupted');
-    const entries = [];
-    for (const row of rows) entries.push(entry(row, await this.#deps.room(row.id)));
-    return JSON.stringify(entries);
+    return JSON.stringify(await Promise.all(rows.map((row) => this.#deps.entry(row))));
   }
 }

@@ -12,7 +12,7 @@ import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { SessionSpecError, type ResolvedSession } from '../rooms/session.ts';
 import { llmDecisionsBySeat } from '../studies/llm-decisions.ts';
 import { isExperimenter } from './api.ts';
-import type { SessionStore } from './storage/sessions.ts';
+import type { Sessions } from './storage/sessions.ts';
 
 const LLM = 'llm';
 
@@ -40,7 +40,7 @@ export async function checkSessionLlmSeats(resolved: ResolvedSession, settings: 
 }
 
 export interface LlmStatusDeps {
-  readonly sessions: SessionStore;
+  readonly sessions: Sessions;
   readonly adminToken: string;
   originAllowed(origin: string | undefined): boolean;
   /** The decisions of a live session's LLM seats, from the runtime it plays with; null when it has none (ended, or never had LLM seats). */

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
 import { resolveSession } from '../rooms/session.ts';
-import type { SessionRow, SessionStore } from './storage/sessions.ts';
+import type { SessionRow, Sessions } from './storage/sessions.ts';
 import { isExperimenter } from './api.ts';
 
 export interface Observatory {
@@ -50,7 +50,12 @@ function delaysOf(row: SessionRow): Delays {
 
 const LISTED = 100;
 
-export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionStore; adminToken: string }): Observatory {
+/**
+ * `everywhere`: watchers may be connected to other processes of the server (the socket.io
+ * Redis adapter carries what is emitted to them), so an event is emitted whether or not a
+ * watcher is connected here.
+ */
+export function mountObservatory(io: SocketIOServer, deps: { sessions: Sessions; adminToken: string; everywhere?: boolean }): Observatory {
   const delays = new Map<string, Delays>();
   const delayOf = (session: string): Delays => {
     let known = delays.get(session);
@@ -114,13 +119,13 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: SessionSt
     publish(event) {
       // Encode only for someone watching.
       const rooms = experimenter.adapter.rooms;
-      if (rooms.has(`all:${event.match}`) || rooms.has('all:*')) experimenter.to(`all:${event.match}`).to('all:*').emit('event', event);
+      if (deps.everywhere || rooms.has(`all:${event.match}`) || rooms.has('all:*')) experimenter.to(`all:${event.match}`).to('all:*').emit('event', event);
       if (event.audience !== 'public') return;
       const room = `public:${event.match}`;
       const shown: PublicEvent = { match: event.match, at: event.at, kind: event.kind, data: event.data };
       const delay = delayOf(event.match);
       later(delay.spectators + (event.kind === 'chat' ? delay.chat : 0), () => {
-        if (publicNsp.adapter.rooms.has(room)) publicNsp.to(room).emit('event', shown);
+        if (deps.everywhere || publicNsp.adapter.rooms.has(room)) publicNsp.to(room).emit('event', shown);
       });
     },
     directoryChanged() {

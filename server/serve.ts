@@ -6,8 +6,9 @@ import pc from 'picocolors';
 import { startArenaServer } from './arena-server.ts';
 import { DEMO_ARENAS } from './demo.ts';
 import { CLIENT_DIST } from './web.ts';
-import { SqliteLedger, type LedgerSync } from './storage/sqlite-ledger.ts';
-import { SessionStore } from './storage/sessions.ts';
+import type { LedgerSync } from './storage/sqlite-ledger.ts';
+import { openStores } from './storage/stores.ts';
+import { deployment, storeFor } from './config.ts';
 import { sessionCsv, sessionJsonl, writeChunks, type SessionRecord } from './export.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
 import { UsageError } from './usage-error.ts';
@@ -51,10 +52,14 @@ export function ledgerSync(text: string | undefined): LedgerSync {
 export async function serveCommand(opts: { demo: boolean }): Promise<void> {
   const port = Number(process.env.PORT ?? 2567);
   const host = process.env.HOST ?? '127.0.0.1';
+  const dbPath = process.env.ARENA_DB ?? join(DATA, 'arena.db');
+  const { cluster } = deployment(process.env);
   const server = await startArenaServer({
     port,
     host,
-    dbPath: process.env.ARENA_DB ?? join(DATA, 'arena.db'),
+    dbPath,
+    store: storeFor(process.env, dbPath, { ...ledgerCap(process.env.ARENA_DB_MAX_MB), sync: ledgerSync(process.env.ARENA_DB_SYNC) }),
+    ...(cluster ? { cluster } : {}),
     adminToken: adminToken(),
     tokenSecret: keptSecret('ARENA_SECRET', 'token-secret'),
     origins: (process.env.ARENA_ORIGINS ?? '').split(',').filter(Boolean),
@@ -67,6 +72,8 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
   });
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   console.log(`${pc.bold('Mechanism Arena')} is live at ${pc.cyan(shown)}`);
+  console.log(`  records:           ${server.ledger.path}`);
+  if (cluster) console.log(`  cluster:           one process of several on ${new URL(cluster.redisUrl).host} (keys ${cluster.prefix}*), reached at ${cluster.publicAddress}`);
   if (existsSync(join(CLIENT_DIST, 'index.html'))) {
     console.log(`  join a seat:       ${shown}  (type a code below)`);
     console.log(`  live arenas:       ${shown}/arenas`);
@@ -131,15 +138,16 @@ export async function botsCommand(opts: { session: string; policy: string; url: 
 }
 
 export async function exportCommand(opts: { session: string; format: string; db: string; out?: string }): Promise<void> {
-  if (!existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE)`);
+  const config = storeFor(process.env, opts.db);
+  if (config.kind === 'sqlite' && !existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE, or set ARENA_DATABASE_URL)`);
   if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new UsageError('--format is jsonl or csv');
-  const ledger = new SqliteLedger(opts.db);
-  const sessions = new SessionStore(opts.db);
+  const stores = openStores(config);
+  const { ledger, sessions } = stores;
   try {
     // Read page by page as it is written out: a long record is never whole in memory.
     const events: SessionRecord = { [Symbol.iterator]: () => ledger.stream(opts.session) };
     const first = events[Symbol.iterator]().next();
-    if (first.done) throw new UsageError(`no session '${opts.session}' in ${opts.db}`);
+    if (first.done) throw new UsageError(`no session '${opts.session}' in ${ledger.path}`);
     const row = sessions.get(opts.session) ?? { id: opts.session, mechanism: String(first.value.data.mechanism), roomId: '', spec: '{}', seed: 0, title: '', status: '', demo: false, createdAt: '', codes: {} };
     const chunks = opts.format === 'jsonl' ? sessionJsonl(events) : sessionCsv(row, events);
     if (opts.out) {
@@ -147,7 +155,6 @@ export async function exportCommand(opts: { session: string; format: string; db:
       console.error(`wrote ${opts.out}`);
     } else await writeChunks(process.stdout, chunks, { end: false });
   } finally {
-    await ledger.close();
-    sessions.close();
+    await stores.close();
   }
 }
