@@ -72,6 +72,8 @@ export class PgBridge {
     if (this.#closed) throw new PgError('the PostgreSQL store is closed');
     const id = this.#next++;
     this.#pending.set(id, answered);
+    // While an answer is awaited, the port keeps the process alive (idle, it lets it exit).
+    if (this.#pending.size === 1) this.#port.ref();
     this.#port.postMessage({ ...body, id } as BridgeRequest);
     return id;
   }
@@ -120,6 +122,7 @@ export class PgBridge {
   #answer(reply: BridgeReply): void {
     const answered = this.#pending.get(reply.id);
     this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#port.unref();
     answered?.(reply);
   }
 
@@ -145,6 +148,7 @@ export class PgBridge {
       this.#pending.delete(id);
       answered({ id, ok: false, message: error.message });
     }
+    this.#port.unref();
     throw error;
   }
 }
