@@ -2,7 +2,7 @@
  * The baseline the engine's repeated-pricing runs are measured against: one session of
  * Calvano, Calzolari, Denicolò and Pastorello (2020) as a bare loop over typed arrays.
  *
- * n firms repeatedly set prices on a grid of m points (calvano-theory.ts). The state is
+ * n firms repeatedly set prices on a grid of m points (mechanisms/bertrand/theory.ts). The state is
  * last period's prices of all firms (memory one: m^n states). Each firm keeps a
  * Q-table Q_i(s, a) initialised to the discounted profit against rivals who price
  * uniformly at random, and in period t explores (a uniformly random price) with
@@ -27,7 +27,7 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { deriveSeed } from '../mechanisms/core/random.ts';
-import { bertrandNash, jointProfitMaximum, logitProfits, priceGrid, profitGain, type LogitMarket } from './calvano-theory.ts';
+import { bertrandNash, jointProfitMaximum, logitProfits, priceGrid, profitGain, type LogitMarket } from '../mechanisms/bertrand/theory.ts';
 
 export interface CalvanoOptions {
   /** Firms. */

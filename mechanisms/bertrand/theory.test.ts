@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineMarket, bertrandNash, bestResponse, jointProfitMaximum, logitProfits, priceGrid, profitGain } from './calvano-theory.ts';
+import { baselineMarket, bertrandNash, bestResponse, jointProfitMaximum, logitProfits, priceGrid, profitGain } from './theory.ts';
 
 // Published values: Calvano, Calzolari, Denicolò and Pastorello (2020), AER 110(10),
 // Section III (p^N ≈ 1.47, p^M ≈ 1.92 in the text), and to five decimals the inputs and
