@@ -26,6 +26,8 @@ export interface HeadlessOptions {
   readonly trusted?: readonly boolean[];
   /** Told each closed round's participant rows (the mechanism's round_record events). */
   readonly onRound?: (round: RoundRecordData) => void;
+  /** Asked after every sweep of the seats: true ends the episode there (every learner has converged). */
+  readonly until?: () => boolean;
 }
 
 /** Random sources of one episode: the scheduler's, and one per seat's policy (made on first use). */
@@ -71,10 +73,12 @@ function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs,
   let decisions = 0;
   let rejections = 0;
   told(match.tick(clock), clock);
-  const indices = seats.map((_, i) => i);
+  const order = seats.map((_, i) => i);
   while (!match.over) {
     let acted = false;
-    for (const i of rngs.order.shuffle(indices)) {
+    // A fresh order every sweep from the order's own stream, shuffled from seat order in one reused array.
+    for (let k = 0; k < order.length; k++) order[k] = k;
+    for (const i of rngs.order.shuffleInPlace(order)) {
       if (match.over) break;
       const seat = seats[i] as SeatId;
       let legal = match.legal(seat);
@@ -107,6 +111,7 @@ function* turns(match: Match, policies: readonly AnyPolicy[], rngs: HarnessRngs,
       }
       if (++decisions > maxDecisions) throw new Error(`${match.header.mechanism}: no end after ${maxDecisions} decisions`);
     }
+    if (options.until?.()) break;
     if (!acted && !match.over) {
       const deadline = match.state.deadline;
       if (deadline === null) {

@@ -96,7 +96,9 @@ interface PolicyHooks {
   startEpisode?(episode: { readonly index: number; readonly seed: number }): void;
   /** The episode ended with this payoff for the seat. */
   endEpisode?(result: { readonly payoff: number }): void;
-  /** A copy of the policy as it is now, to play a counterfactual from here without changing this one. */
+  /** A learner that has settled (its greedy action no longer changes): a run may end the episode once every learner has. */
+  converged?(): boolean;
+  /** A copy of the policy as it is now, to play a counterfactual from here without changing this one (a learner's copy is greedy and frozen). */
   fork?(): AnyPolicy;
   /** Releases what the policy holds (timers, open requests); called when its seat is done. */
   dispose?(): void;

@@ -5,12 +5,17 @@ import { equilibriumShader, fixedShader, truthful } from './scripted/auction.ts'
 import { conditionalCooperator, freeRider, fullContributor, punisher } from './scripted/public-goods.ts';
 import { randomLegal } from './scripted/random.ts';
 import { ziC, ziU } from './scripted/zi.ts';
+import { qLearning } from './learning/q-learning.ts';
+import { exp3 } from './learning/exp3.ts';
 
 export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC] as PolicyFactory<never>[];
 
 const findScripted = (name: string) => SCRIPTED_POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
 
-export const POLICIES: readonly PolicyFactory<never, AnyPolicy>[] = [...SCRIPTED_POLICIES, llmPolicy(findScripted) as PolicyFactory<never, AnyPolicy>];
+/** Learners: generic, they play any mechanism whose legal() is finite or discretised. */
+export const LEARNING_POLICIES: readonly PolicyFactory<never, AnyPolicy>[] = [qLearning, exp3] as unknown as PolicyFactory<never, AnyPolicy>[];
+
+export const POLICIES: readonly PolicyFactory<never, AnyPolicy>[] = [...SCRIPTED_POLICIES, ...LEARNING_POLICIES, llmPolicy(findScripted) as PolicyFactory<never, AnyPolicy>];
 
 export function findPolicy(name: string): PolicyFactory<unknown, AnyPolicy> | undefined {
   return POLICIES.find((p) => p.name === name) as PolicyFactory<unknown, AnyPolicy> | undefined;

@@ -9,8 +9,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { MECHANISMS } from '../mechanisms/registry.ts';
-import { POLICIES, findPolicy, policySupports } from '../bots/registry.ts';
+import { MECHANISMS, findMechanism } from '../mechanisms/registry.ts';
+import { POLICIES, findPolicy, playedBy, policySupports } from '../bots/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
 import { ADMIN_OPS, type AdminMessage } from '../rooms/protocol.ts';
 import type { ArenaRoom } from '../rooms/arena-room.ts';
@@ -116,7 +116,7 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   });
 
   app.get('/api/policies', (_req, res) => {
-    res.json(POLICIES.map((p) => ({ name: p.name, description: p.description, mechanisms: p.mechanisms })));
+    res.json(POLICIES.map((p) => ({ name: p.name, description: p.description, mechanisms: playedBy(p, MECHANISMS) })));
   });
 
   const directory = new ArenaDirectory({ sessions: deps.sessions, entry: (row) => deps.live.entry(row) });
@@ -217,7 +217,8 @@ export function mountApi(app: Application, deps: ApiDeps): void {
       res.status(400).json({ error: 'send {"policy": a policy name} (GET /api/policies lists them)' });
       return;
     }
-    if (!policySupports(factory, row.mechanism.split('@')[0] as string)) {
+    const mechanism = findMechanism(row.mechanism);
+    if (!mechanism || !policySupports(factory, mechanism)) {
       res.status(400).json({ error: `policy '${body.data.policy}' does not play ${row.mechanism}` });
       return;
     }

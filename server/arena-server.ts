@@ -22,6 +22,7 @@ import { BUDGET_LIMITS, type BudgetLimits } from '../rooms/budget.ts';
 import { TokenSigner } from '../rooms/tokens.ts';
 import { resolveSession, SessionSpecError, type ResolvedSession } from '../rooms/session.ts';
 import { findPolicy, policySupports } from '../bots/registry.ts';
+import { findMechanism } from '../mechanisms/registry.ts';
 import { runLiveBot, type LiveBot } from '../bots/live.ts';
 import type { SeatContext } from '../bots/policy.ts';
 import { LlmRuntime, llmSettingsSchema } from '../bots/llm/index.ts';
@@ -96,7 +97,8 @@ export interface ArenaServer {
 export function checkPolicy(policy: string, params: Record<string, unknown>, mechanismId: string): string | null {
   const factory = findPolicy(policy);
   if (!factory) return `unknown policy '${policy}'`;
-  if (!policySupports(factory, mechanismId)) return `policy '${policy}' does not play ${mechanismId}`;
+  const mechanism = findMechanism(mechanismId);
+  if (!mechanism || !policySupports(factory, mechanism)) return `policy '${policy}' does not play ${mechanismId}`;
   const parsed = factory.paramsSchema.safeParse(params);
   return parsed.success ? null : `invalid params for '${policy}': ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`;
 }

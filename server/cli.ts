@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { MECHANISMS, findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey } from '../mechanisms/core/types.ts';
-import { POLICIES } from '../bots/registry.ts';
+import { POLICIES, playedBy } from '../bots/registry.ts';
 import { llmSeatPlans, resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
 import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
 import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
@@ -260,7 +260,10 @@ export function buildProgram(): Command {
     .command('policies')
     .description('list scripted policies')
     .action(() => {
-      for (const p of POLICIES) console.log(`${pc.bold(p.name.padEnd(24))} ${pc.dim(p.mechanisms === '*' ? 'any mechanism' : p.mechanisms.join(', '))}\n${' '.repeat(25)}${p.description}`);
+      for (const p of POLICIES) {
+        const plays = playedBy(p, MECHANISMS);
+        console.log(`${pc.bold(p.name.padEnd(24))} ${pc.dim(plays === '*' ? 'any mechanism' : plays.join(', '))}\n${' '.repeat(25)}${p.description}`);
+      }
     });
   return program;
 }

@@ -10,13 +10,13 @@ describe('holdersByRound', () => {
   it('says who held each seat in each round, and when it changed hands mid-round', () => {
     const holder = holdersByRound([
       event('seat_joined', 'p1', { holder: 'bot' }),
-      event('round_closed', null, { round: 1 }, 'public'),
-      event('round_closed', null, { round: 2 }, 'public'),
+      event('round_record', null, { round: 1, rows: [] }),
+      event('round_record', null, { round: 2, rows: [] }),
       event('seat_joined', 'p0', { holder: 'human' }),
-      event('round_closed', null, { round: 3 }, 'public'),
-      event('round_closed', null, { round: 4 }, 'public'),
+      event('round_record', null, { round: 3, rows: [] }),
+      event('round_record', null, { round: 4, rows: [] }),
       event('seat_replaced', 'p0', { from: 'human', to: 'zi-c' }),
-      event('period_closed', null, { period: 5 }, 'public'),
+      event('round_record', null, { round: 5, rows: [] }),
     ]);
     expect([1, 2, 3, 4, 5].map((r) => holder(r, 'p0'))).toEqual(['open', 'open', 'open>human', 'human', 'human>bot']);
     expect([1, 2, 3, 4, 5].map((r) => holder(r, 'p1'))).toEqual(['bot', 'bot', 'bot', 'bot', 'bot']);
@@ -31,9 +31,9 @@ describe('policiesByRound', () => {
       event('seat_joined', 'p0', { holder: 'bot', policy: 'llm' }),
       event('seat_joined', 'p1', { holder: 'bot', agent: 'bot:zi-c' }),
       event('seat_joined', 'p2', { holder: 'human' }),
-      event('round_closed', null, { round: 1 }, 'public'),
+      event('round_record', null, { round: 1, rows: [] }),
       event('seat_replaced', 'p2', { from: 'human', to: 'zi-c' }),
-      event('round_closed', null, { round: 2 }, 'public'),
+      event('round_record', null, { round: 2, rows: [] }),
     ]);
     expect([1, 2].map((r) => policy(r, 'p0'))).toEqual(['llm', 'llm']);
     expect([1, 2].map((r) => policy(r, 'p1'))).toEqual(['zi-c', 'zi-c']);

@@ -1,6 +1,6 @@
 /**
  * Session exports: the complete record as JSONL, and one CSV row per participant-round
- * (oTree-style wide columns) from the outcome of replaying the record, with who held the
+ * (oTree-style wide columns) from the record's closed rounds, with who held the
  * seat, which bot policy played it and how many of its LLM decisions fell back. Each is a
  * generator of text chunks over a record read as it goes (`Record`: iterable afresh each
  * time, page by page from the ledger), so an export never holds a whole record in memory;
@@ -8,8 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
-import { replay } from '../mechanisms/core/replay.ts';
-import { findMechanism } from '../mechanisms/registry.ts';
+import { ROUND_RECORD, type ParticipantRound, type RoundRecordData } from '../mechanisms/core/types.ts';
 import { csvLine } from '../studies/output.ts';
 import { llmDecisionsByRound } from '../studies/llm-decisions.ts';
 import type { SessionRow } from './storage/sessions.ts';
@@ -52,8 +51,7 @@ export async function writeChunks(out: Writable, chunks: Iterable<string>, optio
 
 /**
  * What marked each seat during each round, as `labelOf` reads the record: the labels in
- * turn (`empty` while nobody held the seat). A round ends at its `*_closed` event
- * (round_closed, period_closed).
+ * turn (`empty` while nobody held the seat). A round ends at its round_record event.
  */
 function labelsByRound(events: Iterable<LedgerEvent>, labelOf: (e: LedgerEvent) => string | undefined, empty: string): (round: number, seat: string) => readonly string[] {
   const now = new Map<string, string>();
@@ -72,8 +70,8 @@ function labelsByRound(events: Iterable<LedgerEvent>, labelOf: (e: LedgerEvent) 
     if (e.kind === 'action') playing = true;
     const label = e.seat ? labelOf(e) : undefined;
     if (label !== undefined && e.seat) see(e.seat, label);
-    else if (/_closed$/.test(e.kind) && e.audience === 'public') {
-      const round = e.data.round ?? e.data.period;
+    else if (e.kind === ROUND_RECORD) {
+      const round = (e.data as unknown as RoundRecordData).round;
       if (typeof round !== 'number' || closedRounds.has(round)) continue;
       closedRounds.add(round);
       playing = true;
@@ -112,15 +110,20 @@ export function policiesByRound(events: Iterable<LedgerEvent>): (round: number, 
   return (round, seat) => labels(round, seat).filter(Boolean).join('>');
 }
 
-/** One CSV line per participant-round; the record is read a few times over (replay, holders, policies, LLM decisions). */
+/**
+ * One CSV line per participant-round, from the rounds the record closed (its round_record
+ * events); the record is read a few times over (holders, policies, LLM decisions, rows).
+ */
 export function* sessionCsv(row: SessionRow, events: SessionRecord): Generator<string> {
-  if (events[Symbol.iterator]().next().done) return;
-  const outcome = replay(findMechanism, events).match.outcome();
   const holder = holdersByRound(events);
   const policy = policiesByRound(events);
   const llm = llmDecisionsByRound(events);
   let header = false;
-  for (const r of outcome.rows) {
+  for (const e of events) {
+    if (e.kind !== ROUND_RECORD) continue;
+    for (const r of (e.data as unknown as RoundRecordData).rows) yield* rowLines(r);
+  }
+  function* rowLines(r: ParticipantRound): Generator<string> {
     const counts = llm(r.round, r.seat);
     const cells: Record<string, unknown> = {
       session: row.id,

@@ -106,7 +106,7 @@ export async function botsCommand(opts: { session: string; policy: string; url: 
   const session = (await info.json()) as { mechanism: string; seats: { seat: string; code: string }[] };
   const mechanism = findMechanism(session.mechanism);
   if (!mechanism) throw new UsageError(`the server runs ${session.mechanism}, which this client does not know`);
-  if (!policySupports(factory, mechanism.id)) throw new UsageError(`policy '${opts.policy}' does not play ${mechanism.id}`);
+  if (!policySupports(factory, mechanism)) throw new UsageError(`policy '${opts.policy}' does not play ${mechanism.id}`);
   const bots: LiveBot[] = [];
   for (const { seat } of session.seats) {
     if (bots.length >= opts.count) break;

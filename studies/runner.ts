@@ -9,7 +9,7 @@
  */
 import { Match, type MatchHeader, type Recorder } from '../mechanisms/core/match.ts';
 import { deriveSeed } from '../mechanisms/core/random.ts';
-import { mechanismKey, type Benchmark, type ParticipantRound, type RoundRecordData } from '../mechanisms/core/types.ts';
+import { mechanismKey, type Benchmark, type ParticipantRound, type RoundRecordData, type SeatId } from '../mechanisms/core/types.ts';
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { hashOf } from '../mechanisms/core/hash.ts';
 import { HarnessRngs, playHeadless, playHeadlessAsync, type HeadlessResult } from '../bots/harness.ts';
@@ -19,6 +19,7 @@ import type { ResolvedStudy, Treatment } from './spec.ts';
 import { episodeMetrics, IrCount, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
+import { impulseResponse, limitCycle, numericParams, profitGain } from './learning.ts';
 
 export interface RunOptions {
   /** Overrides the study's episode count. */
@@ -74,6 +75,9 @@ export const episodeSeed = (studySeed: number, episode: number): number => deriv
 interface Sinks {
   readonly episodes: CsvFile;
   readonly rounds: CsvFile | null;
+  /** Studies with a learning block: the limit cycle of every episode, and the impulse responses. */
+  readonly learning: CsvFile | null;
+  readonly impulse: CsvFile | null;
   readonly events: StreamFile | null;
   /** One line per LLM call record: llm-transcript.jsonl. */
   readonly transcript: StreamFile | null;
@@ -182,6 +186,8 @@ class StudyRun {
       ? {
           episodes: new CsvFile(this.dir.file('episodes.csv')),
           rounds: wantRounds ? new CsvFile(this.dir.file('rounds.csv')) : null,
+          learning: study.learning ? new CsvFile(this.dir.file('learning.csv')) : null,
+          impulse: study.learning && study.learning.impulse > 0 ? new CsvFile(this.dir.file('impulse.csv')) : null,
           events: wantEvents ? new StreamFile(this.dir.file('events.jsonl')) : null,
           transcript: asynchronous ? new StreamFile(this.dir.file('llm-transcript.jsonl')) : null,
         }
@@ -250,12 +256,65 @@ class StudyRun {
     if (event.kind === 'llm_call' && this.sinks?.transcript) this.sinks.transcript.write(`${JSON.stringify({ match: event.match, seq: event.seq, at: event.at, ...event.data })}\n`);
   }
 
-  finishEpisode(played: Played, policies: readonly AnyPolicy[]): void {
+  /**
+   * A learning episode's limit cycle (and impulse response): its metrics (periods to
+   * convergence, cycle length, profit gain on the cycle), and its rows in learning.csv and impulse.csv.
+   */
+  learned(played: Played, policies: readonly AnyPolicy[], rngs: HarnessRngs): Record<string, number> {
+    const settings = this.resolved.study.learning;
+    if (!settings) return {};
+    const { treatment, episode, match } = played;
+    const stepMs = this.resolved.study.clock.stepMs;
+    const seats = match.header.seats;
+    const converged = policies.every((p) => !p.converged || p.converged());
+    const cycle = limitCycle(match, policies, rngs, stepMs, settings.cyclePeriods);
+    const n = cycle.periods.length;
+    const meanReward = seats.map((_, i) => (n ? cycle.periods.reduce((sum, p) => sum + (p.rewards[i] as number), 0) / n : Number.NaN));
+    const benchmarks = this.resolved.mechanism.benchmarks(treatment.config, seats.length);
+    const gain = profitGain(meanReward.reduce((a, b) => a + b, 0) / seats.length, benchmarks);
+    const progress = match.progress();
+    const metrics: Record<string, number> = {
+      converged: converged ? 1 : 0,
+      periods: progress.round,
+      cycle_length: n || Number.NaN,
+      cycle_profit_gain: gain ?? Number.NaN,
+    };
+    if (this.sinks?.learning) {
+      const row: Record<string, unknown> = { treatment: treatment.name, episode, seed: played.seed, converged, periods: progress.round, cycle_length: n, cycle_profit_gain: gain };
+      seats.forEach((seat, i) => {
+        const params: Record<string, number> = {};
+        for (const p of cycle.periods) for (const [k, v] of Object.entries(numericParams(p.actions[i] ?? { type: 'none' }))) params[k] = (params[k] ?? 0) + v / n;
+        for (const [k, v] of Object.entries(params)) row[`cycle.${seat}.${k}`] = v;
+        row[`cycle.${seat}.reward`] = meanReward[i];
+      });
+      // The cycle itself, period by period: each seat's numeric action parameters, joined by '/'.
+      row.cycle = cycle.periods.map((p) => p.actions.map((a) => Object.values(numericParams(a)).join(':')).join(' ')).join(' / ');
+      this.sinks.learning.row(row);
+    }
+    if (settings.impulse > 0 && n > 0 && this.sinks?.impulse) {
+      const context = { mechanism: this.resolved.mechanism, config: treatment.config, seat: seats[settings.deviator] as SeatId, seats: seats.length };
+      const response = impulseResponse(match, policies, rngs, stepMs, cycle, settings.deviator, settings.impulse, context);
+      response.forEach((period, tau) => {
+        const row: Record<string, unknown> = { treatment: treatment.name, episode, tau };
+        seats.forEach((seat, i) => {
+          for (const [k, v] of Object.entries(numericParams(period.actions[i] ?? { type: 'none' }))) row[`${seat}.${k}`] = v;
+          row[`${seat}.reward`] = period.rewards[i];
+        });
+        this.sinks?.impulse?.row(row);
+      });
+    }
+    return metrics;
+  }
+
+  finishEpisode(played: Played, policies: readonly AnyPolicy[], rngs?: HarnessRngs): void {
     const { treatment, episode, seed, match, result, events, rounds } = played;
     this.decisions += result.decisions;
     const outcome = match.outcome();
+    const learned = rngs ? this.learned(played, policies, rngs) : {};
     for (const [i, p] of policies.entries()) p.endEpisode?.({ payoff: outcome.payoffs[treatment.seats[i]?.seat as keyof typeof outcome.payoffs] ?? 0 });
-    const { metrics, measures } = episodeMetrics(outcome, result.rejections, rounds.ir);
+    const episodeValues = episodeMetrics(outcome, result.rejections, rounds.ir);
+    const metrics = { ...episodeValues.metrics, ...learned };
+    const measures = episodeValues.measures;
     this.metrics.get(treatment.name)?.push(metrics);
     this.measures.get(treatment.name)?.push(measures);
     if (this.sinks) {
@@ -283,6 +342,8 @@ class StudyRun {
     if (dir && sinks) {
       const files: Record<string, string> = { 'episodes.csv': sinks.episodes.close() };
       if (sinks.rounds) files['rounds.csv'] = sinks.rounds.close();
+      if (sinks.learning) files['learning.csv'] = sinks.learning.close();
+      if (sinks.impulse) files['impulse.csv'] = sinks.impulse.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
       if (sinks.transcript) files['llm-transcript.jsonl'] = sinks.transcript.close();
       const summaryFile = new StreamFile(dir.file('summary.json'));
@@ -319,7 +380,7 @@ class StudyRun {
   }
 
   abandon(): void {
-    if (this.sinks) for (const sink of [this.sinks.episodes, this.sinks.rounds, this.sinks.events, this.sinks.transcript]) sink?.abandon();
+    if (this.sinks) for (const sink of [this.sinks.episodes, this.sinks.rounds, this.sinks.learning, this.sinks.impulse, this.sinks.events, this.sinks.transcript]) sink?.abandon();
     this.dir?.discard();
     this.close();
   }
@@ -355,12 +416,16 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
         }
         const rounds = new EpisodeRounds(run.sinks?.rounds !== null && run.sinks !== null);
         const policies = run.policies(treatment, matchId, record, e, seed);
+        const rngs = new HarnessRngs(seed);
+        // Learning studies end an episode once every learner has converged.
+        const learners = study.learning?.untilConverged ? policies.filter((p) => p.converged) : [];
+        const until = learners.length ? () => learners.every((p) => p.converged?.() === true) : undefined;
         const play = () => {
           const match = new Match(mechanism, header, record);
-          return { match, result: playHeadless(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs, trusted, onRound: rounds.add }) };
+          return { match, result: playHeadless(match, policies, rngs, { stepMs: study.clock.stepMs, trusted, onRound: rounds.add, ...(until ? { until } : {}) }) };
         };
         const { match, result } = ledger ? ledger.transaction(play) : play();
-        run.finishEpisode({ treatment, episode: e, seed, match, result, rounds }, policies);
+        run.finishEpisode({ treatment, episode: e, seed, match, result, rounds }, policies, rngs);
       }
     }
     return run.finish();

@@ -47,6 +47,20 @@ export const studySchema = strictObject({
   clock: strictObject({ stepMs: z.number().int().min(1).max(3_600_000).default(100) }).prefault({}),
   /** LLM seats: cache, budgets, prices, concurrency, tool budget (bots/llm/settings.ts). */
   llm: llmSettingsSchema.optional(),
+  /**
+   * Learning seats (studies/learning.ts): end each episode once every learner has converged
+   * (at the latest at the mechanism's last period), measure on the limit cycle of the greedy
+   * policies, and with `impulse` record the response to a one-period deviation.
+   */
+  learning: strictObject({
+    untilConverged: z.boolean().default(true),
+    /** Longest greedy play searched for a limit cycle. */
+    cyclePeriods: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Periods recorded after the deviation (0: none). */
+    impulse: z.number().int().min(0).max(10_000).default(0),
+    /** The seat index that deviates. */
+    deviator: z.number().int().min(0).default(0),
+  }).optional(),
   output: strictObject({
     /** Write rounds.csv (one row per participant-round). */
     rounds: z.boolean().default(true),

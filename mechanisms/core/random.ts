@@ -106,14 +106,18 @@ export class Rng {
 
   /** A shuffled copy (Fisher-Yates). */
   shuffle<T>(items: readonly T[]): T[] {
-    const out = items.slice();
-    for (let i = out.length - 1; i > 0; i--) {
+    return this.shuffleInPlace(items.slice());
+  }
+
+  /** Shuffles `items` itself (the same draws as shuffle), for loops that reuse one array. */
+  shuffleInPlace<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
       const j = uniformInt(this.#g(), 0, i);
-      const t = out[i] as T;
-      out[i] = out[j] as T;
-      out[j] = t;
+      const t = items[i] as T;
+      items[i] = items[j] as T;
+      items[j] = t;
     }
-    return out;
+    return items;
   }
 
   state(): RngState {

@@ -173,6 +173,7 @@ export interface ArenaView {
   phaseId: number;
   deadline: number;
   publicView: string;
+  progress: string;
   full: string;
   seats: Map<string, { seat: string; holder: string; connected: boolean; waiting: boolean }> & { size: number };
   privates: Map<string, { seat: string; view: string; legal: string }> & { size: number };
@@ -236,7 +237,7 @@ export async function waitFor(cond: () => boolean, timeoutMs = 5000, label = 'co
  * Plays a seat like a participant: whenever the synchronized state offers the seat a
  * legal action at a stateId it has not tried yet, asks `decide` and sends the action.
  */
-export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Record<string, unknown>, legal: { type: string }[]) => Record<string, unknown> | null): { acks: unknown[]; stop(): void } {
+export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Record<string, unknown>, legal: { type: string }[], progress: { round: number }) => Record<string, unknown> | null): { acks: unknown[]; stop(): void } {
   const acks: unknown[] = [];
   let tried = -1;
   let busy = false;
@@ -248,7 +249,7 @@ export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Rec
     const legal = JSON.parse(mine.legal) as { type: string }[];
     if (!legal.length) return;
     tried = state.stateId;
-    const action = decide(JSON.parse(mine.view) as Record<string, unknown>, legal);
+    const action = decide(JSON.parse(mine.view) as Record<string, unknown>, legal, JSON.parse(state.progress) as { round: number });
     if (!action) return;
     busy = true;
     try {

@@ -1,5 +1,6 @@
 /** The cache (replay determinism, misses), budgets, deadlines, and the leak check over recorded prompts. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../mechanisms/core/rows.ts';
 import { join } from 'node:path';
 import { answer, bidBounds, FakeOpenAI, type Script } from './fake-openai.ts';
 import { llmStudy, run, tmp } from './helpers.ts';
@@ -114,7 +115,7 @@ describe('privacy', () => {
     const r = await run(llmStudy(f.baseURL, { tools: ['history', 'notebook', 'rules'] }, { episodes: 3, config: { rounds: 3, reveal: 'allBids' } }));
     let checked = 0;
     for (const ended of r.events.filter((e) => e.kind === 'match_ended')) {
-      const rows = (ended.data.outcome as { rows: { seat: string; round: number; fields: { value: number } }[] }).rows;
+      const rows = rowsOf(r.events.filter((e) => e.match === ended.match));
       const calls = r.calls.filter((c) => c.match === ended.match);
       for (const c of calls) {
         const prompt = JSON.stringify(c.data.messages);
