@@ -314,12 +314,16 @@ describe.skipIf(!available)('two processes on one Redis and one PostgreSQL', () 
       const after = await recorded(info.session);
       expect(after.slice(0, beforeKill.length)).toEqual(beforeKill);
       expect(after[beforeKill.length]).toMatchObject({ kind: 'session_resumed', data: { after: beforeKill.length } });
-      // A player comes back through B and bids in the resumed session.
-      const token = await seatToken(b.url, now, 'p0');
-      const back = await joinRoom(b.url, token.roomId, token.token);
-      rooms.push(back);
-      await waitFor(() => back.state.status === 'running' && legalOf(back, 'p0').length > 0, 'p0 may bid in the resumed session', 20_000);
-      expect(await act(back, back.state.stateId, { type: 'bid', amount: 7 })).toMatchObject({ ok: true });
+      // The players come back through B; the one whose bid the open round still waits for bids.
+      const back: Record<string, ArenaRoomClient> = {};
+      for (const seat of ['p0', 'p1']) {
+        const token = await seatToken(b.url, now, seat);
+        back[seat] = await joinRoom(b.url, token.roomId, token.token);
+        rooms.push(back[seat]);
+      }
+      const seat = await waitFor(() => ['p0', 'p1'].find((s) => back[s]?.state.status === 'running' && legalOf(back[s] as ArenaRoomClient, s).length > 0), 'a seat that may bid in the resumed session', 20_000);
+      const bidder = back[seat] as ArenaRoomClient;
+      expect(await act(bidder, bidder.state.stateId, { type: 'bid', amount: 7 })).toMatchObject({ ok: true });
       const events = await recorded(info.session);
       expect(verifyChain(events)).toBeNull();
       expect(replay(findMechanism, events).problem).toBeNull();
