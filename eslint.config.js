@@ -28,8 +28,10 @@ export default tseslint.config(
   },
   {
     // Mechanisms are pure: no clock, no chance, no timers, no I/O (DESIGN §2, STYLE habit 5).
+    // A mechanism's ui/ folder is the client's (its board, watch view and console preset,
+    // found by client/mechanism-ui.ts): the engine never imports it, and it is not engine code.
     files: ['mechanisms/**/*.ts'],
-    ignores: ['mechanisms/**/*.test.ts'],
+    ignores: ['mechanisms/**/*.test.ts', 'mechanisms/*/ui/**'],
     rules: {
       'no-restricted-properties': ['error', ...noClockOrChance],
       'no-restricted-globals': [
@@ -45,6 +47,22 @@ export default tseslint.config(
           patterns: [
             { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process', 'node:sqlite'], message: 'Engines do no I/O.' },
             { group: ['**/bots/**', '**/rooms/**', '**/studies/**', '**/server/**', '**/client/**', '**/scripts/**'], message: 'mechanisms/ imports nothing of ours but mechanisms/ (DESIGN §2).' },
+            { group: ['**/ui/**', '**/*.svelte'], message: "A mechanism's ui/ is the client's: the engine never imports it." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The registry finds the mechanism folders on disk: it may read directories; the rest holds.
+    files: ['mechanisms/registry.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:net', 'node:http', 'node:child_process', 'node:sqlite'], message: 'The registry only reads folders.' },
+            { group: ['**/bots/**', '**/rooms/**', '**/studies/**', '**/server/**', '**/client/**', '**/scripts/**', '**/ui/**', '**/*.svelte'], message: 'mechanisms/ imports nothing of ours but mechanisms/ (DESIGN §2).' },
           ],
         },
       ],

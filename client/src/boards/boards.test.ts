@@ -4,9 +4,11 @@ import type { Legal } from '../../../mechanisms/core/types.ts';
 import type { BidderView } from '../../../mechanisms/sealed-bid/auction.ts';
 import type { TraderView } from '../../../mechanisms/double-auction/index.ts';
 import type { PlayerView } from '../../../mechanisms/public-goods/index.ts';
-import SealedBidBoard from './SealedBidBoard.svelte';
-import DoubleAuctionBoard from './DoubleAuctionBoard.svelte';
-import PublicGoodsBoard from './PublicGoodsBoard.svelte';
+import SealedBidBoard from '../../../mechanisms/sealed-bid/ui/Board.svelte';
+import FirstPriceBoard from '../../../mechanisms/first-price/ui/Board.svelte';
+import DoubleAuctionBoard from '../../../mechanisms/double-auction/ui/Board.svelte';
+import PublicGoodsBoard from '../../../mechanisms/public-goods/ui/Board.svelte';
+import GenericBoard from './GenericBoard.svelte';
 
 const bidder = (over: Partial<BidderView> = {}): BidderView => ({
   mechanism: 'first-price',
@@ -54,6 +56,17 @@ describe('SealedBidBoard', () => {
     expect(screen.getByText(/is in/).textContent).toContain('3 of 4');
     expect(screen.queryByRole('button', { name: 'Place bid' })).toBeNull();
     expect(screen.getByText('lost')).toBeTruthy();
+    expect(screen.getByText('Your rounds')).toBeTruthy();
+  });
+
+  it('says when the rounds listed are the last of more (the view recalls a window)', () => {
+    render(SealedBidBoard, { view: bidder({ round: 80, rounds: 100 }), legal: [], act: vi.fn() });
+    expect(screen.getByText('Your last 1 rounds')).toBeTruthy();
+  });
+
+  it("is first-price's board, by the file in that mechanism's folder", () => {
+    render(FirstPriceBoard, { view: bidder(), legal: bidLegal, act: vi.fn() });
+    expect(screen.getByTestId('my-value').textContent).toBe('73');
   });
 });
 
@@ -171,5 +184,53 @@ describe('PublicGoodsBoard', () => {
     await fireEvent.input(screen.getByLabelText('p1'), { target: { value: '1' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Submit points' }));
     expect(act).toHaveBeenCalledWith({ type: 'punish', points: { p1: 1, p2: 5 } });
+  });
+});
+
+describe('GenericBoard (a mechanism without a board of its own)', () => {
+  it('shows where the match stands and the view, and sends any legal action from its spec', async () => {
+    const act = vi.fn(async () => ({ ok: true }));
+    const legal: Legal = [
+      { type: 'pick', params: { number: { kind: 'choice', options: [1, 2, 3] }, count: { kind: 'integer', min: 0, max: 5 } } },
+      { type: 'rank', params: { order: { kind: 'ranking', options: ['a', 'b', 'c'] } } },
+    ];
+    render(GenericBoard, { view: { secret: 'my-own-view' }, legal, act, progress: { round: 2, rounds: 3, unit: 'round', phase: 'picking' } });
+    expect(screen.getByTestId('progress').textContent).toBe('Round 2 of 3 (picking)');
+    expect(screen.getByText(/my-own-view/)).toBeTruthy();
+    await fireEvent.change(screen.getByLabelText('number'), { target: { value: '2' } });
+    await fireEvent.input(screen.getByLabelText(/count/), { target: { value: '4' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'pick' }));
+    expect(act).toHaveBeenCalledWith({ type: 'pick', number: 2, count: 4 });
+    await fireEvent.click(screen.getByRole('button', { name: 'Move c up' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'rank' }));
+    expect(act).toHaveBeenCalledWith({ type: 'rank', order: ['a', 'c', 'b'] });
+  });
+
+  it('refuses a whole-number field with a fraction and a simplex that does not add up to 1', async () => {
+    const act = vi.fn(async () => ({ ok: true }));
+    const legal: Legal = [
+      { type: 'forecast', params: { p: { kind: 'simplex', keys: ['up', 'down'] } } },
+      { type: 'order', params: { units: { kind: 'integer', min: 0, max: 9 } } },
+    ];
+    render(GenericBoard, { view: {}, legal, act });
+    await fireEvent.input(screen.getByLabelText('up'), { target: { value: '0.7' } });
+    expect(screen.getByText(/must add up to 1/)).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('down'), { target: { value: '0.3' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'forecast' }));
+    expect(act).toHaveBeenCalledWith({ type: 'forecast', p: { up: 0.7, down: 0.3 } });
+    await fireEvent.input(screen.getByLabelText(/units/), { target: { value: '2.5' } });
+    expect(screen.getByText('a whole number')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'order' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('bids on bundles of items', async () => {
+    const act = vi.fn(async () => ({ ok: true }));
+    render(GenericBoard, { view: {}, legal: [{ type: 'bids', params: { bids: { kind: 'bundle', items: ['A', 'B'], maxBids: 2, min: 0, max: 50 } } }], act });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add a bid' }));
+    expect(screen.getByText(/pick at least one item/)).toBeTruthy();
+    await fireEvent.click(screen.getByLabelText('B'));
+    await fireEvent.input(screen.getByLabelText('price'), { target: { value: '12' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'bids' }));
+    expect(act).toHaveBeenCalledWith({ type: 'bids', bids: [{ items: ['B'], price: 12 }] });
   });
 });

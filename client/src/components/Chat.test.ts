@@ -17,6 +17,8 @@ function connectionWith(channels: ('public' | 'private' | 'coalition')[]): Arena
     phaseId: 1,
     deadline: 0,
     publicView: null,
+    progress: null,
+    benchmarks: {},
     communication: { channels, maxLength: 100, ratePerMinute: 12, delayMs: 0, monitored: true },
     seats: [],
     privates: {},

@@ -1,22 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { defaultChoice, specOf } from './presets.ts';
+import { defaultChoice, ordered, specOf, type MechanismPreset, type PresetChoice } from './preset.ts';
+import doubleAuction from '../../../mechanisms/double-auction/ui/preset.ts';
+import firstPrice from '../../../mechanisms/first-price/ui/preset.ts';
+import secondPrice from '../../../mechanisms/second-price/ui/preset.ts';
+import publicGoods from '../../../mechanisms/public-goods/ui/preset.ts';
+
+// The mechanism folders' presets as the client registry gives them (by folder name).
+const presets = ordered({ 'public-goods': publicGoods, 'second-price': secondPrice, 'first-price': firstPrice, 'double-auction': doubleAuction });
+const preset = (id: string) => presets.find((p) => p.mechanism === id) as (typeof presets)[number];
+const spec = (id: string, over: Partial<PresetChoice> = {}) => specOf(preset(id), { ...defaultChoice(preset(id)), ...over });
 
 describe('session presets', () => {
   it('seat a market half buyers, half sellers, humans alternating, with the chosen periods', () => {
-    const spec = specOf({ ...defaultChoice('double-auction'), humans: 2, bots: 4, rounds: 5, roundSeconds: 90 });
-    expect(spec.seats).toEqual([
+    const market = spec('double-auction', { humans: 2, bots: 4, rounds: 5, roundSeconds: 90 });
+    expect(market.seats).toEqual([
       { kind: 'human', role: 'buyer' },
       { kind: 'human', role: 'seller' },
       { kind: 'bot', policy: 'zi-c', role: 'buyer', count: 2 },
       { kind: 'bot', policy: 'zi-c', role: 'seller', count: 2 },
     ]);
-    expect(spec.config).toMatchObject({ buyers: 3, sellers: 3, periods: 5, periodMs: 90_000 });
+    expect(market.config).toMatchObject({ buyers: 3, sellers: 3, periods: 5, periodMs: 90_000 });
   });
 
   it('give auctions and public goods their rounds and round length', () => {
-    expect(specOf({ ...defaultChoice('first-price'), rounds: 4, roundSeconds: 20 }).config).toMatchObject({ rounds: 4, roundMs: 20_000 });
-    const pg = specOf({ ...defaultChoice('public-goods'), humans: 1, bots: 3, botPolicy: 'free-rider' });
+    expect(spec('first-price', { rounds: 4, roundSeconds: 20 }).config).toMatchObject({ rounds: 4, roundMs: 20_000 });
+    const pg = spec('public-goods', { humans: 1, bots: 3, botPolicy: 'free-rider' });
     expect(pg.seats).toEqual([{ kind: 'human' }, { kind: 'bot', policy: 'free-rider', count: 3 }]);
     expect(pg).toMatchObject({ mechanism: 'public-goods', dropout: { policy: 'replace', bot: 'conditional-cooperator' }, autoStart: false });
+  });
+
+  it('list in their declared order, then by label; the classroom market first', () => {
+    expect(presets.map((p) => p.mechanism)).toEqual(['double-auction', 'first-price', 'second-price', 'public-goods']);
+    const { order: _order, ...rest } = publicGoods;
+    const unordered: MechanismPreset = { ...rest, label: 'A game without an order' };
+    expect(ordered({ x: unordered, 'public-goods': publicGoods }).map((p) => p.mechanism)).toEqual(['public-goods', 'x']);
+    expect(spec('second-price').mechanism).toBe('second-price');
+    expect(spec('second-price').dropout).toMatchObject({ bot: 'truthful' });
   });
 });

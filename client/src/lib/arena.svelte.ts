@@ -5,7 +5,7 @@
  * experimenter all use this class: what arrives is what the server's views allow.
  */
 import { Client, type Room } from '@colyseus/sdk';
-import type { Legal } from '../../../mechanisms/core/types.ts';
+import type { Benchmark, Legal, Progress } from '../../../mechanisms/core/types.ts';
 import type { Communication } from '../../../mechanisms/core/policy.ts';
 import type { AdminMessage, ChatMessage, CoalitionMessage, EventMessage, ServerMessages } from '../../../rooms/protocol.ts';
 import { rejectionWords } from './rejections.ts';
@@ -42,6 +42,10 @@ export interface ArenaSnapshot {
   /** Epoch ms of the next deadline, 0 when none. */
   readonly deadline: number;
   readonly publicView: unknown;
+  /** Where the match stands (mechanism.progress): round or period, of how many, the phase; null before the first state. */
+  readonly progress: Progress | null;
+  /** The public benchmarks of the session's config, by name (`equilibrium_price`, ...). */
+  readonly benchmarks: Readonly<Record<string, Benchmark>>;
   readonly communication: Communication;
   readonly seats: readonly SeatSummary[];
   /** Private entries this client may see: its own seat's, or every seat's for the experimenter. */
@@ -106,6 +110,8 @@ interface DecodedState {
   phaseId: number;
   deadline: number;
   publicView: string;
+  progress?: string;
+  benchmarks?: string;
   communication: string;
   measures?: string;
   seats: { forEach(cb: (value: DecodedSeatInfo, key: string) => void): void };
@@ -284,6 +290,8 @@ export class ArenaConnection {
       phaseId: state.phaseId,
       deadline: state.deadline,
       publicView: this.#json('public', state.publicView, null),
+      progress: this.#json<Progress | null>('progress', state.progress, null),
+      benchmarks: this.#json<Readonly<Record<string, Benchmark>>>('benchmarks', state.benchmarks, {}),
       communication: this.#json<Communication>('communication', state.communication, { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true }),
       seats: prior && sameSeats(prior.seats, seats) ? prior.seats : seats,
       privates,
