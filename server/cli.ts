@@ -131,8 +131,9 @@ async function runCommand(file: string, opts: { out?: string; episodes?: number;
       return;
     }
     console.log(summaryTable(report.summary));
-    const eps = (report.summary.episodes * report.summary.treatments.length) / report.seconds;
-    console.log(pc.dim(`${report.summary.episodes * report.summary.treatments.length} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s) → ${report.out}${ledger ? `, ledger in ${ledger.path}` : ''}`));
+    const played = report.summary.treatments.reduce((n, t) => n + t.episodes, 0);
+    const eps = played / report.seconds;
+    console.log(pc.dim(`${played} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s) → ${report.out}${ledger ? `, ledger in ${ledger.path}` : ''}`));
     if (report.llm) {
       const { study, counters } = report.llm;
       console.log(pc.dim(`LLM: ${counters.calls} calls (${counters.cachedCalls} cached), ${study.promptTokens} prompt + ${study.completionTokens} completion tokens, $${study.usd}, ${counters.retries} retries, ${counters.fallbacks} fallbacks → llm-transcript.jsonl`));

@@ -7,12 +7,27 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { Outcome, ParticipantRound } from '../mechanisms/core/types.ts';
 
+/** Scratch space of gini(), reused: it runs once per episode on a handful of seats. */
+let scratch = new Float64Array(64);
+
 /** Gini coefficient of non-negative amounts (negatives count as 0); 0 when all are 0. */
 export function gini(amounts: readonly number[]): number {
   const n = amounts.length;
-  const xs = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const xs = scratch.subarray(0, n);
   for (let i = 0; i < n; i++) xs[i] = Math.max(0, amounts[i] as number);
-  xs.sort();
+  // Insertion sort: fastest for the few seats of an episode (the typed array's sort for many).
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const x = xs[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (xs[j] as number) > x) {
+        xs[j + 1] = xs[j] as number;
+        j--;
+      }
+      xs[j + 1] = x;
+    }
+  } else xs.sort();
   let total = 0;
   let weighted = 0;
   for (let i = 0; i < n; i++) {

@@ -27,7 +27,14 @@ export function summaryTable(summary: Summary): string {
     const ib = HEADLINE.indexOf(b);
     return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
   });
-  const table = new Table({ head: [`${summary.mechanism} · ${summary.episodes} episodes`, ...summary.treatments.map((t) => t.name)], style: pc.isColorSupported ? { head: ['cyan'] } : { head: [], border: [] } });
+  const measures: string[] = [];
+  for (const t of summary.treatments) for (const name of Object.keys(t.measures)) if (!measures.includes(name)) measures.push(name);
+  const benchmarks: string[] = [];
+  for (const t of summary.treatments) for (const [name, b] of Object.entries(t.benchmarks)) if (b.value !== null && !benchmarks.includes(name) && !/_p\d+$/.test(name)) benchmarks.push(name);
+  const table = new Table({ head: [`${summary.mechanism}`, ...summary.treatments.map((t) => `${t.name} (${t.episodes})`)], style: pc.isColorSupported ? { head: ['cyan'] } : { head: [], border: [] } });
   for (const name of names) table.push([name, ...summary.treatments.map((t) => cell(t.metrics[name]))]);
-  return `${table.toString()}\n${pc.dim('mean ± half-width of the 95% confidence interval')}`;
+  // The mechanism's own measures, in their own namespace, then the engine's reference values.
+  for (const name of measures) table.push([`m.${name}`, ...summary.treatments.map((t) => cell(t.measures[name]))]);
+  for (const name of benchmarks) table.push([pc.dim(`benchmark ${name}`), ...summary.treatments.map((t) => { const v = t.benchmarks[name]?.value; return v === null || v === undefined ? pc.dim('–') : pc.dim(fmt(v)); })]);
+  return `${table.toString()}\n${pc.dim('mean ± half-width of the 95% confidence interval; m.: the mechanism\'s measures; (n): episodes')}`;
 }

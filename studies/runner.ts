@@ -46,6 +46,7 @@ export interface RunOptions {
 
 export interface TreatmentSummary {
   readonly name: string;
+  readonly episodes: number;
   /** The harness's metrics (revenue, efficiency, ...). */
   readonly metrics: Readonly<Record<string, MetricSummary>>;
   /** The mechanism's declared measures, in a namespace of their own. */
@@ -161,6 +162,8 @@ class StudyRun {
   decisions = 0;
   /** Treatment name -> the policies that live through all its episodes (lifetime 'run'). */
   readonly #kept = new Map<string, (AnyPolicy | null)[]>();
+  /** Treatment name -> its match header but for the seed (the same for every episode). */
+  readonly #headers = new Map<string, MatchHeader>();
   /** LLM decisions finished in this run, and how many the fallback made (the progress display's). */
   llmDecisions = { decisions: 0, fallbacks: 0 };
   readonly metrics = new Map<string, MetricSet>();
@@ -192,7 +195,7 @@ class StudyRun {
           transcript: asynchronous ? new StreamFile(this.dir.file('llm-transcript.jsonl')) : null,
         }
       : null;
-    this.total = this.episodes * resolved.treatments.length;
+    this.total = resolved.treatments.reduce((n, t) => n + this.episodesOf(t), 0);
     this.every = Math.max(1, Math.floor(this.total / 200));
     for (const t of resolved.treatments) {
       this.metrics.set(t.name, new MetricSet());
@@ -200,10 +203,20 @@ class StudyRun {
     }
   }
 
+  /** Episodes of a treatment: the run's override, else its own count, else the study's. */
+  episodesOf(treatment: Treatment): number {
+    return this.options.episodes ?? treatment.episodes ?? this.resolved.study.episodes;
+  }
+
   /** The record's header: the match and who plays each seat (policy, version, params). */
   header(treatment: Treatment, seed: number): MatchHeader {
-    const population = treatment.seats.map((s) => ({ seat: s.seat, kind: 'policy' as const, policy: s.policy, version: s.factory.version ?? 1, params: s.params as Readonly<Record<string, unknown>> }));
-    return { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed, population };
+    let base = this.#headers.get(treatment.name);
+    if (!base) {
+      const population = treatment.seats.map((s) => ({ seat: s.seat, kind: 'policy' as const, policy: s.policy, version: s.factory.version ?? 1, params: s.params as Readonly<Record<string, unknown>> }));
+      base = { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed: 0, population };
+      this.#headers.set(treatment.name, base);
+    }
+    return { ...base, seed };
   }
 
   /** Which seats' actions may take the lean path (policies that build them from legal()). */
@@ -332,6 +345,7 @@ class StudyRun {
     const { study, mechanism } = this.resolved;
     const results: TreatmentSummary[] = this.resolved.treatments.map((t) => ({
       name: t.name,
+      episodes: this.episodesOf(t),
       metrics: (this.metrics.get(t.name) as MetricSet).summary(),
       measures: (this.measures.get(t.name) as MetricSet).summary(),
       benchmarks: mechanism.benchmarks(t.config, t.seats.length),
@@ -400,7 +414,7 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
   try {
     for (const treatment of resolved.treatments) {
       const trusted = run.trusted(treatment);
-      for (let e = 0; e < run.episodes; e++) {
+      for (let e = 0; e < run.episodesOf(treatment); e++) {
         const seed = episodeSeed(run.seed, e);
         const header = run.header(treatment, seed);
         let record: Recorder | undefined;
@@ -444,7 +458,7 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
   const run = new StudyRun(resolved, options, true);
   const { study, mechanism } = resolved;
   const width = study.llm?.episodeConcurrency ?? 1;
-  const jobs = resolved.treatments.flatMap((treatment) => Array.from({ length: run.episodes }, (_, e) => ({ treatment, e })));
+  const jobs = resolved.treatments.flatMap((treatment) => Array.from({ length: run.episodesOf(treatment) }, (_, e) => ({ treatment, e })));
   const finished = new Map<number, { played: Played; events: LedgerEvent[]; policies: AnyPolicy[] }>();
   let next = 0;
   let committed = 0;

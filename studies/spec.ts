@@ -30,6 +30,8 @@ const treatmentSchema = strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   /** Replaces the study's seats. */
   seats: z.array(seatGroupSchema).min(1).optional(),
+  /** Episodes of this treatment, when not the study's (a slow treatment may play fewer). */
+  episodes: z.number().int().min(1).max(100_000_000).optional(),
 });
 
 export const studySchema = strictObject({
@@ -101,6 +103,8 @@ export interface Treatment {
   readonly name: string;
   readonly config: unknown;
   readonly seats: readonly SeatAssignment[];
+  /** Its own episode count, or null for the study's. */
+  readonly episodes: number | null;
 }
 
 export interface ResolvedStudy {
@@ -206,7 +210,7 @@ export function resolveStudy(raw: unknown): ResolvedStudy {
   const mechanism = findMechanism(study.mechanism);
   if (!mechanism) throw new StudyError([{ path: 'mechanism', message: `unknown mechanism '${study.mechanism}'; known: ${mechanismRefs().join(', ')}` }]);
   const issues: StudyIssue[] = [];
-  const plans = study.treatments ?? [{ name: 'baseline', config: {}, seats: undefined }];
+  const plans = study.treatments ?? [{ name: 'baseline', config: {}, seats: undefined, episodes: undefined }];
   const names = new Set<string>();
   const treatments: Treatment[] = [];
   plans.forEach((t, i) => {
@@ -225,7 +229,7 @@ export function resolveStudy(raw: unknown): ResolvedStudy {
     }
     const seatsAt = t.seats ? `${at}.seats` : 'seats';
     const seats = assignSeats(mechanism, config.data, t.seats ?? study.seats, seatsAt, issues);
-    treatments.push({ name: t.name, config: config.data, seats });
+    treatments.push({ name: t.name, config: config.data, seats, episodes: t.episodes ?? null });
   });
   if (issues.length) throw new StudyError(unique(issues));
   return { study, mechanism, treatments };

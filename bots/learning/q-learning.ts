@@ -32,6 +32,11 @@ export const qLearningParams = strictObject({
   q0: z.enum(['uniformRival', 'zero']).default('uniformRival'),
   /** Converged once the greedy action has not changed for this many consecutive periods. */
   stableFor: z.number().int().min(1).default(100_000),
+  /**
+   * Keep the table from one episode to the next (one long learning run over episodes); by
+   * default every episode starts afresh, as the independent sessions of Calvano et al.
+   */
+  keep: z.boolean().default(false),
 });
 export type QLearningParams = z.output<typeof qLearningParams>;
 
@@ -96,6 +101,8 @@ export class QLearner implements Policy {
   #reward = 0;
   #stable = 0;
   #frozen = false;
+  /** Q₀ of the action list, made once and reused by every fresh table. */
+  #q0: Float64Array | null = null;
 
   constructor(params: QLearningParams, context: SeatContext) {
     this.#p = params;
@@ -111,7 +118,7 @@ export class QLearner implements Policy {
     const q = new Float64Array(coder.size * m);
     const greedy = new Int32Array(coder.size);
     if (this.#p.q0 === 'uniformRival') {
-      const q0 = uniformRivalQ0(this.#ctx, space, this.#p.delta);
+      const q0 = (this.#q0 ??= uniformRivalQ0(this.#ctx, space, this.#p.delta));
       let best = 0;
       for (let a = 1; a < m; a++) if ((q0[a] as number) > (q0[best] as number)) best = a;
       for (let s = 0; s < coder.size; s++) q.set(q0, s * m);
@@ -166,6 +173,11 @@ export class QLearner implements Policy {
   startEpisode(): void {
     this.#prevState = -1;
     this.#table?.coder.reset();
+    if (this.#p.keep) return;
+    // A fresh session: a new table, full exploration, nothing stable yet.
+    this.#table = null;
+    this.#eps = 1;
+    this.#stable = 0;
   }
 
   /** Its greedy action at every state it reached has not changed for `stableFor` periods. */

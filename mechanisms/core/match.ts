@@ -51,31 +51,44 @@ export type SubmitResult = { readonly ok: true; readonly stateId: number; readon
 
 /** Rewards summed per seat index since the last look (a learner's feedback). */
 export class RewardLedger {
-  readonly totals: Float64Array;
-  readonly pending: Float64Array;
-  readonly #index: ReadonlyMap<string, number>;
+  readonly #seats: readonly SeatId[];
+  #totals: number[] | null = null;
+  #pending: number[] | null = null;
 
   constructor(seats: readonly SeatId[]) {
-    this.totals = new Float64Array(seats.length);
-    this.pending = new Float64Array(seats.length);
-    this.#index = new Map(seats.map((s, i) => [s, i]));
+    this.#seats = seats;
+  }
+
+  /** Each seat's rewards so far, in seat order (their sum is its payoff). */
+  get totals(): readonly number[] {
+    return (this.#totals ??= new Array<number>(this.#seats.length).fill(0));
+  }
+
+  /** Seat index of a seat: seats are p0, p1... in order, so its name says where to look. */
+  #index(seat: string): number {
+    const guess = Number(seat.slice(1));
+    return this.#seats[guess] === seat ? guess : this.#seats.indexOf(seat as SeatId);
   }
 
   add(rewards: Rewards | undefined): void {
     if (!rewards) return;
+    const totals = (this.#totals ??= new Array<number>(this.#seats.length).fill(0));
+    const pending = (this.#pending ??= new Array<number>(this.#seats.length).fill(0));
     for (const seat in rewards) {
-      const i = this.#index.get(seat);
       const r = rewards[seat as SeatId] as number;
-      if (i === undefined || r === 0) continue;
-      this.totals[i] = (this.totals[i] as number) + r;
-      this.pending[i] = (this.pending[i] as number) + r;
+      const i = this.#index(seat);
+      if (i < 0 || r === 0) continue;
+      totals[i] = (totals[i] as number) + r;
+      pending[i] = (pending[i] as number) + r;
     }
   }
 
   /** What seat `i` earned since the last call for it. */
   take(i: number): number {
-    const r = this.pending[i] as number;
-    this.pending[i] = 0;
+    const pending = this.#pending;
+    if (!pending) return 0;
+    const r = pending[i] as number;
+    pending[i] = 0;
     return r;
   }
 }
