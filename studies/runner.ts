@@ -42,6 +42,23 @@ export interface RunOptions {
   readonly code?: { readonly version: string; readonly commit: string | null };
   /** LLM seats share this runtime (tests and benchmarks pass one to watch it); made from the study's `llm` block otherwise. */
   readonly llm?: LlmRuntime;
+  /** Told every finished episode, in order: what the instruments (exploit searches, indicators) read without files. */
+  readonly onEpisode?: (episode: EpisodeResult) => void;
+  /** Keep each episode's participant rows for onEpisode even without rounds.csv. */
+  readonly keepRows?: boolean;
+}
+
+/** One finished episode as the instruments read it. */
+export interface EpisodeResult {
+  readonly treatment: string;
+  readonly episode: number;
+  readonly seed: number;
+  /** Each seat's payoff. */
+  readonly payoffs: Readonly<Record<string, number>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly measures: Readonly<Record<string, number>>;
+  /** The closed rounds' participant rows (when the run keeps them: rounds.csv or `keepRows`). */
+  readonly rows: readonly ParticipantRound[] | null;
 }
 
 export interface TreatmentSummary {
@@ -203,6 +220,11 @@ class StudyRun {
     }
   }
 
+  /** Whether episodes keep their participant rows (for rounds.csv, or for onEpisode). */
+  get keepRows(): boolean {
+    return (this.sinks !== null && this.sinks.rounds !== null) || this.options.keepRows === true;
+  }
+
   /** Episodes of a treatment: the run's override, else its own count, else the study's. */
   episodesOf(treatment: Treatment): number {
     return this.options.episodes ?? treatment.episodes ?? this.resolved.study.episodes;
@@ -330,6 +352,7 @@ class StudyRun {
     const measures = episodeValues.measures;
     this.metrics.get(treatment.name)?.push(metrics);
     this.measures.get(treatment.name)?.push(measures);
+    this.options.onEpisode?.({ treatment: treatment.name, episode, seed, payoffs: outcome.payoffs, metrics, measures, rows: rounds.rows });
     if (this.sinks) {
       // Studies with LLM seats say how many decisions the fallbacks made, per episode and per participant-round.
       const llm = this.llm && events ? llmDecisionsOf(events) : null;
@@ -428,7 +451,7 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
             ledger?.append(event);
           };
         }
-        const rounds = new EpisodeRounds(run.sinks?.rounds !== null && run.sinks !== null);
+        const rounds = new EpisodeRounds(run.keepRows);
         const policies = run.policies(treatment, matchId, record, e, seed);
         const rngs = new HarnessRngs(seed);
         // Learning studies end an episode once every learner has converged.
@@ -492,7 +515,7 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
       try {
         const match = new Match(mechanism, run.header(treatment, seed), record);
         const policies = run.policies(treatment, matchId, record, e, seed);
-        const rounds = new EpisodeRounds(run.sinks?.rounds !== null && run.sinks !== null);
+        const rounds = new EpisodeRounds(run.keepRows);
         const result = await playHeadlessAsync(match, policies, new HarnessRngs(seed), { stepMs: study.clock.stepMs, trusted: run.trusted(treatment), onRound: rounds.add });
         treatment.seats.forEach((s, i) => {
           if (s.factory.lifetime === 'episode') policies[i]?.dispose?.();
