@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { strictObject } from '../core/config.ts';
 import { communicationSchema, type Communication } from '../core/policy.ts';
-import { OPENING, ROUND_RECORD, type Advanced, type ApplyResult, type Legal, type MechEvent, type Outcome, type ParticipantRound, type Progress, type SeatId } from '../core/types.ts';
+import { OPENING, ROUND_RECORD, type Accepted, type Advanced, type Rewards, type ApplyResult, type Legal, type MechEvent, type Outcome, type ParticipantRound, type Progress, type SeatId } from '../core/types.ts';
 import { reject } from '../core/legal.ts';
 
 export const MAX_PERIODS = 100_000_000;
@@ -224,6 +224,12 @@ export function spaceAround(config: RepeatedMarketConfig, nash: number, collusiv
   return { low: grid[0] as number, high: grid[m - 1] as number, grid };
 }
 
+/** The index of a seat in seat order, or -1 (a loop beats indexOf's call on a few seats). */
+export function seatIndex(seats: readonly SeatId[], seat: SeatId): number {
+  for (let i = 0; i < seats.length; i++) if (seats[i] === seat) return i;
+  return -1;
+}
+
 /** Index of `value` on a grid, or -1: the arithmetic guess first, a scan when it misses. */
 function gridIndex(grid: readonly number[], low: number, high: number, value: number): number {
   const last = grid.length - 1;
@@ -255,6 +261,13 @@ function remember(recent: readonly PeriodOutcome[], outcome: PeriodOutcome, full
   for (let k = from; k < recent.length; k++) next[k - from] = recent[k] as PeriodOutcome;
   next[recent.length - from] = outcome;
   return next;
+}
+
+/** Each seat's profit this period, as the transition's rewards. */
+function rewardsOf(seats: readonly SeatId[], profits: readonly number[]): Rewards {
+  const rewards: Record<SeatId, number> = {};
+  for (let i = 0; i < seats.length; i++) rewards[seats[i] as SeatId] = profits[i] as number;
+  return rewards;
 }
 
 /** Evaluates one period at these choices (values). */
@@ -319,7 +332,7 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
    * `chosen`, but for firm `late`'s, which is `choiceOfLate` (the last firm to choose, so
    * that its choice needs no new array); late = -1 when `chosen` is complete.
    */
-  function close(state: State, chosen: readonly number[], late: number, choiceOfLate: number, missed: readonly boolean[] | null, at: number, stateId: number): Advanced<State> {
+  function close(state: State, chosen: readonly number[], late: number, choiceOfLate: number, missed: readonly boolean[] | null, at: number, stateId: number): Accepted<State> {
     const { config, seats } = state;
     const n = seats.length;
     const d = derivedOf(config, n);
@@ -348,7 +361,6 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
     }
     const period = state.period;
     const totals = new Array<number>(n);
-    const rewards: Record<SeatId, number> = {};
     const rows = new Array<ParticipantRound>(n);
     let priceSum = 0;
     let quantitySum = 0;
@@ -357,7 +369,6 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
       const seat = seats[i] as SeatId;
       const profit = outcome.profits[i] as number;
       totals[i] = (state.totals[i] as number) + profit;
-      rewards[seat] = profit;
       priceSum += outcome.prices[i] as number;
       quantitySum += outcome.quantities[i] as number;
       profitSum += profit;
@@ -396,7 +407,7 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
         windowProfit: counted ? t.windowProfit + profitSum : t.windowProfit,
       },
     };
-    return { state: next, events, rewards };
+    return { ok: true, state: next, events, rewards: rewardsOf(seats, outcome.profits) };
   }
 
   /** The state after one more choice, with everything else as it was. */
@@ -444,14 +455,14 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
 
     legal(state: State, seat: SeatId): Legal {
       if (state.over) return NONE;
-      const i = state.seats.indexOf(seat);
+      const i = seatIndex(state.seats, seat);
       if (i < 0 || (state.chosen[i] as number) >= 0) return NONE;
       return derivedOf(state.config, state.seats.length).legal[i] as Legal;
     },
 
     apply(state: State, seat: SeatId, action: { readonly type: string } & Readonly<Record<string, unknown>>, at: number): ApplyResult<State> {
       const n = state.seats.length;
-      const i = state.seats.indexOf(seat);
+      const i = seatIndex(state.seats, seat);
       if (state.over) return reject('GAME_OVER', 'the match has ended');
       if (i < 0) return reject('UNKNOWN_SEAT', 'no such seat in this match');
       if ((state.chosen[i] as number) >= 0) return reject('NOT_YOUR_TURN', `you have already chosen for period ${state.period}`);
@@ -466,8 +477,7 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
         chosen[i] = picked;
         return { ok: true, state: withChoice(state, chosen), events: NO_EVENTS };
       }
-      const closed = close(state, state.chosen, i, picked, null, at, state.stateId + 1);
-      return { ok: true, state: closed.state, events: closed.events, rewards: closed.rewards };
+      return close(state, state.chosen, i, picked, null, at, state.stateId + 1);
     },
 
     advance(state: State, at: number): Advanced<State> {

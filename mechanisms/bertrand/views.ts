@@ -2,7 +2,7 @@
 import type { SeatId } from '../core/types.ts';
 import type { BertrandConfig } from './config.ts';
 import type { LogitModel } from './market.ts';
-import { chosenValue, fmt, type ChoiceSpace, type MarketState, type PeriodOutcome } from './repeated-market.ts';
+import { chosenValue, fmt, seatIndex, type ChoiceSpace, type MarketState, type PeriodOutcome } from './repeated-market.ts';
 
 export type BertrandState = MarketState<BertrandConfig>;
 
@@ -85,7 +85,7 @@ function seenBy(config: BertrandConfig, r: PeriodOutcome, i: number): SeenPeriod
 }
 
 export function firmView(state: BertrandState, seat: SeatId, model: LogitModel): FirmView {
-  const i = state.seats.indexOf(seat);
+  const i = seatIndex(state.seats, seat);
   const { config, last } = state;
   const all = config.reveal === 'allPrices';
   const own = state.chosen[i];

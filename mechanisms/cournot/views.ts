@@ -2,7 +2,7 @@
 import type { SeatId } from '../core/types.ts';
 import type { CournotConfig } from './config.ts';
 import type { LinearModel } from './market.ts';
-import { chosenValue, fmt, type ChoiceSpace, type MarketState, type PeriodOutcome } from '../bertrand/repeated-market.ts';
+import { chosenValue, fmt, seatIndex, type ChoiceSpace, type MarketState, type PeriodOutcome } from '../bertrand/repeated-market.ts';
 
 export type CournotState = MarketState<CournotConfig>;
 
@@ -89,7 +89,7 @@ function seenBy(config: CournotConfig, r: PeriodOutcome, i: number): SeenPeriod 
 }
 
 export function firmView(state: CournotState, seat: SeatId, model: LinearModel): FirmView {
-  const i = state.seats.indexOf(seat);
+  const i = seatIndex(state.seats, seat);
   const { config, last } = state;
   const all = config.reveal === 'allQuantities';
   const own = state.chosen[i];
