@@ -263,9 +263,20 @@ function remember(recent: readonly PeriodOutcome[], outcome: PeriodOutcome, full
   return next;
 }
 
-/** Each seat's profit this period, as the transition's rewards. */
+let templateSeats: readonly SeatId[] | null = null;
+let template: Record<SeatId, number> = {};
+
+/**
+ * Each seat's profit this period, as the transition's rewards: a copy of one object with
+ * the seats' keys (stores into existing keys are several times cheaper than adding keys).
+ */
 function rewardsOf(seats: readonly SeatId[], profits: readonly number[]): Rewards {
-  const rewards: Record<SeatId, number> = {};
+  if (seats !== templateSeats) {
+    template = {};
+    for (const seat of seats) template[seat] = 0;
+    templateSeats = seats;
+  }
+  const rewards = { ...template };
   for (let i = 0; i < seats.length; i++) rewards[seats[i] as SeatId] = profits[i] as number;
   return rewards;
 }
