@@ -14,8 +14,9 @@ import { POLICIES, playedBy } from '../bots/registry.ts';
 import { llmSeatPlans, resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
 import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
 import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
-import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions } from '../studies/runner.ts';
+import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions, type RunReport } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
+import { GridError, GridInterrupted, gridStaging, runGrid, type GridProgress } from '../studies/grid.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { openLedger } from './storage/stores.ts';
 import { storeFor } from './config.ts';
@@ -96,6 +97,29 @@ function progressBar(label: string, llm = false): { onProgress: RunOptions['onPr
   };
 }
 
+/** The bar of a grid run: cells and episodes finished. */
+function gridBar(label: string): { onProgress(p: GridProgress): void; stop(): void } {
+  if (!process.stderr.isTTY) return { onProgress() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {cells}/{totalCells} cells | {value}/{total} episodes | {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(p) {
+      const payload = { cells: p.cells, totalCells: p.totalCells };
+      if (!started) {
+        bar.start(p.totalEpisodes, p.episodes, payload);
+        started = true;
+      }
+      bar.update(p.episodes, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
 const wholeNumber = (name: string, min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
@@ -106,44 +130,100 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-async function runCommand(file: string, opts: { out?: string; episodes?: number; seed?: number; force?: boolean; rounds: boolean; events?: boolean; db?: string; json?: boolean }): Promise<void> {
+interface RunFlags {
+  out?: string;
+  episodes?: number;
+  seed?: number;
+  force?: boolean;
+  rounds: boolean;
+  events?: boolean;
+  db?: string;
+  json?: boolean;
+  workers?: number;
+  resume?: boolean;
+}
+
+/** Prints a finished run: the summary (table or JSON) and a line on speed and where the results are. */
+function printRun(report: RunReport & { played?: number }, flags: RunFlags, extra: string): void {
+  if (flags.json) {
+    console.log(JSON.stringify(report.summary, null, 2));
+    return;
+  }
+  console.log(summaryTable(report.summary));
+  const played = report.played ?? report.summary.treatments.reduce((n, t) => n + t.episodes, 0);
+  const eps = played / report.seconds;
+  console.log(pc.dim(`${played} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s)${extra} → ${report.out}`));
+  if (report.llm) {
+    const { study, counters } = report.llm;
+    console.log(pc.dim(`LLM: ${counters.calls} calls (${counters.cachedCalls} cached), ${study.promptTokens} prompt + ${study.completionTokens} completion tokens, $${study.usd}, ${counters.retries} retries, ${counters.fallbacks} fallbacks → llm-transcript.jsonl`));
+  }
+}
+
+async function runCommand(file: string, opts: RunFlags): Promise<void> {
   const resolved = loadStudy(file);
   await checkLlmSeats(file, resolved);
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
+  const cells = resolved.treatments.length;
+  // Studies of several cells with scripted seats run as a grid: worker threads, resumable.
+  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 ? 'it has one cell' : null;
+  if (opts.resume && inOneProcess) throw new UsageError(`--resume: ${file} cannot be resumed (${inOneProcess}); run it again`);
+  if (opts.workers !== undefined && opts.workers > 1 && inOneProcess) console.error(pc.yellow(`--workers: ${file} runs in one thread (${inOneProcess})`));
+  const common = {
+    out,
+    replace: opts.force ?? false,
+    rounds: opts.rounds && resolved.study.output.rounds,
+    events: opts.events ?? resolved.study.output.events,
+    ...(opts.episodes !== undefined ? { episodes: opts.episodes } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    code: codeVersion(),
+  };
+  if (!inOneProcess) return runGridCommand(file, resolved, opts, common);
   const ledger = opts.db ? new SqliteLedger(opts.db) : undefined;
   const bar = progressBar(resolved.study.name, isAsyncStudy(resolved));
   try {
     const run = isAsyncStudy(resolved) ? runStudyAsync : (r: typeof resolved, o: RunOptions) => Promise.resolve(runStudy(r, o));
-    const report = await run(resolved, {
-      out,
-      replace: opts.force ?? false,
-      rounds: opts.rounds && resolved.study.output.rounds,
-      events: opts.events ?? resolved.study.output.events,
-      ...(opts.episodes !== undefined ? { episodes: opts.episodes } : {}),
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      ...(ledger ? { ledger } : {}),
-      onProgress: bar.onProgress,
-      code: codeVersion(),
-    });
+    const report = await run(resolved, { ...common, ...(ledger ? { ledger } : {}), onProgress: bar.onProgress });
     bar.stop();
-    if (opts.json) {
-      console.log(JSON.stringify(report.summary, null, 2));
-      return;
-    }
-    console.log(summaryTable(report.summary));
-    const played = report.summary.treatments.reduce((n, t) => n + t.episodes, 0);
-    const eps = played / report.seconds;
-    console.log(pc.dim(`${played} episodes in ${report.seconds.toFixed(2)} s (${Math.round(eps)}/s) → ${report.out}${ledger ? `, ledger in ${ledger.path}` : ''}`));
-    if (report.llm) {
-      const { study, counters } = report.llm;
-      console.log(pc.dim(`LLM: ${counters.calls} calls (${counters.cachedCalls} cached), ${study.promptTokens} prompt + ${study.completionTokens} completion tokens, $${study.usd}, ${counters.retries} retries, ${counters.fallbacks} fallbacks → llm-transcript.jsonl`));
-    }
+    printRun(report, opts, ledger ? `, ledger in ${ledger.path}` : '');
   } catch (error) {
     bar.stop();
     if (error instanceof Error && /already exists/.test(error.message)) throw new UsageError(error.message);
     throw error;
   } finally {
     await ledger?.close();
+  }
+}
+
+/** A study of several cells on worker threads; Ctrl-C keeps the finished cells for --resume. */
+async function runGridCommand(file: string, resolved: ResolvedStudy, opts: RunFlags, common: Omit<RunOptions, 'onProgress'> & { out: string }): Promise<void> {
+  const bar = gridBar(resolved.study.name);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const report = await runGrid(resolved, {
+      ...common,
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      resume: opts.resume ?? false,
+      onProgress: bar.onProgress,
+      signal: abort.signal,
+    });
+    bar.stop();
+    if (report.resumed && !opts.json) console.log(pc.dim(`resumed: ${report.resumed} of ${report.cells} cells were finished by the interrupted run`));
+    printRun(report, opts, `, ${report.cells} cells on ${report.workers || 1} ${report.workers === 1 || report.workers === 0 ? 'thread' : 'worker threads'}`);
+  } catch (error) {
+    bar.stop();
+    if (error instanceof GridInterrupted) {
+      console.error(pc.yellow(`Stopped: ${error.done} of ${error.total} cells finished, kept in ${gridStaging(common.out)}.\nContinue with: npm run arena -- run ${file} --out ${common.out} --resume`));
+      process.exitCode = 130;
+      return;
+    }
+    if (error instanceof GridError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -212,6 +292,8 @@ export function buildProgram(): Command {
     .option('--events', "write events.jsonl: every episode's hash-chained ledger")
     .option('--db <file>', 'also record every episode in this SQLite ledger')
     .option('--json', 'print the summary as JSON instead of a table')
+    .option('-w, --workers <n>', 'worker threads for a study of several cells (default: one per core); 0 plays them in this thread', wholeNumber('workers', 0))
+    .option('--resume', 'continue an interrupted run into the same --out, playing only the cells it had not finished')
     .action(runCommand);
   program
     .command('replay')

@@ -36,6 +36,13 @@ export class StreamFile {
     this.#used += this.#buffer.write(text, this.#used);
   }
 
+  /** Appends bytes as they are (a part file copied into a merged one). */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    this.#hash.update(bytes);
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd, bytes, at);
+  }
+
   flush(): void {
     if (this.#used === 0) return;
     const filled = this.#buffer.subarray(0, this.#used);

@@ -15,7 +15,8 @@ import { hashOf } from '../mechanisms/core/hash.ts';
 import { HarnessRngs, playHeadless, playHeadlessAsync, type HeadlessResult } from '../bots/harness.ts';
 import type { AnyPolicy, SeatContext } from '../bots/policy.ts';
 import { LlmRuntime } from '../bots/llm/index.ts';
-import type { ResolvedStudy, Treatment } from './spec.ts';
+import type { FactorLevels, ResolvedStudy, Treatment } from './spec.ts';
+import { CellValues, EFFECTS_METHOD, mainEffects, type FactorEffects } from './effects.ts';
 import { episodeMetrics, IrCount, MetricSet, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
@@ -76,7 +77,11 @@ export interface Summary {
   readonly study: string;
   readonly mechanism: string;
   readonly episodes: number;
+  /** The treatments, or a factorial study's cells. */
   readonly treatments: readonly TreatmentSummary[];
+  /** A factorial study's factors and each level's main effect (studies/effects.ts). */
+  readonly factors?: readonly FactorLevels[];
+  readonly effects?: readonly FactorEffects[];
 }
 
 export interface RunReport {
@@ -89,6 +94,74 @@ export interface RunReport {
 }
 
 export const episodeSeed = (studySeed: number, episode: number): number => deriveSeed(studySeed, episode);
+
+/** A factorial cell's levels as columns of episodes.csv (\`factor.<name>\`); none for a plain treatment. */
+const factorColumns = (treatment: Treatment): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (treatment.levels) for (const [factor, level] of Object.entries(treatment.levels)) out[`factor.${factor}`] = level;
+  return out;
+};
+
+/** The summary of a run from its treatments' (or cells') summaries; a factorial study's main effects from its per-episode values. */
+export function summaryOf(resolved: ResolvedStudy, episodes: number, treatments: readonly TreatmentSummary[], values: CellValues | null): Summary {
+  const { study, mechanism, factors } = resolved;
+  const base: Summary = { study: study.name, mechanism: mechanismKey(mechanism), episodes, treatments };
+  if (!factors.length || !values) return base;
+  return { ...base, factors, effects: mainEffects(factors, values) };
+}
+
+/** What the manifest says of a run beside the study: episodes, seed, LLM usage, code, start time. */
+export interface RunFacts {
+  readonly episodes: number;
+  readonly seed: number;
+  readonly llm?: ReturnType<LlmRuntime['usage']> | undefined;
+  readonly code: RunOptions['code'] | null;
+  readonly startedAt: string;
+}
+
+/**
+ * Writes summary.json (effects.json for a factorial study) and manifest.json, with the hashes
+ * of the data files already written, and moves the folder into place.
+ */
+export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: Summary, data: Readonly<Record<string, string>>, facts: RunFacts): void {
+  const { study, mechanism } = resolved;
+  const files: Record<string, string> = { ...data };
+  const json = (name: string, value: unknown) => {
+    const file = new StreamFile(dir.file(name));
+    file.write(`${JSON.stringify(value, null, 2)}\n`);
+    files[name] = file.close();
+  };
+  json('summary.json', facts.llm ? { ...summary, llm: facts.llm } : summary);
+  if (summary.effects) json('effects.json', { method: EFFECTS_METHOD, factors: summary.factors, effects: summary.effects });
+  const manifest = {
+    study,
+    studyHash: hashOf(study),
+    mechanism: mechanismKey(mechanism),
+    episodes: facts.episodes,
+    seed: facts.seed,
+    seeds: 'episode e of every treatment uses deriveSeed(seed, e) from mechanisms/core/random.ts',
+    ...(resolved.factors.length ? { factors: resolved.factors } : {}),
+    treatments: resolved.treatments.map((t, i) => ({
+      name: t.name,
+      ...(t.levels ? { levels: t.levels } : {}),
+      episodes: summary.treatments[i]?.episodes,
+      config: t.config,
+      configHash: hashOf(t.config),
+      seats: t.seats.map((s) => ({ seat: s.seat, role: s.role, policy: s.policy, params: s.params })),
+    })),
+    clock: study.clock,
+    ...(facts.llm ? { llm: facts.llm } : {}),
+    code: facts.code,
+    node: process.version,
+    startedAt: facts.startedAt,
+    finishedAt: new Date().toISOString(),
+    files,
+  };
+  const manifestFile = new StreamFile(dir.file('manifest.json'));
+  manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
+  manifestFile.close();
+  dir.commit();
+}
 
 interface Sinks {
   readonly episodes: CsvFile;
@@ -185,6 +258,8 @@ class StudyRun {
   llmDecisions = { decisions: 0, fallbacks: 0 };
   readonly metrics = new Map<string, MetricSet>();
   readonly measures = new Map<string, MetricSet>();
+  /** A factorial study's per-episode values, for the effects. */
+  readonly values: CellValues | null;
 
   constructor(resolved: ResolvedStudy, options: RunOptions, asynchronous: boolean) {
     const { study } = resolved;
@@ -214,9 +289,11 @@ class StudyRun {
       : null;
     this.total = resolved.treatments.reduce((n, t) => n + this.episodesOf(t), 0);
     this.every = Math.max(1, Math.floor(this.total / 200));
+    this.values = resolved.factors.length ? new CellValues() : null;
     for (const t of resolved.treatments) {
       this.metrics.set(t.name, new MetricSet());
       this.measures.set(t.name, new MetricSet());
+      this.values?.cell(t.name, t.levels ?? {});
     }
   }
 
@@ -352,20 +429,21 @@ class StudyRun {
     const measures = episodeValues.measures;
     this.metrics.get(treatment.name)?.push(metrics);
     this.measures.get(treatment.name)?.push(measures);
+    this.values?.push(treatment.name, episode, { metrics, measures });
     this.options.onEpisode?.({ treatment: treatment.name, episode, seed, payoffs: outcome.payoffs, metrics, measures, rows: rounds.rows });
     if (this.sinks) {
       // Studies with LLM seats say how many decisions the fallbacks made, per episode and per participant-round.
       const llm = this.llm && events ? llmDecisionsOf(events) : null;
       const measureColumns: Record<string, number> = {};
       for (const name in measures) measureColumns[`measure.${name}`] = measures[name] as number;
-      this.sinks.episodes.row({ treatment: treatment.name, episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...metrics, ...measureColumns });
+      this.sinks.episodes.row({ treatment: treatment.name, ...factorColumns(treatment), episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...metrics, ...measureColumns });
       roundRows(this.sinks, treatment, episode, rounds.rows ?? [], this.llm && events ? llmDecisionsByRound(events) : null);
     }
     if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total, this.llm ? this.llmDecisions : undefined);
   }
 
   finish(): RunReport {
-    const { study, mechanism } = this.resolved;
+    const { mechanism } = this.resolved;
     const results: TreatmentSummary[] = this.resolved.treatments.map((t) => ({
       name: t.name,
       episodes: this.episodesOf(t),
@@ -373,7 +451,7 @@ class StudyRun {
       measures: (this.measures.get(t.name) as MetricSet).summary(),
       benchmarks: mechanism.benchmarks(t.config, t.seats.length),
     }));
-    const summary: Summary = { study: study.name, mechanism: mechanismKey(mechanism), episodes: this.episodes, treatments: results };
+    const summary = summaryOf(this.resolved, this.episodes, results, this.values);
     const llm = this.llm?.usage();
     const { dir, sinks } = this;
     if (dir && sinks) {
@@ -383,34 +461,7 @@ class StudyRun {
       if (sinks.impulse) files['impulse.csv'] = sinks.impulse.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
       if (sinks.transcript) files['llm-transcript.jsonl'] = sinks.transcript.close();
-      const summaryFile = new StreamFile(dir.file('summary.json'));
-      summaryFile.write(`${JSON.stringify(llm ? { ...summary, llm } : summary, null, 2)}\n`);
-      files['summary.json'] = summaryFile.close();
-      const manifest = {
-        study,
-        studyHash: hashOf(study),
-        mechanism: mechanismKey(mechanism),
-        episodes: this.episodes,
-        seed: this.seed,
-        seeds: 'episode e of every treatment uses deriveSeed(seed, e) from mechanisms/core/random.ts',
-        treatments: this.resolved.treatments.map((t) => ({
-          name: t.name,
-          config: t.config,
-          configHash: hashOf(t.config),
-          seats: t.seats.map((s) => ({ seat: s.seat, role: s.role, policy: s.policy, params: s.params })),
-        })),
-        clock: study.clock,
-        ...(llm ? { llm } : {}),
-        code: this.options.code ?? null,
-        node: process.version,
-        startedAt: this.startedAt,
-        finishedAt: new Date().toISOString(),
-        files,
-      };
-      const manifestFile = new StreamFile(dir.file('manifest.json'));
-      manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
-      manifestFile.close();
-      dir.commit();
+      writeResults(dir, this.resolved, summary, files, { episodes: this.episodes, seed: this.seed, llm, code: this.options.code ?? null, startedAt: this.startedAt });
     }
     this.close();
     return { summary, out: dir?.target ?? null, seconds: (performance.now() - this.started) / 1000, decisions: this.decisions, ...(llm ? { llm } : {}) };

@@ -1,8 +1,9 @@
 /**
  * A study is data (DESIGN §8): a mechanism@version, its config, the seats (policy,
- * params, count), episodes, seed, and optional treatments that override config or
- * seats. This module validates a study and resolves it into what the runner plays,
- * reporting every problem with the path of the bad field.
+ * params, count), episodes, seed, optional treatments that override config or seats,
+ * and optional factors whose levels cross into a grid of cells. This module validates a
+ * study and resolves it into the cells the runner plays, reporting every problem with
+ * the path of the bad field.
  */
 import { z } from 'zod';
 import { findMechanism, mechanismRefs } from '../mechanisms/registry.ts';
@@ -34,6 +35,28 @@ const treatmentSchema = strictObject({
   episodes: z.number().int().min(1).max(100_000_000).optional(),
 });
 
+const levelSchema = strictObject({
+  name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
+  description: z.string().optional(),
+  /** Merged over the treatment's config (objects key by key, arrays replaced). */
+  config: z.record(z.string(), z.unknown()).default({}),
+  /** Replaces the seats (one factor of a study at most may replace them). */
+  seats: z.array(seatGroupSchema).min(1).optional(),
+  /** Policy name -> params merged over those of every seat group playing it (an LLM model, its tools, a bot's parameter). */
+  params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+
+/** A factor: levels whose overrides cross with every other factor's (and with the treatments). */
+const factorSchema = strictObject({
+  name: z.string().regex(/^[a-zA-Z][\w-]*$/, 'start with a letter; then letters, digits, _ or -'),
+  description: z.string().optional(),
+  /** The first level is the reference the factor's effects are measured against. */
+  levels: z.array(levelSchema).min(2).max(64),
+});
+
+/** Most cells a study may expand into. */
+export const MAX_CELLS = 4096;
+
 export const studySchema = strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . or -'),
@@ -45,6 +68,11 @@ export const studySchema = strictObject({
   episodes: z.number().int().min(1).max(100_000_000).default(100),
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   treatments: z.array(treatmentSchema).min(1).optional(),
+  /**
+   * Factors: the cells are every combination of one level of each (crossed with the
+   * treatments, which act as a factor named \`treatment\`), all played on the same seeds.
+   */
+  factors: z.array(factorSchema).min(1).max(8).optional(),
   /** Headless clock: milliseconds that pass with each decision. */
   clock: strictObject({ stepMs: z.number().int().min(1).max(3_600_000).default(100) }).prefault({}),
   /** LLM seats: cache, budgets, prices, concurrency, tool budget (bots/llm/settings.ts). */
@@ -100,17 +128,29 @@ export interface SeatAssignment {
 }
 
 export interface Treatment {
+  /** The treatment's name; a cell's is its levels, \`factor=level,...\`. */
   readonly name: string;
+  /** Factor -> level of this cell (a study with factors), with \`treatment\` when they cross treatments. */
+  readonly levels: Readonly<Record<string, string>> | null;
   readonly config: unknown;
   readonly seats: readonly SeatAssignment[];
   /** Its own episode count, or null for the study's. */
   readonly episodes: number | null;
 }
 
+/** A factor as the runner and the effects read it: its name and its levels, the reference first. */
+export interface FactorLevels {
+  readonly name: string;
+  readonly levels: readonly string[];
+}
+
 export interface ResolvedStudy {
   readonly study: Study;
   readonly mechanism: AnyMechanism;
+  /** The treatments, or with factors the cells (treatment by treatment, the last factor varying fastest). */
   readonly treatments: readonly Treatment[];
+  /** The factors of the grid (with \`treatment\` first when a study crosses several treatments with factors); empty without factors. */
+  readonly factors: readonly FactorLevels[];
 }
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -149,13 +189,24 @@ function unique(issues: readonly StudyIssue[]): StudyIssue[] {
 const pathOf = (parts: readonly PropertyKey[]): string =>
   parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
-function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly SeatGroup[], at: string, issues: StudyIssue[]): SeatAssignment[] {
+/** Params written at one place (a level's \`params\`), merged over a seat group's own. */
+interface ParamsLayer {
+  readonly at: string;
+  readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly SeatGroup[], at: string, issues: StudyIssue[], layers: readonly ParamsLayer[] = []): SeatAssignment[] {
   const n = groups.reduce((sum, g) => sum + g.count, 0);
   const plan = mechanism.seats(config);
   if (n < plan.min || n > plan.max) {
     const want = plan.min === plan.max ? `${plan.min}` : `${plan.min} to ${plan.max}`;
     issues.push({ path: at, message: `${mechanismKey(mechanism)} takes ${want} seats under this config; the seat groups add up to ${n}` });
     return [];
+  }
+  for (const layer of layers) {
+    for (const policy of Object.keys(layer.params)) {
+      if (!groups.some((g) => g.policy === policy)) issues.push({ path: `${layer.at}.params.${policy}`, message: `no seat group plays '${policy}' here (policies: ${[...new Set(groups.map((g) => g.policy))].join(', ')})` });
+    }
   }
   const roles = plan.roles(n);
   const ids = seatIds(n);
@@ -174,9 +225,16 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
       issues.push({ path: `${where}.policy`, message: `policy '${g.policy}' does not play ${mechanism.id} (${mechanism.id} is played by ${[...mechanism.policies, ...POLICIES.filter((p) => p.mechanisms === '*').map((p) => p.name)].join(', ')})` });
       continue;
     }
-    const params = factory.paramsSchema.safeParse(g.params);
+    const own = layers.filter((l) => l.params[g.policy] !== undefined);
+    const raw = own.reduce<unknown>((acc, l) => mergeConfig(acc, l.params[g.policy]), g.params);
+    const params = factory.paramsSchema.safeParse(raw);
     if (!params.success) {
-      for (const issue of params.error.issues) issues.push({ path: `${where}.params${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+      for (const issue of params.error.issues) {
+        // Reported where it was written: the last level that wrote it, or else the seat group.
+        const layer = own.findLast((l) => writtenIn(l.params[g.policy], issue));
+        const base = layer ? `${layer.at}.params.${g.policy}` : `${where}.params`;
+        issues.push({ path: `${base}${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+      }
       continue;
     }
     if (g.role && !roles.includes(g.role)) {
@@ -196,6 +254,47 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
   return out.filter((s): s is SeatAssignment => s !== undefined);
 }
 
+/** One level's overrides, with where they are written. */
+interface LevelPlan {
+  readonly factor: string;
+  readonly level: string;
+  readonly at: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seats?: readonly SeatGroup[];
+  readonly params: ParamsLayer['params'];
+}
+
+/** Every combination of one level per factor, the last factor varying fastest. */
+function crossed(factors: NonNullable<Study['factors']>): LevelPlan[][] {
+  let combos: LevelPlan[][] = [[]];
+  factors.forEach((f, i) => {
+    const levels = f.levels.map((l, j): LevelPlan => ({ factor: f.name, level: l.name, at: `factors[${i}].levels[${j}]`, config: l.config, ...(l.seats ? { seats: l.seats } : {}), params: l.params }));
+    combos = combos.flatMap((combo) => levels.map((l) => [...combo, l]));
+  });
+  return combos;
+}
+
+/** Problems of the factors themselves: repeated names, two factors replacing the seats, too many cells. */
+function factorIssues(study: Study): StudyIssue[] {
+  const factors = study.factors ?? [];
+  const issues: StudyIssue[] = [];
+  const names = new Set<string>(study.treatments ? ['treatment'] : []);
+  factors.forEach((f, i) => {
+    if (names.has(f.name)) issues.push({ path: `factors[${i}].name`, message: f.name === 'treatment' ? "'treatment' names the study's treatments; call this factor something else" : `factor '${f.name}' appears twice` });
+    names.add(f.name);
+    const levels = new Set<string>();
+    f.levels.forEach((l, j) => {
+      if (levels.has(l.name)) issues.push({ path: `factors[${i}].levels[${j}].name`, message: `level '${l.name}' appears twice in factor '${f.name}'` });
+      levels.add(l.name);
+    });
+  });
+  const seating = factors.filter((f) => f.levels.some((l) => l.seats));
+  if (seating.length > 1) issues.push({ path: 'factors', message: `factors ${seating.map((f) => `'${f.name}'`).join(' and ')} both replace the seats; one factor at most may (give the others params instead)` });
+  const cells = factors.reduce((n, f) => n * f.levels.length, study.treatments?.length ?? 1);
+  if (cells > MAX_CELLS) issues.push({ path: 'factors', message: `the factors make ${cells} cells; at most ${MAX_CELLS}` });
+  return issues;
+}
+
 /** Validates a parsed JSON study and resolves mechanism, configs and seats; throws StudyError. */
 export function resolveStudy(raw: unknown): ResolvedStudy {
   // Before anything recursive (validation, merging, hashing) meets it.
@@ -209,42 +308,56 @@ export function resolveStudy(raw: unknown): ResolvedStudy {
   const study = parsed.data;
   const mechanism = findMechanism(study.mechanism);
   if (!mechanism) throw new StudyError([{ path: 'mechanism', message: `unknown mechanism '${study.mechanism}'; known: ${mechanismRefs().join(', ')}` }]);
-  const issues: StudyIssue[] = [];
+  const issues: StudyIssue[] = factorIssues(study);
+  if (issues.length) throw new StudyError(issues);
   const plans = study.treatments ?? [{ name: 'baseline', config: {}, seats: undefined, episodes: undefined }];
+  const combos = study.factors ? crossed(study.factors) : [[]];
   const names = new Set<string>();
   const treatments: Treatment[] = [];
   plans.forEach((t, i) => {
     const at = study.treatments ? `treatments[${i}]` : '';
     if (names.has(t.name)) issues.push({ path: `${at}.name`, message: `treatment '${t.name}' appears twice` });
     names.add(t.name);
-    const merged = mergeConfig(study.config, t.config);
-    const config = mechanism.configSchema.safeParse(merged);
-    if (!config.success) {
-      for (const issue of config.error.issues) {
-        // Each problem is reported where it was written: in the treatment's config, or else in the study's.
-        const base = study.treatments && writtenIn(t.config, issue) ? `${at}.config` : 'config';
-        issues.push({ path: `${base}${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+    for (const combo of combos) {
+      // Config written at each place, in the order they merge: the study's, the treatment's, each level's.
+      const layers = [...(study.treatments ? [{ at: `${at}.config`, config: t.config }] : []), ...combo.map((l) => ({ at: `${l.at}.config`, config: l.config }))];
+      const merged = layers.reduce<unknown>((acc, l) => mergeConfig(acc, l.config), study.config);
+      const config = mechanism.configSchema.safeParse(merged);
+      if (!config.success) {
+        for (const issue of config.error.issues) {
+          // Each problem is reported where it was written: the last place that wrote it, or else the study's config.
+          const base = layers.findLast((l) => writtenIn(l.config, issue))?.at ?? 'config';
+          issues.push({ path: `${base}${issue.path.length ? '.' : ''}${pathOf(issue.path)}`, message: issue.message });
+        }
+        continue;
       }
-      return;
+      const seating = combo.find((l) => l.seats);
+      const groups = seating?.seats ?? t.seats ?? study.seats;
+      const seatsAt = seating ? `${seating.at}.seats` : t.seats ? `${at}.seats` : 'seats';
+      const paramLayers = combo.filter((l) => Object.keys(l.params).length).map((l) => ({ at: l.at, params: l.params }));
+      const seats = assignSeats(mechanism, config.data, groups, seatsAt, issues, paramLayers);
+      const levels = study.factors ? Object.fromEntries([...(study.treatments ? [['treatment', t.name]] : []), ...combo.map((l) => [l.factor, l.level])]) : null;
+      const name = levels ? Object.entries(levels).map(([f, l]) => `${f}=${l}`).join(',') : t.name;
+      treatments.push({ name, levels, config: config.data, seats, episodes: t.episodes ?? null });
     }
-    const seatsAt = t.seats ? `${at}.seats` : 'seats';
-    const seats = assignSeats(mechanism, config.data, t.seats ?? study.seats, seatsAt, issues);
-    treatments.push({ name: t.name, config: config.data, seats, episodes: t.episodes ?? null });
   });
   if (issues.length) throw new StudyError(unique(issues));
-  return { study, mechanism, treatments };
+  const factors: FactorLevels[] = study.factors ? [...(study.treatments ? [{ name: 'treatment', levels: study.treatments.map((t) => t.name) }] : []), ...study.factors.map((f) => ({ name: f.name, levels: f.levels.map((l) => l.name) }))] : [];
+  return { study, mechanism, treatments, factors };
 }
 
 /** The LLM seats of a study by the seat group they come from (for the check before a run, bots/llm/preflight.ts). */
 export function llmSeatPlans(resolved: ResolvedStudy): LlmSeatPlan[] {
-  const groups = new Map<string, { seats: Set<string>; params: AgentParams }>();
+  const groups = new Map<string, { path: string; seats: Set<string>; params: AgentParams }>();
   for (const t of resolved.treatments) {
     for (const s of t.seats) {
       if (s.factory.name !== 'llm') continue;
-      const group = groups.get(s.group) ?? { seats: new Set<string>(), params: s.params as AgentParams };
+      // A factor's levels may give one group different params (models, tools): each is checked.
+      const key = `${s.group}\n${JSON.stringify(s.params)}`;
+      const group = groups.get(key) ?? { path: s.group, seats: new Set<string>(), params: s.params as AgentParams };
       group.seats.add(s.seat);
-      groups.set(s.group, group);
+      groups.set(key, group);
     }
   }
-  return [...groups].map(([group, g]) => ({ path: `${group}.params`, seats: [...g.seats], params: g.params }));
+  return [...groups.values()].map((g) => ({ path: `${g.path}.params`, seats: [...g.seats], params: g.params }));
 }

@@ -1,0 +1,506 @@
+/**
+ * A study's cells on every core, resumable. Each cell (a treatment, or a factorial study's
+ * combination of levels) is a job: a worker thread plays it alone into a part folder of its
+ * own under `.<out>.grid/parts/`, which appears whole or not at all. When every part is in,
+ * the parts are merged in cell order into the results folder: the same bytes as one process
+ * playing the cells one after another (a cell's episodes, policies and seeds do not depend on
+ * the other cells), the same summary and effects. An interrupted run keeps its finished parts;
+ * run again with `resume` and only the missing cells are played.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { Worker } from 'node:worker_threads';
+import { hashOf } from '../mechanisms/core/hash.ts';
+import { CellValues } from './effects.ts';
+import type { MetricSummary } from './metrics.ts';
+import { StagedDir, StreamFile } from './output.ts';
+import { runStudy, summaryOf, writeResults, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
+import type { ResolvedStudy } from './spec.ts';
+
+export interface GridOptions {
+  /** The results folder. */
+  readonly out: string;
+  /** Worker threads (default: the machine's cores, at most one per cell); 0 plays the cells in this thread. */
+  readonly workers?: number;
+  /** Continue an interrupted run of the same study into the same folder. */
+  readonly resume?: boolean;
+  /** Replace the results folder if it exists, and discard an interrupted run's parts. */
+  readonly replace?: boolean;
+  readonly episodes?: number;
+  readonly seed?: number;
+  readonly rounds?: boolean;
+  readonly events?: boolean;
+  readonly code?: RunOptions['code'];
+  /** Told as episodes finish, with the cells finished (a resumed run counts the cells it found). */
+  readonly onProgress?: (progress: GridProgress) => void;
+  /** Aborting stops the workers and keeps the finished parts for a resumed run. */
+  readonly signal?: AbortSignal;
+}
+
+export interface GridProgress {
+  readonly cells: number;
+  readonly totalCells: number;
+  readonly episodes: number;
+  readonly totalEpisodes: number;
+}
+
+export interface GridReport extends RunReport {
+  readonly cells: number;
+  /** Cells found finished by an earlier, interrupted run. */
+  readonly resumed: number;
+  /** Worker threads used (0: this thread). */
+  readonly workers: number;
+  /** Episodes played by this run (a resumed run's found cells not counted). */
+  readonly played: number;
+}
+
+/** A grid run that cannot start or continue: the message says why and what to do. */
+export class GridError extends Error {
+  override name = 'GridError';
+}
+
+/** The grid stopped before every cell was played (its signal was aborted); the parts are kept. */
+export class GridInterrupted extends Error {
+  override name = 'GridInterrupted';
+  readonly done: number;
+  readonly total: number;
+  constructor(done: number, total: number) {
+    super(`interrupted with ${done} of ${total} cells done`);
+    this.done = done;
+    this.total = total;
+  }
+}
+
+/** What a part must have been played with to be merged into this run. */
+interface RunKey {
+  readonly studyHash: string;
+  readonly episodes: number;
+  readonly seed: number;
+  readonly rounds: boolean;
+  readonly events: boolean;
+  readonly cells: readonly string[];
+}
+
+/** A cell to play and where its part goes. */
+export interface CellJob {
+  readonly index: number;
+  /** The cell's name, checked against the study the worker resolved. */
+  readonly name: string;
+  readonly dir: string;
+  readonly episodes?: number;
+  readonly seed?: number;
+  readonly rounds: boolean;
+  readonly events: boolean;
+  readonly code?: RunOptions['code'];
+}
+
+/** Plays one cell of a study into its part folder (here or in a worker thread). */
+export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): RunReport {
+  const cell = resolved.treatments[job.index];
+  if (!cell || cell.name !== job.name) throw new Error(`cell ${job.index} of ${resolved.study.name} is ${cell ? `'${cell.name}'` : 'missing'}, not '${job.name}': the grid plays the cells its study's file resolves to`);
+  // A part is the cell alone: its effects are the merged run's to compute.
+  return runStudy(
+    { ...resolved, treatments: [cell], factors: [] },
+    {
+      out: job.dir,
+      replace: true,
+      rounds: job.rounds,
+      events: job.events,
+      ...(job.episodes !== undefined ? { episodes: job.episodes } : {}),
+      ...(job.seed !== undefined ? { seed: job.seed } : {}),
+      ...(job.code ? { code: job.code } : {}),
+      ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
+    },
+  );
+}
+
+const DATA_FILES = ['episodes.csv', 'rounds.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Where the parts of a run into `out` are kept until they are merged. */
+export const gridStaging = (out: string): string => join(dirname(resolve(out)), `.${basename(resolve(out))}.grid`);
+
+const partName = (index: number): string => String(index).padStart(5, '0');
+
+/** Names what differs between an interrupted run and this one. */
+function differences(was: RunKey, now: RunKey): string[] {
+  const out: string[] = [];
+  if (was.studyHash !== now.studyHash) out.push('the study file changed');
+  if (was.episodes !== now.episodes) out.push(`episodes ${was.episodes} then, ${now.episodes} now`);
+  if (was.seed !== now.seed) out.push(`seed ${was.seed} then, ${now.seed} now`);
+  if (was.rounds !== now.rounds) out.push(`rounds.csv ${was.rounds ? 'written' : 'skipped'} then, ${now.rounds ? 'written' : 'skipped'} now`);
+  if (was.events !== now.events) out.push(`events.jsonl ${was.events ? 'written' : 'skipped'} then, ${now.events ? 'written' : 'skipped'} now`);
+  if (!out.length && hashOf(was.cells) !== hashOf(now.cells)) out.push('the cells differ');
+  return out;
+}
+
+/** Whether a part folder holds a finished part of this cell. */
+function partDone(dir: string, cell: ResolvedStudy['treatments'][number]): boolean {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { treatments?: { name?: string; configHash?: string }[] };
+    const t = manifest.treatments?.[0];
+    return manifest.treatments?.length === 1 && t?.name === cell.name && t.configHash === hashOf(cell.config);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Plays a study's cells on worker threads (or in this thread), resumably, and merges them
+ * into the results folder. Studies whose seats decide asynchronously (LLM seats) are played
+ * by runStudyAsync in one process instead.
+ */
+export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Promise<GridReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const { study } = resolved;
+  const target = resolve(options.out);
+  if (existsSync(target) && readdirSync(target).length > 0 && !options.replace) {
+    throw new GridError(`${options.out} already exists and is not empty (choose another --out, or pass --force to replace it)`);
+  }
+  const episodes = options.episodes ?? study.episodes;
+  const seed = options.seed ?? study.seed;
+  const rounds = options.rounds ?? study.output.rounds;
+  const events = options.events ?? study.output.events;
+  const key: RunKey = { studyHash: hashOf(study), episodes, seed, rounds, events, cells: resolved.treatments.map((t) => t.name) };
+  const staging = gridStaging(target);
+  const parts = join(staging, 'parts');
+  const runFile = join(staging, 'run.json');
+  const lockFile = join(staging, 'lock');
+
+  if (existsSync(staging)) {
+    const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : NaN;
+    if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) throw new GridError(`another run (process ${holder}) is writing ${options.out}; wait for it to finish or stop it`);
+    let was: RunKey | null;
+    try {
+      was = JSON.parse(readFileSync(runFile, 'utf8')) as RunKey;
+    } catch {
+      was = null;
+    }
+    const finished = existsSync(parts) ? readdirSync(parts).filter((f) => !f.startsWith('.')).length : 0;
+    if (options.resume && was) {
+      const diff = differences(was, key);
+      if (diff.length) throw new GridError(`${options.out}: the interrupted run there cannot be continued by this one (${diff.join('; ')}); run without --resume and with --force to start over`);
+    } else if (options.replace || (options.resume && !was)) {
+      rmSync(staging, { recursive: true, force: true });
+    } else {
+      throw new GridError(`${options.out}: an interrupted run is waiting there (${finished} of ${was?.cells.length ?? '?'} cells done); pass --resume to continue it, or --force to start over`);
+    }
+  }
+  mkdirSync(parts, { recursive: true });
+  writeFileSync(runFile, `${JSON.stringify(key, null, 2)}\n`);
+  writeFileSync(lockFile, String(process.pid));
+  // Parts a killed run was writing.
+  for (const f of readdirSync(parts)) if (f.startsWith('.')) rmSync(join(parts, f), { recursive: true, force: true });
+
+  const cells = resolved.treatments;
+  const partDir = (i: number) => join(parts, partName(i));
+  const pending = cells.map((_, i) => i).filter((i) => !partDone(partDir(i), cells[i] as (typeof cells)[number]));
+  const resumed = cells.length - pending.length;
+  const episodesOf = (i: number) => options.episodes ?? cells[i]?.episodes ?? study.episodes;
+  const totalEpisodes = cells.reduce((n, _, i) => n + episodesOf(i), 0);
+  const progress = { cells: resumed, episodes: cells.reduce((n, _, i) => n + (pending.includes(i) ? 0 : episodesOf(i)), 0) };
+  const doneIn = new Map<number, number>();
+  const tell = () => options.onProgress?.({ cells: progress.cells, totalCells: cells.length, episodes: progress.episodes + [...doneIn.values()].reduce((a, b) => a + b, 0), totalEpisodes });
+  tell();
+
+  const jobOf = (index: number): CellJob => ({
+    index,
+    name: cells[index]?.name ?? '',
+    dir: partDir(index),
+    rounds,
+    events,
+    ...(options.episodes !== undefined ? { episodes: options.episodes } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.code ? { code: options.code } : {}),
+  });
+  const finishCell = (index: number) => {
+    doneIn.delete(index);
+    progress.cells++;
+    progress.episodes += episodesOf(index);
+    tell();
+  };
+
+  const width = Math.max(0, Math.min(options.workers ?? availableParallelism(), pending.length));
+  let decisions = 0;
+  if (width === 0) {
+    for (const index of pending) {
+      if (options.signal?.aborted) throw new GridInterrupted(progress.cells, cells.length);
+      decisions += playCell(resolved, jobOf(index), (done) => {
+        doneIn.set(index, done);
+        tell();
+      }).decisions;
+      finishCell(index);
+    }
+  } else {
+    decisions = await playOnWorkers(resolved, pending.map(jobOf), width, {
+      progress(index, done) {
+        doneIn.set(index, done);
+        tell();
+      },
+      finished: finishCell,
+      ...(options.signal ? { signal: options.signal } : {}),
+      interrupted: () => new GridInterrupted(progress.cells, cells.length),
+    });
+  }
+
+  const merged = mergeParts(resolved, cells.map((_, i) => partDir(i)), target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt });
+  rmSync(staging, { recursive: true, force: true });
+  const played = pending.reduce((n, i) => n + episodesOf(i), 0);
+  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, resumed, workers: width, played };
+}
+
+interface PoolEvents {
+  progress(index: number, done: number): void;
+  finished(index: number): void;
+  readonly signal?: AbortSignal;
+  interrupted(): Error;
+}
+
+/** Messages of grid-worker.ts. */
+export type WorkerMessage = { type: 'progress'; index: number; done: number } | { type: 'done'; index: number; decisions: number } | { type: 'failed'; index: number; message: string; stack?: string };
+
+/** Plays the jobs on `width` worker threads, each taking the next job when it is free; resolves to the decisions made. */
+function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width: number, on: PoolEvents): Promise<number> {
+  return new Promise((resolvePool, rejectPool) => {
+    const queue = [...jobs];
+    /** Each live worker and the cell it is playing (null: idle). */
+    const busy = new Map<Worker, number | null>();
+    let decisions = 0;
+    let settled = false;
+    const nameOf = (index: number) => resolved.treatments[index]?.name ?? String(index);
+    const stop = (error: Error | null) => {
+      if (settled) return;
+      settled = true;
+      on.signal?.removeEventListener('abort', abort);
+      for (const w of busy.keys()) void w.terminate();
+      busy.clear();
+      if (error) rejectPool(error);
+      else resolvePool(decisions);
+    };
+    const abort = () => stop(on.interrupted());
+    const give = (worker: Worker) => {
+      const job = queue.shift();
+      if (job) {
+        busy.set(worker, job.index);
+        worker.postMessage(job);
+        return;
+      }
+      busy.delete(worker);
+      void worker.terminate();
+      if (!busy.size) stop(null);
+    };
+    if (on.signal?.aborted) return abort();
+    on.signal?.addEventListener('abort', abort);
+    for (let i = 0; i < width; i++) {
+      const worker = new Worker(new URL('./grid-worker.ts', import.meta.url), { workerData: { study: resolved.study } });
+      busy.set(worker, null);
+      worker.on('message', (message: WorkerMessage) => {
+        if (settled) return;
+        if (message.type === 'progress') on.progress(message.index, message.done);
+        else if (message.type === 'done') {
+          decisions += message.decisions;
+          on.finished(message.index);
+          give(worker);
+        } else {
+          const error = new Error(`cell ${nameOf(message.index)}: ${message.message}`);
+          if (message.stack) error.stack = message.stack;
+          stop(error);
+        }
+      });
+      worker.on('error', (error) => stop(error));
+      worker.on('exit', (code) => {
+        const playing = busy.get(worker);
+        if (!settled && playing !== undefined && playing !== null) stop(new Error(`the worker playing cell ${nameOf(playing)} stopped (exit code ${code})`));
+      });
+      give(worker);
+    }
+  });
+}
+
+/** A part's summary of its cell, NaN restored where JSON wrote null. */
+function partSummary(dir: string): TreatmentSummary {
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { treatments: TreatmentSummary[] };
+  const t = summary.treatments[0] as TreatmentSummary;
+  const revive = (m: Readonly<Record<string, MetricSummary>>): Record<string, MetricSummary> => {
+    const out: Record<string, MetricSummary> = {};
+    const num = (x: number | null) => (x === null ? Number.NaN : x);
+    for (const [name, s] of Object.entries(m)) out[name] = { mean: num(s.mean), sd: num(s.sd), ci95: [num(s.ci95[0]), num(s.ci95[1])], n: s.n };
+    return out;
+  };
+  return { ...t, metrics: revive(t.metrics), measures: revive(t.measures) };
+}
+
+/**
+ * Merges the parts, in cell order, into the results folder: each data file is the parts'
+ * files one after the other (a CSV keeps the first part's header, as one process writing
+ * the cells in turn would); the summary, the effects and the manifest are made afresh.
+ */
+function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: string, replace: boolean, facts: { episodes: number; seed: number; code: RunOptions['code'] | null; startedAt: string }) {
+  const dir = new StagedDir(target, { replace });
+  try {
+    const files: Record<string, string> = {};
+    for (const name of DATA_FILES) {
+      if (!existsSync(join(dirs[0] as string, name))) continue;
+      const file = new StreamFile(dir.file(name));
+      let header: string[] | null = null;
+      for (const part of dirs) {
+        if (name.endsWith('.csv')) header = appendCsv(file, join(part, name), header);
+        else copyBytes(file, join(part, name), 0);
+      }
+      files[name] = file.close();
+    }
+    const values = resolved.factors.length ? new CellValues() : null;
+    resolved.treatments.forEach((cell, i) => {
+      if (!values) return;
+      values.cell(cell.name, cell.levels ?? {});
+      readEpisodeValues(join(dirs[i] as string, 'episodes.csv'), (episode, v) => values.push(cell.name, episode, v));
+    });
+    const summary = summaryOf(resolved, facts.episodes, dirs.map(partSummary), values);
+    writeResults(dir, resolved, summary, files, facts);
+    return summary;
+  } catch (error) {
+    dir.discard();
+    throw error;
+  }
+}
+
+const CHUNK = 1 << 20;
+
+/** Copies a file's bytes from `offset` to the end. */
+function copyBytes(into: StreamFile, path: string, offset: number): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (let at = offset; ; ) {
+      const n = readSync(fd, buffer, 0, CHUNK, at);
+      if (n === 0) break;
+      into.writeBytes(buffer.subarray(0, n));
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The records of a CSV file as written by CsvFile, each field as its raw text (quotes kept). */
+export function* csvRecords(path: string): Generator<string[]> {
+  const fd = openSync(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let field = '';
+    let record: string[] = [];
+    let quoted = false;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      const text = decoder.write(buffer.subarray(0, n));
+      let from = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        // A doubled quote inside a quoted field closes and reopens it: the raw text is kept either way.
+        if (c === 34) quoted = !quoted;
+        else if (!quoted && (c === 44 || c === 10)) {
+          field += text.slice(from, i);
+          from = i + 1;
+          record.push(field);
+          field = '';
+          if (c === 10) {
+            yield record;
+            record = [];
+          }
+        }
+      }
+      field += text.slice(from);
+    }
+    if (field || record.length) yield [...record, field];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A CSV file's first record. */
+function headerOf(path: string): string[] {
+  for (const record of csvRecords(path)) return record;
+  return [];
+}
+
+/** A raw CSV field's value (quotes removed). */
+const unquote = (raw: string): string => (raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw);
+
+/**
+ * Appends a part's CSV to the merged file: the first part whole; a later part with the same
+ * header without it, byte for byte; one with another header projected onto the first's
+ * columns (a column it lacks left empty), as CsvFile would have written its rows.
+ */
+function appendCsv(into: StreamFile, path: string, header: string[] | null): string[] {
+  const first = firstLine(path);
+  const ownHeader = headerOf(path);
+  if (!header) {
+    copyBytes(into, path, 0);
+    return ownHeader;
+  }
+  if (ownHeader.join(',') === header.join(',')) {
+    copyBytes(into, path, first);
+    return header;
+  }
+  const index = header.map((name) => ownHeader.indexOf(name));
+  let line = 0;
+  for (const record of csvRecords(path)) {
+    if (line++ === 0) continue;
+    into.write(`${index.map((i) => (i < 0 ? '' : (record[i] ?? ''))).join(',')}\n`);
+  }
+  return header;
+}
+
+/** The byte length of a file's first line, its newline included. */
+function firstLine(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    const at = buffer.subarray(0, n).indexOf(10);
+    return at < 0 ? n : at + 1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Columns of episodes.csv that are neither metrics nor measures. */
+const EPISODE_KEYS = new Set(['treatment', 'episode', 'seed', 'decisions', 'llm_decisions', 'llm_fallbacks']);
+
+/** Each episode's metrics and measures as episodes.csv holds them (numbers as written, NA as NaN). */
+function readEpisodeValues(path: string, each: (episode: number, values: { metrics: Record<string, number>; measures: Record<string, number> }) => void): void {
+  let columns: string[] | null = null;
+  for (const record of csvRecords(path)) {
+    if (!columns) {
+      columns = record.map(unquote);
+      continue;
+    }
+    const metrics: Record<string, number> = {};
+    const measures: Record<string, number> = {};
+    let episode = -1;
+    columns.forEach((name, i) => {
+      const raw = record[i] ?? '';
+      if (name === 'episode') episode = Number(raw);
+      if (EPISODE_KEYS.has(name) || name.startsWith('factor.') || raw === '') return;
+      const value = raw === 'NA' ? Number.NaN : Number(unquote(raw));
+      if (name.startsWith('measure.')) measures[name.slice('measure.'.length)] = value;
+      else metrics[name] = value;
+    });
+    each(episode, { metrics, measures });
+  }
+}
