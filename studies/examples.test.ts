@@ -1,0 +1,38 @@
+/** Example studies checked against theory, played as they are in studies/examples/. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveStudy } from './spec.ts';
+import { runStudy } from './runner.ts';
+
+const example = (name: string) => resolveStudy(JSON.parse(readFileSync(join(import.meta.dirname, 'examples', `${name}.json`), 'utf8')));
+
+/**
+ * Expected revenue of a second-price auction with reserve r, n truthful bidders and values
+ * uniform on [0, 1] (Myerson 1981; Riley and Samuelson 1981): n ∫_r^1 (2v − 1) v^(n−1) dv.
+ */
+const revenue = (n: number, r: number) => (n - 1) / (n + 1) + r ** n - ((2 * n) / (n + 1)) * r ** (n + 1);
+
+describe('reserve-prices.json', () => {
+  it("each cell's revenue agrees with the theory of optimal reserves, and 50 is the best reserve with two bidders", () => {
+    const resolved = example('reserve-prices');
+    const report = runStudy(resolved);
+    for (const [i, cell] of resolved.treatments.entries()) {
+      const n = cell.seats.length;
+      const r = (cell.config as { reserve: number }).reserve / 100;
+      const m = report.summary.treatments[i]?.metrics.revenue;
+      if (!m) throw new Error(`no revenue for ${cell.name}`);
+      const se = m.sd / Math.sqrt(m.n);
+      expect(Math.abs(m.mean - 100 * revenue(n, r)), `${cell.name}: ${m.mean} against ${100 * revenue(n, r)}`).toBeLessThan(3.5 * se);
+    }
+    const reserve = report.summary.effects?.find((f) => f.factor === 'reserve');
+    const gain = (level: string) => reserve?.effects.find((e) => e.level === level)?.metrics.revenue?.mean ?? Number.NaN;
+    expect(gain('r50')).toBeGreaterThan(gain('r25'));
+    expect(gain('r50')).toBeGreaterThan(gain('r75'));
+    // Main effect of r50 against no reserve, averaged over two and five bidders.
+    const theory = (100 * (revenue(2, 0.5) - revenue(2, 0) + revenue(5, 0.5) - revenue(5, 0))) / 2;
+    const r50 = reserve?.effects.find((e) => e.level === 'r50')?.metrics.revenue;
+    expect(r50?.ci95[0]).toBeLessThan(theory);
+    expect(r50?.ci95[1]).toBeGreaterThan(theory);
+  });
+});
