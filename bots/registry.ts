@@ -4,11 +4,12 @@ import { llmPolicy } from './llm/index.ts';
 import { equilibriumShader, fixedShader, truthful } from './scripted/auction.ts';
 import { conditionalCooperator, freeRider, fullContributor, punisher } from './scripted/public-goods.ts';
 import { randomLegal } from './scripted/random.ts';
+import { benchmarkPlayer } from './scripted/benchmark.ts';
 import { ziC, ziU } from './scripted/zi.ts';
 import { qLearning } from './learning/q-learning.ts';
 import { exp3 } from './learning/exp3.ts';
 
-export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC] as PolicyFactory<never>[];
+export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC, benchmarkPlayer] as PolicyFactory<never>[];
 
 const findScripted = (name: string) => SCRIPTED_POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
 

@@ -252,6 +252,13 @@ export interface Mechanism<C = unknown, S extends BaseState = BaseState, A exten
   /** Names of the scripted policies written for this mechanism (bots/); generic ones ('random', 'llm', learners) play any. */
   readonly policies: readonly string[];
   /**
+   * The honest population: the policy (with params) that plays a seat the way the
+   * mechanism's benchmarks assume (equilibrium bidders, ZI-C traders, Nash pricers). The
+   * indicators' Monte Carlo null (studies/indicators.ts) replays a record with its suspect
+   * seats played by it; without one, the null needs a policy named by the caller.
+   */
+  readonly baseline?: { readonly policy: string; readonly params?: Readonly<Record<string, unknown>> };
+  /**
    * The top-level fields of views and of the public view that may, by the rules, show other
    * seats' private draws in this state (revealed schedules, revealed endowments). The
    * non-interference check compares every other field, in every state.

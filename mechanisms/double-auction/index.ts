@@ -79,6 +79,7 @@ export const doubleAuction: Mechanism<DoubleAuctionConfig, DoubleAuctionState, D
   actionSchema: doubleAuctionActionSchema,
   measures: MARKET_MEASURES,
   policies: ['zi-u', 'zi-c'],
+  baseline: { policy: 'zi-c' },
 
   seats(config) {
     const nb = traderCount(config.buyers);

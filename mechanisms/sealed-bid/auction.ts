@@ -290,6 +290,8 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     actionSchema: sealedBidActionSchema,
     measures: SEALED_BID_MEASURES,
     policies: ['truthful', 'equilibrium', 'shader'],
+    // Truthful bidding is dominant under the second price; v·(n−1)/n is the first-price equilibrium for uniform values.
+    baseline: { policy: spec.price === 'second' ? 'truthful' : 'equilibrium' },
 
     seats() {
       return { min: 2, max: 1000, roles: (n) => Array.from({ length: n }, () => 'bidder') };
