@@ -105,6 +105,17 @@ describe('periods, rewards and records', () => {
     expect(match.rewards.totals[1]).toBeCloseTo(totals[1] as number, 12);
   });
 
+  it('rewards seats by their own names, whatever they are', () => {
+    for (const seats of [['p0', 'p1'], ['p1', 'p0'], ['p3', 'p9', 'p4']] as SeatId[][]) {
+      const match = openMatch(bertrand, { config: { periods: 2 }, seats, seed: 1 });
+      for (let t = 0; t < 2; t++) for (const seat of seats) match.submit(seat, match.state.stateId, { type: 'price', price: gridOf(match, seat)[7] }, t);
+      const payoffs = match.outcome().payoffs;
+      expect(Object.keys(payoffs).sort()).toEqual([...seats].sort());
+      seats.forEach((seat, i) => expect(match.rewards.totals[i]).toBe(payoffs[seat]));
+      expect(payoffs[seats[0] as SeatId]).toBeGreaterThan(0);
+    }
+  });
+
   it('scores Nash pricing as Δ = 0 and monopoly pricing as Δ = 1 (continuous prices)', () => {
     const b = bertrand.benchmarks(parse(), 2);
     const at = (price: number) => play({ periods: 5, grid: null }, 2, () => price).match.outcome().measures;

@@ -164,6 +164,8 @@ export interface Derived<M extends MarketModel> {
   readonly joint: { readonly place: readonly number[]; readonly outcomes: (PeriodOutcome | undefined)[] } | null;
   /** No firm has chosen yet (shared by every state that opens a period; never written). */
   readonly empty: readonly number[];
+  /** On a grid: the choices once only firm i has chosen point k, at [i][k] (shared like `empty`). */
+  readonly firstChoices: readonly (readonly (readonly number[])[])[] | null;
   /** Each firm's row fields of a period it did not miss, per joint choice met so far (shared like the outcomes). */
   readonly fields: (readonly Readonly<Record<string, number | boolean | null>>[] | undefined)[];
 }
@@ -181,6 +183,8 @@ export interface RepeatedMarketSpec<C extends RepeatedMarketConfig, M extends Ma
 
 /** Largest number of joint choices whose outcomes are kept (each made on first use). */
 export const MAX_JOINT_CHOICES = 1 << 20;
+/** Largest number of entries (grid points × firms × firms) of the shared first-choice arrays. */
+const MAX_FIRST_CHOICES = 1 << 18;
 
 const NONE: readonly never[] = Object.freeze([]);
 const NO_EVENTS: readonly MechEvent[] = NONE;
@@ -263,20 +267,34 @@ function remember(recent: readonly PeriodOutcome[], outcome: PeriodOutcome, full
   return next;
 }
 
-let templateSeats: readonly SeatId[] | null = null;
-let template: Record<SeatId, number> = {};
+let seatList: readonly SeatId[] | null = null;
+let seatListStandard = false;
+/** Whether the seats are p0, p1, ... in order (as matches name them); remembered for the last list asked about. */
+function standardSeats(seats: readonly SeatId[]): boolean {
+  if (seats !== seatList) {
+    seatList = seats;
+    seatListStandard = seats.every((s, i) => s === `p${i}`);
+  }
+  return seatListStandard;
+}
 
 /**
- * Each seat's profit this period, as the transition's rewards: a copy of one object with
- * the seats' keys (stores into existing keys are several times cheaper than adding keys).
+ * Each seat's profit this period, as the transition's rewards. For the usual seat names
+ * an object literal with fixed keys: adding keys by name costs several times as much,
+ * and this is the one object of a period close whose keys are seat names.
  */
-function rewardsOf(seats: readonly SeatId[], profits: readonly number[]): Rewards {
-  if (seats !== templateSeats) {
-    template = {};
-    for (const seat of seats) template[seat] = 0;
-    templateSeats = seats;
+function rewardsOf(seats: readonly SeatId[], standard: boolean, profits: readonly number[]): Rewards {
+  if (standard) {
+    switch (seats.length) {
+      case 2:
+        return { p0: profits[0], p1: profits[1] };
+      case 3:
+        return { p0: profits[0], p1: profits[1], p2: profits[2] };
+      case 4:
+        return { p0: profits[0], p1: profits[1], p2: profits[2], p3: profits[3] };
+    }
   }
-  const rewards = { ...template };
+  const rewards: Record<SeatId, number> = {};
   for (let i = 0; i < seats.length; i++) rewards[seats[i] as SeatId] = profits[i] as number;
   return rewards;
 }
@@ -313,7 +331,10 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
     const opening = model.spaces.map((space, i) => snapTo(space, model.nashChoices[i] as number));
     const windowStart = config.gainWindow === null ? 1 : Math.max(1, config.periods - config.gainWindow + 1);
     const joint = jointOf(model);
-    return { n, model, legal, opening, windowStart, joint, empty: new Array<number>(n).fill(-1), fields: joint ? new Array(joint.outcomes.length) : [] };
+    const empty = new Array<number>(n).fill(-1);
+    const points = model.spaces.reduce((sum, space) => sum + (space.grid?.length ?? Infinity), 0);
+    const firstChoices = points * n <= MAX_FIRST_CHOICES ? model.spaces.map((space, i) => (space.grid as readonly number[]).map((_, k) => empty.map((e, j) => (j === i ? k : e)))) : null;
+    return { n, model, legal, opening, windowStart, joint, empty, firstChoices, fields: joint ? new Array(joint.outcomes.length) : [] };
   }
 
   /** What the config implies for n firms (cached by config object). */
@@ -418,7 +439,7 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
         windowProfit: counted ? t.windowProfit + profitSum : t.windowProfit,
       },
     };
-    return { ok: true, state: next, events, rewards: rewardsOf(seats, outcome.profits) };
+    return { ok: true, state: next, events, rewards: rewardsOf(seats, standardSeats(seats), outcome.profits) };
   }
 
   /** The state after one more choice, with everything else as it was. */
@@ -479,13 +500,15 @@ export function repeatedMarket<C extends RepeatedMarketConfig, M extends MarketM
       if ((state.chosen[i] as number) >= 0) return reject('NOT_YOUR_TURN', `you have already chosen for period ${state.period}`);
       if (action.type !== choice) return reject('NOT_ALLOWED', `${action.type} is not open to you now`);
       const value = action[choice];
-      const space = derivedOf(state.config, n).model.spaces[i] as ChoiceSpace;
+      const d = derivedOf(state.config, n);
+      const space = d.model.spaces[i] as ChoiceSpace;
       if (typeof value !== 'number' || !(value >= space.low - 1e-9 && value <= space.high + 1e-9)) return reject('OUT_OF_RANGE', `${choice} must be between ${space.low} and ${space.high}`);
       const picked = space.grid ? gridIndex(space.grid, space.low, space.high, value) : Math.min(space.high, Math.max(space.low, value));
       if (picked < 0) return reject('NOT_ALLOWED', `${choice} must be one of the listed options`);
       if (state.chosenCount + 1 < n) {
-        const chosen = state.chosen.slice();
-        chosen[i] = picked;
+        const first = state.chosenCount === 0 && d.firstChoices ? (d.firstChoices[i] as readonly (readonly number[])[])[picked] : undefined;
+        const chosen = first ?? state.chosen.slice();
+        if (!first) (chosen as number[])[i] = picked;
         return { ok: true, state: withChoice(state, chosen), events: NO_EVENTS };
       }
       return close(state, state.chosen, i, picked, null, at, state.stateId + 1);
