@@ -23,6 +23,7 @@ import { storeFor } from './config.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
+import { counterfactualCommand, indicatorsCommand, usageNumber } from './instruments.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const DEFAULT_DB = process.env.ARENA_DB ?? join(ROOT, 'data', 'arena.db');
@@ -325,6 +326,37 @@ export function buildProgram(): Command {
     .option('--db <file>', 'SQLite ledger (PostgreSQL instead when ARENA_DATABASE_URL is set)', DEFAULT_DB)
     .option('-o, --out <file>', 'file to write (default: standard output)')
     .action(exportCommand);
+  program
+    .command('counterfactual')
+    .description('fork a record at an event, give seats other policies, play on with the same seeds, and compare both outcomes')
+    .argument('[record]', 'events.jsonl (of `arena run --events`, or an exported session)')
+    .option('--at <seq>', 'the event to fork after (required)', usageNumber('--at', 0))
+    .option('--swap <seat=policy,...>', 'seats and their new policies, e.g. p2=truthful,p3=zi-c')
+    .option('--params <seat=json>', 'params of a swapped seat\'s policy, e.g. p2=\'{"fraction":0.7}\' (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--match <id>', 'which match of a file that holds several (a run\'s episodes)')
+    .option('--session <id>', 'a session recorded in the ledger')
+    .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .option('--step-ms <ms>', 'headless time per decision of the continuation (default: the study\'s, or read from the record)', usageNumber('--step-ms', 1))
+    .option('-o, --out <dir>', 'folder for the counterfactual record and the comparison (default: out/counterfactual-<match>-<time>)')
+    .option('-f, --force', 'replace the folder if it exists')
+    .option('--json', 'print the comparison as JSON')
+    .action(counterfactualCommand);
+  program
+    .command('indicators')
+    .description('collusion and incentive indicators from records, with confidence intervals and a Monte Carlo null of honest replays')
+    .argument('[target]', 'a results folder (run with --events; writes indicators.json there) or an events.jsonl')
+    .option('--session <id>', 'a session recorded in the ledger')
+    .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .option('--null <n>', 'honest replays per episode (0: no null)', usageNumber('--null', 0), 19)
+    .option('--suspects <seats>', 'seats the honest replays replace, and the coalition (default: every seat)')
+    .option('--honest <policy>', "the honest baseline (default: the mechanism's)")
+    .option('--honest-params <json>', "the honest baseline's params")
+    .option('--window <rounds>', "the final window (default: the config's gainWindow, else the whole match)", usageNumber('--window', 1))
+    .option('--tolerance <share>', 'chat → action: relative distance within which an action matches a proposal (default 0.02)', usageNumber('--tolerance', 0, false))
+    .option('--step-ms <ms>', "headless time per decision of the replays (default: the study's, or read from the record)", usageNumber('--step-ms', 1))
+    .option('-o, --out <file>', 'write indicators.json here (a results folder gets it inside)')
+    .option('--json', 'print indicators.json instead of the table')
+    .action(indicatorsCommand);
   program.command('demo').description('run every example study headless and print the results').action(demoCommand);
   program
     .command('mechanisms')
