@@ -267,8 +267,12 @@ function demoCommand(): void {
   console.log(pc.bold('Mechanism Arena demo: every example study, headless, with scripted bots.\n'));
   for (const f of files) {
     const resolved = loadStudy(join(EXAMPLES, f));
-    // LLM studies need an endpoint: the demo plays the scripted ones.
+    // LLM studies need an endpoint, learning sessions take minutes: the demo plays the others.
     if (isAsyncStudy(resolved)) continue;
+    if (resolved.study.learning) {
+      console.log(pc.dim(`${resolved.study.name} (studies/examples/${f}): learning sessions run for minutes; run it with npm run arena -- run studies/examples/${f}\n`));
+      continue;
+    }
     console.log(pc.bold(`${resolved.study.name}`) + pc.dim(` (studies/examples/${f})`));
     if (resolved.study.description) console.log(pc.dim(resolved.study.description));
     const bar = progressBar(resolved.study.name);
