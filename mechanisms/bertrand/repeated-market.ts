@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { strictObject } from '../core/config.ts';
 import { communicationSchema, type Communication } from '../core/policy.ts';
-import { OPENING, ROUND_RECORD, type Accepted, type Advanced, type Rewards, type ApplyResult, type Legal, type MechEvent, type Outcome, type ParticipantRound, type Progress, type SeatId } from '../core/types.ts';
+import { OPENING, ROUND_RECORD, type Accepted, type Advanced, type ApplyResult, type Legal, type MechEvent, type Outcome, type ParticipantRound, type Progress, type Rewards, type SeatId } from '../core/types.ts';
 import { reject } from '../core/legal.ts';
 
 export const MAX_PERIODS = 100_000_000;
@@ -215,7 +215,9 @@ export function spaceAround(config: RepeatedMarketConfig, nash: number, collusiv
   if (config.range) {
     const { low } = config.range;
     const high = Math.min(config.range.high, ceiling);
-    return { low, high, grid: m === null ? null : stepGrid(low, (high - low) / (m - 1), m) };
+    if (m === null) return { low, high, grid: null };
+    const grid = stepGrid(low, (high - low) / (m - 1), m);
+    return { low: grid[0] as number, high: grid[m - 1] as number, grid };
   }
   const gap = Math.abs(collusive - nash);
   const from = Math.min(nash, collusive) - config.xi * gap;
