@@ -20,7 +20,9 @@ import { UsageError } from './usage-error.ts';
 const fmt = (x: number | null | undefined): string => {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   const a = Math.abs(x);
-  if (a !== 0 && (a < 0.001 || a >= 1e6)) return x.toExponential(2);
+  // A mean of differences from a mean is 0 up to rounding: shown as 0.
+  if (a < 1e-9) return '0.000';
+  if (a < 0.001 || a >= 1e6) return x.toExponential(2);
   return a >= 100 ? x.toFixed(1) : x.toFixed(3);
 };
 

@@ -300,7 +300,7 @@ export interface IndicatorResult {
   readonly unit: string;
   readonly window: IndicatorSpec['window'];
   readonly direction: Direction;
-  /** Mean over the episodes with a value, its sd and t-based 95% interval, and how many episodes. */
+  /** Mean over the episodes with a value, its sd and t-based 95% interval (null with fewer than two), and how many episodes. */
   readonly mean: number | null;
   readonly sd: number | null;
   readonly ci95: readonly [number, number] | null;
@@ -533,7 +533,7 @@ export class IndicatorRun {
           direction: spec.direction,
           mean: finiteOrNull(m),
           sd: finiteOrNull(s),
-          ci95: n ? [m - half, m + half] : null,
+          ci95: n > 1 ? [m - half, m + half] : null,
           n,
           null: nullPart,
           p,
