@@ -19,6 +19,7 @@ export interface SeenPeriod {
   readonly profits: readonly (number | null)[];
 }
 
+/** A firm's view. Its arrays are the engine's own, shared by every period that repeats a joint choice: read them, never write them. */
 export interface FirmView {
   readonly mechanism: 'bertrand';
   readonly seat: SeatId;
