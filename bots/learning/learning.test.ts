@@ -7,11 +7,14 @@ import { findMechanism } from '../../mechanisms/registry.ts';
 import { ActionSpace, StateCoder } from './spaces.ts';
 import { oneRoundReward } from './q-learning.ts';
 
+/** A numeric parameter of an enumerated action. */
+const field = (action: object, key: string): number => (action as Record<string, number>)[key] as number;
+
 describe('action spaces and states', () => {
   it('enumerate a range into points, ends included, and find each action again', () => {
     const legal: Legal = [{ type: 'bid', params: { amount: { kind: 'number', min: 0, max: 10 } } }];
     const space = new ActionSpace(legal, 6);
-    expect(space.actions.map((a) => (a as { amount: number }).amount)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(space.actions.map((a) => field(a, 'amount'))).toEqual([0, 2, 4, 6, 8, 10]);
     expect(space.indexOf({ type: 'bid', amount: 6 })).toBe(3);
     expect(space.indexOf({ type: 'bid', amount: 5 })).toBe(-1);
   });
@@ -115,7 +118,7 @@ describe('EXP3', () => {
     const ctx = { mechanism, config: treatment.config, seat: 'p0' as const, seats: 2 };
     const space = new ActionSpace(mechanism.legal(mechanism.setup(mechanism.oneRound(treatment.config), ['p0', 'p1'], { seed: 1 }), 'p0'), undefined);
     const nash = mechanism.benchmarks(treatment.config, 2).nash_price?.value as number;
-    const rival = space.actions.reduce((best, a) => (Math.abs((a as { price: number }).price - nash) < Math.abs((best as { price: number }).price - nash) ? a : best));
+    const rival = space.actions.reduce((best, a) => (Math.abs(field(a, 'price') - nash) < Math.abs(field(best, 'price') - nash) ? a : best));
     const best = Math.max(...space.actions.map((a) => oneRoundReward(ctx, [a, rival])));
     const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
     expect(rewards.length).toBe(20_000);
