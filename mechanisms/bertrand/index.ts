@@ -95,6 +95,8 @@ export const bertrand: Mechanism<BertrandConfig, BertrandState, BertrandAction, 
   actionSchema: bertrandActionSchema,
   measures: BERTRAND_MEASURES,
   policies: [],
+  /** Honest play: each firm at its Nash price (the benchmark policy), what the indicators' null replays play. */
+  baseline: { policy: 'benchmark', params: { benchmark: 'nash_price' } },
 
   seats(config) {
     const { min, max } = bertrandSeats(config);

@@ -99,6 +99,8 @@ export const cournot: Mechanism<CournotConfig, CournotState, CournotAction, Firm
   actionSchema: cournotActionSchema,
   measures: COURNOT_MEASURES,
   policies: [],
+  /** Honest play: each firm at its Nash quantity (the benchmark policy), what the indicators' null replays play. */
+  baseline: { policy: 'benchmark', params: { benchmark: 'nash_quantity' } },
 
   seats(config) {
     const { min, max } = cournotSeats(config);
