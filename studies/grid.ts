@@ -106,6 +106,8 @@ export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (do
     {
       out: job.dir,
       replace: true,
+      // The merged folder gets the Parquet copies and the report; a part needs neither.
+      exports: false,
       rounds: job.rounds,
       events: job.events,
       ...(job.episodes !== undefined ? { episodes: job.episodes } : {}),

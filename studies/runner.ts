@@ -21,6 +21,8 @@ import { episodeMetrics, IrCount, MetricSet, type MetricSummary } from './metric
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
 import { impulseResponse, limitCycle, numericParams, profitGain } from './learning.ts';
+import { writeParquetFiles } from './parquet.ts';
+import { reportAtFinish } from './report/sync.ts';
 
 export interface RunOptions {
   /** Overrides the study's episode count. */
@@ -47,6 +49,8 @@ export interface RunOptions {
   readonly onEpisode?: (episode: EpisodeResult) => void;
   /** Keep each episode's participant rows for onEpisode even without rounds.csv. */
   readonly keepRows?: boolean;
+  /** Write the Parquet copies of the row files and report.html (default true; a grid's part folders skip them, the merged folder has its own). */
+  readonly exports?: boolean;
 }
 
 /** One finished episode as the instruments read it. */
@@ -117,6 +121,8 @@ export interface RunFacts {
   readonly llm?: ReturnType<LlmRuntime['usage']> | undefined;
   readonly code: RunOptions['code'] | null;
   readonly startedAt: string;
+  /** Parquet copies and report.html (default true). */
+  readonly exports?: boolean;
 }
 
 /**
@@ -126,6 +132,8 @@ export interface RunFacts {
 export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: Summary, data: Readonly<Record<string, string>>, facts: RunFacts): void {
   const { study, mechanism } = resolved;
   const files: Record<string, string> = { ...data };
+  // Parquet copies of the row files are hashed with them; report.html comes after the manifest, unhashed (it shows the manifest; `arena report DIR` rebuilds it).
+  if (facts.exports !== false) Object.assign(files, writeParquetFiles(dir.staging, { study: study.name, studyHash: hashOf(study), mechanism: mechanismKey(mechanism), code: facts.code ?? null }, data));
   const json = (name: string, value: unknown) => {
     const file = new StreamFile(dir.file(name));
     file.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -160,6 +168,7 @@ export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: S
   const manifestFile = new StreamFile(dir.file('manifest.json'));
   manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
   manifestFile.close();
+  if (facts.exports !== false) reportAtFinish(dir.staging, dir.target);
   dir.commit();
 }
 
@@ -461,7 +470,7 @@ class StudyRun {
       if (sinks.impulse) files['impulse.csv'] = sinks.impulse.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
       if (sinks.transcript) files['llm-transcript.jsonl'] = sinks.transcript.close();
-      writeResults(dir, this.resolved, summary, files, { episodes: this.episodes, seed: this.seed, llm, code: this.options.code ?? null, startedAt: this.startedAt });
+      writeResults(dir, this.resolved, summary, files, { episodes: this.episodes, seed: this.seed, llm, code: this.options.code ?? null, startedAt: this.startedAt, exports: this.options.exports ?? true });
     }
     this.close();
     return { summary, out: dir?.target ?? null, seconds: (performance.now() - this.started) / 1000, decisions: this.decisions, ...(llm ? { llm } : {}) };

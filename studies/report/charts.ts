@@ -303,7 +303,7 @@ export function tradePrices(path: PricePath, names: readonly string[], ceBand: R
   const y = { type: 'quantitative', title: 'trade price', scale: { zero: false } };
   const present = names.filter((n) => means.some((p) => p.treatment === n));
   const layer: unknown[] = [
-    { transform: [{ filter: "datum.kind === 'band'" }], mark: { type: 'rect', color: '#bbb', opacity: 0.45 }, encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
+    { transform: [{ filter: "datum.kind === 'band'" }], mark: { type: 'rect', color: '#8c8c8c', opacity: 0.55 }, encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
     { transform: [{ filter: "datum.kind === 'trade'" }], mark: { type: 'circle', size: 13, opacity: 0.45 }, encoding: { x, y: { ...y, field: 'value' }, color: treatmentColor(names, null) } },
     { transform: [{ filter: "datum.kind === 'mean'" }], mark: { type: 'line', color: '#111', strokeWidth: 2, point: { color: '#111', size: 40, filled: true } }, encoding: { x, y: { ...y, field: 'value' } } },
   ];

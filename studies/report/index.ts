@@ -21,7 +21,7 @@ import { openResultsFolder, type ResultsFolder, type SummaryTreatment } from './
 import { readEpisodes, readImpulse, readLearning, readRounds } from './data.ts';
 import * as charts from './charts.ts';
 import type { Figure, Reference, RoundWord } from './charts.ts';
-import { renderSvg } from './render.ts';
+import { renderSvg, startPage } from './render.ts';
 import { page, type PageSection, type RenderedFigure } from './page.ts';
 import { compactObject, escapeHtml, formatNumber, words } from './format.ts';
 
@@ -342,6 +342,7 @@ export interface BuiltReport {
 export async function buildReport(dir: string): Promise<BuiltReport> {
   const warnings: string[] = [];
   const folder = openResultsFolder(dir);
+  startPage();
   const { manifest, summary } = folder;
   const treatments = summary.treatments;
   const names = treatments.map((t) => t.name);

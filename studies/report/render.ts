@@ -54,6 +54,14 @@ function warningsInto(into: string[]) {
   return logger;
 }
 
+/**
+ * Numbers the SVG definitions (gradients, clip paths) from the start again: ids stay unique
+ * within one page, and a rebuild of the page gives the same bytes. Call before each page.
+ */
+export function startPage(): void {
+  vega.resetSVGDefIds();
+}
+
 /** Renders one Vega-Lite spec (data inline) to an SVG string; compiler warnings go into `warnings`. */
 export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
   installTextWidths();
