@@ -384,6 +384,21 @@ export function buildProgram(): Command {
         console.log(`${pc.bold(p.name.padEnd(24))} ${pc.dim(plays === '*' ? 'any mechanism' : plays.join(', '))}\n${' '.repeat(25)}${p.description}`);
       }
     });
+  program
+    .command('report')
+    .description('rebuild report.html of a results folder: the summary and plots, readable offline')
+    .argument('<dir>', 'a results folder written by `arena run`')
+    .action(async (dir: string) => {
+      // The plotting code loads for this command only.
+      const { writeReport, NotResultsFolder } = await import('../studies/report/index.ts');
+      try {
+        const written = await writeReport(dir);
+        console.log(`${written.path}: ${written.figures} plots, ${Math.round(written.bytes / 1024)} KB`);
+      } catch (error) {
+        if (error instanceof NotResultsFolder) throw new UsageError(error.message);
+        throw error;
+      }
+    });
   return program;
 }
 
