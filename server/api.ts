@@ -21,6 +21,7 @@ import type { SessionRow, Sessions } from './storage/sessions.ts';
 import { sessionCsv, sessionJsonl, sessionTranscript, writeChunks, type SessionRecord } from './export.ts';
 import { ArenaDirectory, type DirectoryEntry } from './directory.ts';
 import { apiHeaders } from './headers.ts';
+import { RecordReplays, ReplayRefusal } from './record-replay.ts';
 
 /** A room's answer to a command (ArenaRoom.control, ArenaRoom.release). */
 export type RoomVerdict = ReturnType<ArenaRoom['control']>;
@@ -57,6 +58,13 @@ export const JOIN_GUESSES = { limit: 30, windowMs: 15 * 60_000 } as const;
 /** Directory reads per client address and window (the web client's arena page polls every 3 s). */
 export const ARENAS_RATE = { limit: 600, windowMs: 60_000 } as const;
 
+/**
+ * Record reads per client address and window: the replay page asks for a state at each step
+ * it shows (a few a second while it plays); each answer folds at most a checkpoint's worth of
+ * events (server/record-replay.ts).
+ */
+export const RECORDS_RATE = { limit: 600, windowMs: 60_000 } as const;
+
 const codeBody = z.object({ code: z.string().max(40) }).strict();
 
 /**
@@ -72,6 +80,22 @@ const minutes = (ms: number) => Math.ceil(ms / 60_000);
 const controlBody = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 const botBody = z.object({ policy: z.string().min(1).max(40) }).strict();
 const sessionParam = z.string().regex(/^s[a-z0-9]{4,40}$/);
+// Match ids hold slashes (`study/treatment/3`): the path carries them URL-encoded.
+const matchParam = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[^\p{Cc}]+$/u, 'a match id has no control characters');
+const recordQuery = z.object({}).strict();
+const stateQuery = z
+  .object({
+    at: z.string().regex(/^\d{1,9}$/, 'an event number (a whole number from 0)').transform(Number),
+    seat: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** A zod failure as one line that names each bad field. */
+const issuesLine = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ');
 
 export function isExperimenter(header: string | undefined, adminToken: string): boolean {
   const given = Buffer.from((header ?? '').replace(/^Bearer\s+/i, ''));
@@ -249,6 +273,50 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     if (!row) return;
     res.attachment(`${row.id}.csv`).type('text/csv');
     void writeChunks(res, sessionCsv(row, record(row.id))).catch(() => res.destroy());
+  });
+
+  // Records for the replay page (client/src/pages/Replay.svelte), from whichever ledger the server keeps.
+  const replays = new RecordReplays(deps.ledger);
+  const recordsLimit = rateLimit({
+    ...RECORDS_RATE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: `at most ${RECORDS_RATE.limit} record reads a minute from one address` },
+  });
+  const answer = (res: Response, read: () => unknown) => {
+    try {
+      res.json(read());
+    } catch (error) {
+      if (!(error instanceof ReplayRefusal)) throw error;
+      res.status(error.status).json({ error: error.message });
+    }
+  };
+  const matchOf = (req: Request, res: Response): string | null => {
+    const match = matchParam.safeParse(req.params.match);
+    if (!match.success) res.status(400).json({ error: `match: ${issuesLine(match.error)}` });
+    return match.success ? match.data : null;
+  };
+
+  app.get('/api/records/:match', recordsLimit, experimenter, (req, res) => {
+    const match = matchOf(req, res);
+    if (match === null) return;
+    const query = recordQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: `this endpoint takes no query parameters (${issuesLine(query.error)})` });
+      return;
+    }
+    answer(res, () => replays.record(match));
+  });
+
+  app.get('/api/records/:match/state', recordsLimit, experimenter, (req, res) => {
+    const match = matchOf(req, res);
+    if (match === null) return;
+    const query = stateQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: `send ?at=SEQ[&seat=SEAT]: ${issuesLine(query.error)}` });
+      return;
+    }
+    answer(res, () => replays.stateAt(match, query.data.at, query.data.seat));
   });
 
   app.use('/api', (_req: Request, res: Response) => {

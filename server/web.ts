@@ -1,7 +1,7 @@
 /**
  * The built web client (client/dist): static assets, and index.html for every page path
- * the client routes itself (/join/CODE, /watch/ID, /arenas, /console), all with the page
- * security headers (headers.ts). Without a build, the page paths answer with how to make one.
+ * the client routes itself (/join/CODE, /watch/ID, /replay/MATCH, /arenas, /console), all
+ * with the page security headers (headers.ts). Without a build, the page paths answer with how to make one.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,8 @@ import { pageHeaders } from './headers.ts';
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../client/dist');
 
-const PAGE_PATHS = ['/', '/arenas', '/console', '/join/:code', '/watch/:session'];
+// A match id may hold slashes, encoded or not: /replay/study/treatment/3 is one page.
+const PAGE_PATHS = ['/', '/arenas', '/console', '/join/:code', '/watch/:session', '/replay/*match'];
 
 export function mountWebClient(app: Application, dist = CLIENT_DIST): boolean {
   const index = path.join(dist, 'index.html');

@@ -47,11 +47,15 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-export async function startWebFixture(options: { botThinkMs?: [number, number] } = {}): Promise<WebFixture> {
+/**
+ * Builds the client, starts a server and a browser. `dbPath` serves an existing ledger (a
+ * study recorded with `arena run --db`) instead of a fresh one; the caller removes it.
+ */
+export async function startWebFixture(options: { botThinkMs?: [number, number]; dbPath?: string } = {}): Promise<WebFixture> {
   const dist = await buildClient();
   const data = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
   const start = (port: number) =>
-    startArenaServer({ port, host: '127.0.0.1', dbPath: join(data, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: 'e2e-token-secret-0123456789abcdef', botThinkMs: options.botThinkMs ?? [200, 600], clientDist: dist });
+    startArenaServer({ port, host: '127.0.0.1', dbPath: options.dbPath ?? join(data, 'arena.db'), adminToken: ADMIN_TOKEN, tokenSecret: 'e2e-token-secret-0123456789abcdef', botThinkMs: options.botThinkMs ?? [200, 600], clientDist: dist });
   let server = await start(0);
   /** Whether `server` is up: a restart that failed to start again leaves nothing to close. */
   let up = true;

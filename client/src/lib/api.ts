@@ -1,4 +1,6 @@
 /** The server's JSON API as the browser calls it: same origin, errors as thrown ApiErrors with the server's words. */
+import type { Benchmark, Legal, Progress } from '../../../mechanisms/core/types.ts';
+import type { LiveMeasures } from './arena.svelte.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -90,4 +92,51 @@ export interface PolicyEntry {
   readonly name: string;
   readonly description: string;
   readonly mechanisms: readonly string[] | '*';
+}
+
+/** Who was told of a recorded event: everyone, the listed seats, or the experimenter only. */
+export type RecordAudience = 'public' | 'experimenter' | readonly string[];
+
+/** One event of a record as GET /api/records/:match lists it. */
+export interface RecordEventLine {
+  readonly seq: number;
+  readonly kind: string;
+  /** The match's clock, in ms. */
+  readonly at: number;
+  readonly seat: string | null;
+  readonly audience: RecordAudience;
+  readonly summary: string;
+}
+
+/** What GET /api/records/:match answers (experimenter). */
+export interface RecordSummary {
+  readonly match: string;
+  readonly header: {
+    readonly mechanism: string;
+    readonly config: unknown;
+    readonly seats: readonly string[];
+    readonly seed: number;
+    readonly population?: readonly { readonly seat: string; readonly kind: string; readonly policy?: string; readonly params?: unknown }[];
+  } | null;
+  readonly mechanismTitle: string | null;
+  readonly events: readonly RecordEventLine[];
+  readonly finalHash: string | null;
+  readonly replayedHash: string | null;
+  readonly verified: boolean;
+  readonly problem: string | null;
+}
+
+/** What GET /api/records/:match/state?at=SEQ[&seat=SEAT] answers: the match after that event. */
+export interface RecordState {
+  readonly match: string;
+  readonly seq: number;
+  readonly at: number;
+  readonly kind: string;
+  readonly stateId: number;
+  readonly over: boolean;
+  readonly progress: Progress;
+  readonly publicView: unknown;
+  readonly benchmarks: Readonly<Record<string, Benchmark>>;
+  readonly measures: LiveMeasures;
+  readonly seat: { readonly seat: string; readonly view: unknown; readonly legal: Legal } | null;
 }

@@ -6,6 +6,8 @@ export type Page =
   | { readonly name: 'arenas' }
   | { readonly name: 'watch'; readonly session: string; readonly big: boolean }
   | { readonly name: 'console' }
+  /** A record at an event: `/replay/<match id>?at=<seq>`; the id may hold slashes, encoded or not. */
+  | { readonly name: 'replay'; readonly match: string; readonly at: number | null }
   | { readonly name: 'missing'; readonly path: string };
 
 export function pageOf(path: string, search = ''): Page {
@@ -17,6 +19,10 @@ export function pageOf(path: string, search = ''): Page {
   if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
   if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
   if (head === 'console' && parts.length === 1) return { name: 'console' };
+  if (head === 'replay' && arg) {
+    const at = params.get('at');
+    return { name: 'replay', match: parts.slice(1).join('/'), at: at !== null && /^\d{1,9}$/.test(at) ? Number(at) : null };
+  }
   return { name: 'missing', path };
 }
 
@@ -34,7 +40,16 @@ class Router {
     this.page = pageOf(url.pathname, url.search);
     scrollTo(0, 0);
   }
+
+  /** Changes the address without leaving the page: for a page whose place is in its URL (the replay cursor's `?at=`). */
+  keep(href: string): void {
+    const url = new URL(href, location.origin);
+    if (url.href !== location.href) history.replaceState(null, '', url);
+  }
 }
+
+/** The replay page's address of a record at an event (the id's slashes kept readable). */
+export const replayHref = (match: string, at?: number): string => `/replay/${match.split('/').map(encodeURIComponent).join('/')}${at === undefined ? '' : `?at=${at}`}`;
 
 export const router = new Router();
 
