@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnyMechanism } from './core/types.ts';
 import { mechanismKey } from './core/types.ts';
 import type { MechanismCases } from './core/cases.ts';
+import { NO_PROBE, type MechanismProbe } from './core/probe.ts';
 
 /** Folders whose sub-folders are mechanisms: this one, and any named by ARENA_MECHANISMS_PATH. */
 export const MECHANISM_ROOTS: readonly string[] = [import.meta.dirname, ...(process.env.ARENA_MECHANISMS_PATH ?? '').split(delimiter).filter(Boolean)];
@@ -71,4 +72,13 @@ export async function casesOf(m: AnyMechanism): Promise<MechanismCases> {
   const mod = (await import(pathToFileURL(join(folderOf(m), 'cases.ts')).href)) as { cases?: MechanismCases };
   if (!mod.cases) throw new Error(`${folderOf(m)}/cases.ts exports no cases`);
   return mod.cases;
+}
+
+/** The mechanism's `probe.ts`, when it has one: deviation classes and mitigations for `arena probe`. */
+export async function probeOf(m: AnyMechanism): Promise<MechanismProbe> {
+  const file = join(folderOf(m), 'probe.ts');
+  if (!existsSync(file)) return NO_PROBE;
+  const mod = (await import(pathToFileURL(file).href)) as { probe?: MechanismProbe };
+  if (!mod.probe) throw new Error(`${file} exports no probe`);
+  return mod.probe;
 }

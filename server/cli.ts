@@ -22,6 +22,7 @@ import { openLedger } from './storage/stores.ts';
 import { storeFor } from './config.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
+import { addProbeCommands } from './probe-command.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
 import { counterfactualCommand, indicatorsCommand, usageNumber } from './instruments.ts';
 
@@ -361,6 +362,7 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write indicators.json here (a results folder gets it inside)')
     .option('--json', 'print indicators.json instead of the table')
     .action(indicatorsCommand);
+  addProbeCommands(program, { loadStudy, code: codeVersion, defaultDb: DEFAULT_DB });
   program.command('demo').description('run every example study headless and print the results').action(demoCommand);
   program
     .command('mechanisms')

@@ -54,6 +54,25 @@ const factorSchema = strictObject({
   levels: z.array(levelSchema).min(2).max(64),
 });
 
+/** What `arena probe` searches and tries beside the mechanism's own declarations (mechanisms/core/probe.ts). */
+const probeSchema = strictObject({
+  deviations: z
+    .array(strictObject({ name: z.string().min(1).max(60), role: z.string().min(1).optional(), deviation: z.record(z.string(), z.unknown()) }))
+    .max(64)
+    .optional(),
+  mitigations: z.array(strictObject({ name: z.string().min(1).max(60), config: z.record(z.string(), z.unknown()), why: z.string().default('') })).max(64).optional(),
+  /** Use only these, not the mechanism's. */
+  replace: z.boolean().default(false),
+  /** A finding: the gain's one-sided lower bound above this share of a seat's share of the efficient surplus. */
+  threshold: z.number().min(0).max(10).default(0.02),
+  /** Search episodes per candidate. */
+  episodes: z.number().int().min(2).max(10_000_000).default(200),
+  /** Fresh episodes the winner is re-evaluated on. */
+  fresh: z.number().int().min(2).max(10_000_000).default(400),
+  /** Fresh episodes recorded as evidence of each finding (those where the deviation gained most), by both populations. */
+  evidence: z.number().int().min(0).max(1000).default(3),
+});
+
 /** Most cells a study may expand into. */
 export const MAX_CELLS = 4096;
 
@@ -91,6 +110,8 @@ export const studySchema = strictObject({
     /** The seat index that deviates. */
     deviator: z.number().int().min(0).default(0),
   }).optional(),
+  /** Settings and declarations of \`arena probe\`. */
+  probe: probeSchema.optional(),
   output: strictObject({
     /** Write rounds.csv (one row per participant-round). */
     rounds: z.boolean().default(true),
