@@ -67,8 +67,8 @@ export function sybilPopulation(mechanism: AnyMechanism, treatment: Treatment, p
   const index = treatment.seats.findIndex((s) => s.seat === principal);
   const role = (treatment.seats[index] as SeatAssignment).role;
   const ids = Array.from({ length: identities - 1 }, (_, j) => `p${n + j}` as SeatId);
-  const seats = treatment.seats.map((s) => (s.seat === principal ? { ...main, seat: s.seat, role } : s));
-  for (const id of ids) seats.push({ ...added, seat: id, role });
+  const seats = treatment.seats.map((s) => (s.seat === principal ? { seat: s.seat, role, ...main } : s));
+  for (const id of ids) seats.push({ seat: id, role, ...added });
   const shared: Record<number, number> = {};
   ids.forEach((_, j) => (shared[n + j] = index));
   return { mechanism: sharingDraws(mechanism, shared), seats, principal: [principal, ...ids], identities: ids };
