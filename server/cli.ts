@@ -23,6 +23,7 @@ import { storeFor } from './config.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 import { addProbeCommands } from './probe-command.ts';
+import { addExploitCommands } from './exploit-command.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
 import { counterfactualCommand, indicatorsCommand, usageNumber } from './instruments.ts';
 
@@ -362,6 +363,7 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write indicators.json here (a results folder gets it inside)')
     .option('--json', 'print indicators.json instead of the table')
     .action(indicatorsCommand);
+  addExploitCommands(program, { loadStudy, code: codeVersion });
   addProbeCommands(program, { loadStudy, code: codeVersion, defaultDb: DEFAULT_DB });
   program.command('demo').description('run every example study headless and print the results').action(demoCommand);
   program
