@@ -12,6 +12,8 @@ import { resolveStudy } from './spec.ts';
 import { runStudy } from './runner.ts';
 import { csvToParquet, jsonlToParquet, ROW_GROUP_ROWS } from './parquet.ts';
 import { tempDir } from '../tests/temp.ts';
+import { answer, bidBounds, FakeOpenAI } from '../tests/llm/fake-openai.ts';
+import { llmStudy, run as runLlm } from '../tests/llm/helpers.ts';
 
 async function readParquet(path: string) {
   const file = await asyncBufferFromFile(path);
@@ -114,6 +116,26 @@ describe('Parquet copies of a results folder', () => {
       expect(JSON.parse(row.data as string)).toEqual(line.data);
     });
     expect(events.kv['arena.study_hash']).toBe(manifest.studyHash);
+  });
+
+  it('llm-calls.parquet holds one row per LLM call of llm-transcript.jsonl', async () => {
+    const fake = await new FakeOpenAI((req) => answer({ type: 'bid', amount: Math.round(bidBounds(req).max * 40) / 100 })).start();
+    try {
+      const ran = await runLlm(llmStudy(fake.baseURL));
+      const calls = await readParquet(join(ran.out, 'llm-calls.parquet'));
+      expect(calls.rows.length).toBe(ran.transcript.length);
+      expect(calls.rows.length).toBeGreaterThan(0);
+      calls.rows.forEach((row, i) => {
+        const line = ran.transcript[i] as Record<string, unknown>;
+        expect(row.match).toBe(line.match);
+        expect(row.model).toBe(line.model);
+        expect(Number(row.promptTokens)).toBe(line.promptTokens);
+        expect(JSON.parse(row.messages as string)).toEqual(line.messages);
+      });
+      expect(calls.kv['arena.source']).toBe('llm-transcript.jsonl');
+    } finally {
+      await fake.close();
+    }
   });
 
   it('types columns from every cell: booleans, nulls for empty and NA, text with quotes and newlines, JSON for nested and mixed values', async () => {
