@@ -94,7 +94,7 @@ if (findMechanism('public-goods')) {
 // each side in processes of its own (bench/exploit-run.ts), by CPU time, alternating, fastest trial of each.
 const K = 20;
 const N = quick ? 1_000 : 2_500;
-const EXPLOIT_TRIALS = 8;
+const EXPLOIT_TRIALS = quick ? 4 : 6;
 log(`exploit search, ${K} shading factors x ${N} paired episodes against 9 equilibrium bidders (first-price), over the plain runner's ${K} x ${N} episodes (CPU time):`);
 const side = (mode: 'plain' | 'exploit') => {
   const run = spawnSync(process.execPath, [join(import.meta.dirname, 'exploit-run.ts'), mode, String(K), String(N), String(EXPLOIT_TRIALS)], { encoding: 'utf8' });
