@@ -17,10 +17,10 @@
  * expected share 1/(tied + 1), under lowestSeat a win only when its seat comes first. The
  * others' bids are held fixed: this is regret against the recorded play, not an equilibrium.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { RunningStat, type MetricSummary } from './metrics.ts';
+import { jsonLines, openCsv } from './read-rows.ts';
 
 export interface AuctionRules {
   readonly price: 'first' | 'second';
@@ -306,35 +306,6 @@ export interface BidRecords {
 /** A problem with the records given (not a sealed-bid auction, no rows, a missing file). */
 export class RegretInputError extends Error {}
 
-/** One CSV record's cells (RFC 4180 quotes; the runner's CSV never puts a newline in a cell). */
-function csvCells(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c !== '"') cell += c;
-      else if (line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-async function* lines(path: string): AsyncGenerator<string> {
-  const input = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const line of input) if (line.trim() !== '') yield line;
-}
-
 /**
  * Opens the bid records of a results folder (its rounds.csv, with the mechanism and every
  * treatment's config from manifest.json) or of an events.jsonl record (round_record events,
@@ -367,18 +338,12 @@ export function openBidRecords(source: string): BidRecords {
       return r;
     };
     async function* rows(): AsyncGenerator<BidRow> {
-      let columns: string[] | null = null;
-      let at: Record<string, number> = {};
-      for await (const line of lines(roundsPath)) {
-        const cells = csvCells(line);
-        if (!columns) {
-          columns = cells;
-          at = Object.fromEntries(columns.map((c, i) => [c, i]));
-          for (const need of ['treatment', 'episode', 'round', 'participant.seat', 'player.value', 'player.bid', 'player.payoff']) {
-            if (!(need in at)) throw new RegretInputError(`${roundsPath} has no column ${need}`);
-          }
-          continue;
-        }
+      const { columns, records } = openCsv(roundsPath);
+      const at: Record<string, number> = Object.fromEntries(columns.map((c, i) => [c, i]));
+      for (const need of ['treatment', 'episode', 'round', 'participant.seat', 'player.value', 'player.bid', 'player.payoff']) {
+        if (!(need in at)) throw new RegretInputError(`${roundsPath} has no column ${need}`);
+      }
+      for (const cells of records) {
         const cell = (name: string) => cells[at[name] as number] ?? '';
         const bid = cell('player.bid');
         const policy = 'participant.policy' in at ? cell('participant.policy') : '';
@@ -400,16 +365,17 @@ export function openBidRecords(source: string): BidRecords {
   const rules = new Map<string, AuctionRules>();
   const names: string[] = [];
   async function* rows(): AsyncGenerator<BidRow> {
-    let n = 0;
     const episodes = new Map<string, number>();
-    for await (const line of lines(source)) {
-      n++;
-      let event: { match?: string; kind?: string; data?: Record<string, unknown> };
+    const events = jsonLines(source);
+    for (;;) {
+      let next: IteratorResult<unknown>;
       try {
-        event = JSON.parse(line) as typeof event;
+        next = events.next();
       } catch (error) {
-        throw new RegretInputError(`${source}:${n}: not a JSON line (${(error as Error).message})`);
+        throw new RegretInputError((error as Error).message);
       }
+      if (next.done) break;
+      const event = next.value as { match?: string; kind?: string; data?: Record<string, unknown> };
       const match = String(event.match ?? '');
       const parts = match.split('/');
       const treatment = parts.length >= 3 ? (parts[parts.length - 2] as string) : match;
