@@ -61,6 +61,8 @@ interface ProbeFlags {
   episodes?: number;
   fresh?: number;
   evidence?: number;
+  indicators?: number;
+  replays?: number;
   db?: string | false;
   baseUrl?: string;
   force?: boolean;
@@ -79,6 +81,8 @@ async function probeCommand(deps: ProbeDeps, file: string, flags: ProbeFlags): P
         ...(flags.episodes !== undefined ? { episodes: flags.episodes } : {}),
         ...(flags.fresh !== undefined ? { fresh: flags.fresh } : {}),
         ...(flags.evidence !== undefined ? { evidence: flags.evidence } : {}),
+        ...(flags.indicators !== undefined ? { indicators: flags.indicators } : {}),
+        ...(flags.replays !== undefined ? { replays: flags.replays } : {}),
       },
     });
   } catch (error) {
@@ -97,7 +101,7 @@ async function probeCommand(deps: ProbeDeps, file: string, flags: ProbeFlags): P
     const baseUrl = flags.baseUrl ?? process.env.ARENA_PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 2567}`;
     const written = await writeProbe(out, result, { baseUrl, replace: flags.force ?? false, code: deps.code(), ...(ledger ? { ledger } : {}) });
     if (flags.json) {
-      console.log(JSON.stringify({ out: written.dir, findings: result.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, mitigation: f.mitigation?.name ?? null })) }, null, 2));
+      console.log(JSON.stringify({ out: written.dir, findings: [...result.findings, ...result.indicatorFindings].map((f) => ({ id: f.id, severity: f.severity, title: f.title, mitigation: f.mitigation?.name ?? null })) }, null, 2));
       return;
     }
     for (const s of result.searches) {
@@ -109,8 +113,14 @@ async function probeCommand(deps: ProbeDeps, file: string, flags: ProbeFlags): P
       console.log(f.mitigation ? pc.green(`  closed by ${f.mitigation.name} (${JSON.stringify(f.mitigation.config)}): the best deviation then gains ${f.mitigation.gain?.mean.toFixed(3)} [${f.mitigation.gain?.ci95[0].toFixed(3)}, ${f.mitigation.gain?.ci95[1].toFixed(3)}]`) : pc.yellow(`  no verified mitigation among ${f.mitigations.map((m) => m.name).join(', ') || 'none declared'}`));
       console.log(pc.dim(`  report findings/${f.id}.html, regression study regression/${f.id}.json`));
     }
+    for (const f of result.indicatorFindings) {
+      console.log(`\n${pc.bold(f.severity.toUpperCase())} ${f.title}`);
+      console.log(f.mitigation ? pc.green(`  brought back to honest play by ${f.mitigation.name} (${JSON.stringify(f.mitigation.config)}): ${f.indicator.name} then ${f.mitigation.indicator?.mean?.toFixed(3)} (p ${f.mitigation.indicator?.p?.toFixed(3)})`) : pc.yellow(`  no verified mitigation among ${f.mitigations.map((m) => m.name).join(', ') || 'none declared'}`));
+      console.log(pc.dim(`  report findings/${f.id}.html`));
+    }
     for (const s of result.skipped) console.log(pc.dim(`not searched: ${s}`));
-    console.log(pc.dim(`\n${result.searches.length} searches, ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} in ${result.seconds.toFixed(1)} s → ${written.dir}/probe.html${ledger ? `; evidence in the ledger ${ledger.path}` : ''}`));
+    const found = result.findings.length + result.indicatorFindings.length;
+    console.log(pc.dim(`\n${result.searches.length} searches, ${result.indicators.length} indicators, ${found} finding${found === 1 ? '' : 's'} in ${result.seconds.toFixed(1)} s → ${written.dir}/probe.html${ledger ? `; evidence in the ledger ${ledger.path}` : ''}`));
   } finally {
     await ledger?.close();
   }
@@ -164,6 +174,8 @@ export function addProbeCommands(program: Command, deps: ProbeDeps): void {
     .option('--threshold <share>', "a finding's gain: its lower bound above this share of a seat's share of the efficient surplus (default 0.02)", number('--threshold', 0, false))
     .option('-n, --episodes <n>', 'search episodes per candidate (default 200)', number('--episodes', 2, true))
     .option('--fresh <n>', 'fresh episodes of each re-evaluation (default 400)', number('--fresh', 2, true))
+    .option('--indicators <n>', 'episodes of each treatment whose records the indicators read (default 20; 0: none)', number('--indicators', 0, true))
+    .option('--replays <n>', 'honest replays per episode for the indicators\' null (default 19)', number('--replays', 0, true))
     .option('--evidence <n>', 'episodes recorded as evidence, those where the deviation gained most (default 3)', number('--evidence', 0, true))
     .option('--db <file>', 'also append the evidence records to this SQLite ledger (default: the server\'s)')
     .option('--no-db', 'keep the evidence records in the folder only')

@@ -8,7 +8,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { StagedDir, StreamFile } from './output.ts';
-import type { Finding, MitigationTrial, ProbeResult, SearchOutcome } from './probe.ts';
+import type { Finding, IndicatorFinding, MitigationTrial, ProbeResult, SearchOutcome } from './probe.ts';
+import type { IndicatorResult } from './indicators.ts';
 import { exploitSearch, type Figure } from './report/charts.ts';
 import { escapeHtml, formatNumber } from './report/format.ts';
 import { page, type PageSection, type RenderedFigure } from './report/page.ts';
@@ -89,6 +90,19 @@ export async function writeProbe(out: string, result: ProbeResult, options: Prob
       write(`regression/${f.id}.json`, `${JSON.stringify({ $schema: 'exploit-regression', ...f.regression }, null, 2)}\n`);
       write(`findings/${f.id}.html`, await findingPage(f, result, options));
     }
+    for (const f of result.indicatorFindings) {
+      mkdirSync(dir.file(`evidence/${f.id}`), { recursive: true });
+      const events = result.records.get(f.id) ?? [];
+      write(`evidence/${f.id}/events.jsonl`, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      if (options.ledger && events.length) {
+        const ledger = options.ledger;
+        ledger.transaction(() => {
+          for (const e of events) ledger.append(e);
+        });
+      }
+      write(`findings/${f.id}.json`, `${JSON.stringify({ kind: 'indicator', ...f, evidence: f.evidence.map((e) => ({ match: e.match, seq: e.seq, episode: e.episode, url: replayUrl(options.baseUrl, e.match, e.seq) })), records: `evidence/${f.id}/events.jsonl` }, null, 2)}\n`);
+      write(`findings/${f.id}.html`, await indicatorPage(f, result, options));
+    }
     const summary = {
       version: 1,
       study: result.study,
@@ -98,7 +112,11 @@ export async function writeProbe(out: string, result: ProbeResult, options: Prob
       seconds: result.seconds,
       code: options.code ?? null,
       searches: result.searches.map(searchJson),
-      findings: result.findings.map((f) => ({ id: f.id, title: f.title, severity: f.severity, treatment: f.treatment, seats: f.seats, gain: { ...gainJson(f.gain), relative: finite(f.gain.relative) }, mitigation: f.mitigation?.name ?? null, report: `findings/${f.id}.html` })),
+      findings: [
+        ...result.findings.map((f) => ({ id: f.id, kind: 'exploit', title: f.title, severity: f.severity, treatment: f.treatment, seats: f.seats, gain: { ...gainJson(f.gain), relative: finite(f.gain.relative) }, mitigation: f.mitigation?.name ?? null, report: `findings/${f.id}.html` })),
+        ...result.indicatorFindings.map((f) => ({ id: f.id, kind: 'indicator', title: f.title, severity: f.severity, treatment: f.treatment, indicator: f.indicator, mitigation: f.mitigation?.name ?? null, report: `findings/${f.id}.html` })),
+      ],
+      indicators: result.indicators.map((i) => ({ treatment: i.treatment, ...i.indicator, finding: i.finding })),
       skipped: result.skipped,
     };
     write('probe.json', `${JSON.stringify(summary, null, 2)}\n`);
@@ -170,18 +188,24 @@ function searchesFigure(result: ProbeResult): Figure {
 const footer = (result: ProbeResult) => `Written by <code>arena probe</code> on ${escapeHtml(result.startedAt)} in ${formatNumber(result.seconds)} s. Every gain is paired: the deviation and the baseline play the same seeds, episode by episode.`;
 
 async function indexPage(result: ProbeResult): Promise<string> {
-  const header = `<header class="study"><div class="kicker">probe · ${escapeHtml(result.mechanism)}</div><h1>${escapeHtml(result.study)}: ${result.findings.length ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : 'no finding above the threshold'}</h1>
-<p class="lede">Each search looks for the best deviation of a declared class for one seat against the rest of the population, on one seed block, and re-evaluates the winner on fresh seeds. A finding is a deviation whose one-sided 95% lower bound of gain exceeds ${formatNumber(result.settings.threshold * 100)}% of a seat's share of the efficient surplus (the surplus of the efficient outcome over the seats, under the baseline's draws).</p></header>`;
+  const header = `<header class="study"><div class="kicker">probe · ${escapeHtml(result.mechanism)}</div><h1>${escapeHtml(result.study)}: ${result.findings.length + result.indicatorFindings.length ? `${result.findings.length + result.indicatorFindings.length} finding${result.findings.length + result.indicatorFindings.length === 1 ? '' : 's'}` : 'no finding above the threshold'}</h1>
+<p class="lede">Each search looks for the best deviation of a declared class for one seat against the rest of the population, on one seed block, and re-evaluates the winner on fresh seeds. Beside the searches, each treatment's indicators are read from its records against honest replays of the same seeds; an indicator is a finding when both its p-values are at most ${formatNumber(result.settings.alpha)} and it lies beyond the replays' 5–95% range. A search finding is a deviation whose one-sided 95% lower bound of gain exceeds ${formatNumber(result.settings.threshold * 100)}% of a seat's share of the efficient surplus (the surplus of the efficient outcome over the seats, under the baseline's draws).</p></header>`;
   const rows = result.searches
     .map((s) => `<tr><td class="text">${escapeHtml(s.treatment)}</td><td class="text">${escapeHtml(s.seat)} (${escapeHtml(s.baseline.policy)})</td><td class="text">${escapeHtml(s.deviation)}</td><td class="text">${escapeHtml(s.best.name)}</td><td>${ci(s.gain)}</td><td>${formatNumber(s.gain.lowerBound)}</td><td class="text">${s.finding ? 'finding' : '–'}</td></tr>`)
     .join('');
   const table = `<div class="scroll"><table><thead><tr><th>treatment</th><th class="text">seat</th><th class="text">deviation</th><th class="text">best found</th><th>gain [95% CI]</th><th>lower bound</th><th class="text"></th></tr></thead><tbody>${rows}</tbody></table></div>`;
-  const list = result.findings.length
-    ? `<ul>${result.findings.map((f) => `<li>${badge(f.severity)} <a href="findings/${encodeURIComponent(f.id)}.html">${escapeHtml(f.title)}</a>${f.mitigation ? ` — closed by <b>${escapeHtml(f.mitigation.name)}</b>` : ' — no verified mitigation'}</li>`).join('')}</ul>`
-    : '<p class="note">No deviation of the declared classes gains more than the threshold: within these classes and this population, no profitable deviation was found.</p>';
+  const all = [...result.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, mitigation: f.mitigation?.name ?? null })), ...result.indicatorFindings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, mitigation: f.mitigation?.name ?? null }))];
+  const list = all.length
+    ? `<ul>${all.map((f) => `<li>${badge(f.severity)} <a href="findings/${encodeURIComponent(f.id)}.html">${escapeHtml(f.title)}</a>${f.mitigation ? ` — closed by <b>${escapeHtml(f.mitigation)}</b>` : ' — no verified mitigation'}</li>`).join('')}</ul>`
+    : '<p class="note">No deviation of the declared classes gains more than the threshold, and no indicator departs from honest play: within these classes and this population, nothing was found.</p>';
+  const indicatorRows = result.indicators
+    .map((i) => `<tr><td class="text">${escapeHtml(i.treatment)}</td><td class="text">${escapeHtml(i.indicator.name)}${i.indicator.seat ? ` (${escapeHtml(i.indicator.seat)})` : ''}</td><td>${indicatorCell(i.indicator)}</td><td>${i.indicator.null ? `${formatNumber(i.indicator.null.mean)} <span class="ci">[${formatNumber(i.indicator.null.q05)}, ${formatNumber(i.indicator.null.q95)}]</span>` : '–'}</td><td>${formatNumber(i.indicator.p)}</td><td>${formatNumber(i.indicator.pPaired)}</td><td class="text">${i.finding ? 'finding' : '–'}</td></tr>`)
+    .join('');
+  const indicatorTable = result.indicators.length ? `<div class="scroll"><table><thead><tr><th>treatment</th><th class="text">indicator</th><th>value [95% CI]</th><th>honest replays: mean [5%, 95%]</th><th>p</th><th>paired p</th><th class="text"></th></tr></thead><tbody>${indicatorRows}</tbody></table></div><p class="note">Definitions and windows: README, "Indicators". p: the share of honest replays at least as extreme (one-sided, Monte Carlo); paired p: a sign-flip test of each episode against its own replays.</p>` : '';
   const sections: PageSection[] = [
     { id: 'findings', title: 'Findings', intro: list, figures: [] },
-    { id: 'searches', title: 'Every search', intro: table, figures: await rendered([searchesFigure(result)]) },
+    ...(result.searches.length ? [{ id: 'searches', title: 'Every search', intro: table, figures: await rendered([searchesFigure(result)]) }] : []),
+    ...(indicatorTable ? [{ id: 'indicators', title: 'Indicators against honest replays', intro: indicatorTable, figures: [] }] : []),
     ...(result.skipped.length ? [{ id: 'skipped', title: 'Not searched', intro: `<ul>${result.skipped.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`, figures: [] }] : []),
   ];
   return page(`${result.study}: probe`, header, sections, footer(result));
@@ -223,6 +247,69 @@ async function findingPage(f: Finding, result: ProbeResult, options: ProbeWriteO
     { id: 'search', title: 'The search', figures: await rendered(figures.slice(1)) },
     { id: 'evidence', title: 'Records that show it', intro: evidence, figures: [] },
     { id: 'regression', title: 'Regression study', intro: regression, figures: [] },
+    { id: 'rules', title: 'The mechanism’s rules under this treatment', intro: `<pre>${escapeHtml(f.rulesText)}</pre>`, figures: [] },
+  ];
+  return page(f.title, header, sections, footer(result));
+}
+
+const indicatorCell = (r: IndicatorResult) => (r.mean === null ? '–' : `${formatNumber(r.mean)}${r.ci95 ? ` <span class="ci">[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]</span>` : ''}`);
+
+/** The indicator's value with its interval, and the honest replays' range, under the study's config and each change tried. */
+function indicatorFigure(f: IndicatorFinding): Figure {
+  const rows: Record<string, unknown>[] = [];
+  const add = (what: string, r: IndicatorResult | null, kind: string) => {
+    if (!r || r.mean === null) return;
+    rows.push({ what, kind, mean: r.mean, lo: r.ci95?.[0] ?? r.mean, hi: r.ci95?.[1] ?? r.mean });
+    if (r.null && r.null.mean !== null) rows.push({ what, kind: 'honest replays', mean: r.null.mean, lo: r.null.q05 ?? r.null.mean, hi: r.null.q95 ?? r.null.mean });
+  };
+  add('as the study runs it', f.indicator, 'finding');
+  for (const t of f.mitigations) add(`${t.name}${t.verified ? ' (verified)' : ''}`, t.indicator, t.verified ? 'verified mitigation' : 'not enough');
+  const kind = { field: 'kind', type: 'nominal', title: null, scale: { domain: ['finding', 'verified mitigation', 'not enough', 'honest replays'], range: ['#e45756', '#54a24b', '#9aa5ad', '#222222'] }, legend: { orient: 'bottom', direction: 'horizontal' } };
+  const y = { field: 'what', type: 'nominal', sort: [...new Set(rows.map((r) => r.what as string))], title: null, axis: { labelLimit: 280 } };
+  return {
+    title: `${f.indicator.name.replaceAll('_', ' ')} against honest play`,
+    caption: `Coloured dot and bar: the indicator's mean over the episodes and its 95% confidence interval; black: the same statistic over the honest replays of the same seeds (their mean and 5–95% range), where ${f.honest ? `the seats play ${f.honest.policy}` : 'the seats play the honest baseline'}. First row: the study's config; the others: the treatment played again with one config change.`,
+    spec: {
+      width: 560,
+      height: Math.max(80, 40 * new Set(rows.map((r) => r.what)).size),
+      layer: [
+        { data: { values: rows }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, yOffset: { field: 'kind' }, x: { field: 'lo', type: 'quantitative', title: f.indicator.unit }, x2: { field: 'hi' }, color: kind } },
+        { data: { values: rows }, mark: { type: 'point', filled: true, size: 70, opacity: 1 }, encoding: { y, yOffset: { field: 'kind' }, x: { field: 'mean', type: 'quantitative' }, color: kind } },
+      ],
+    } as TopLevelSpec,
+    wide: true,
+  };
+}
+
+async function indicatorPage(f: IndicatorFinding, result: ProbeResult, options: ProbeWriteOptions): Promise<string> {
+  const r = f.indicator;
+  const header = `<header class="study"><div class="kicker">failure report · indicator · ${escapeHtml(f.mechanism)} · ${badge(f.severity)}</div><h1>${escapeHtml(f.title)}</h1>
+<dl class="facts">
+<dt>study, treatment</dt><dd>${escapeHtml(f.study)}, ${escapeHtml(f.treatment)}</dd>
+<dt>indicator</dt><dd>${escapeHtml(r.name)}${r.seat ? ` of ${escapeHtml(r.seat)}` : ''} (${escapeHtml(r.unit)}, window: ${escapeHtml(r.window)}): ${escapeHtml(f.definition)}</dd>
+<dt>population</dt><dd>${escapeHtml(f.population.map((p) => `${p.seat} ${p.policy}`).join(', '))}</dd>
+<dt>value</dt><dd>${indicatorCell(r)} (95% CI over ${r.n} episodes)</dd>
+<dt>honest replays</dt><dd>${r.null ? `${formatNumber(r.null.mean)} [${formatNumber(r.null.q05)}, ${formatNumber(r.null.q95)}], ${r.null.replays} replays per episode${f.honest ? ` with the seats played by ${escapeHtml(f.honest.policy)}` : ''}` : '–'}</dd>
+<dt>p-values</dt><dd>Monte Carlo p = ${formatNumber(r.p)}, paired (sign-flip) p = ${formatNumber(r.pPaired)}, one-sided towards ${r.direction === 'greater' ? 'higher' : 'lower'} values</dd>
+<dt>severity</dt><dd>${escapeHtml(f.severity)} (high: the value is at least 50% away from the honest mean, as a share of the larger; medium: 20%)</dd>
+</dl></header>`;
+  const rule = f.rule
+    ? `<p>The verified mitigation changes <b>${escapeHtml(f.rule.fields.join(', '))}</b>. The rules as the study runs them say:</p><pre>${escapeHtml(f.rule.before.join('\n') || '(no line changes)')}</pre><p>and with the change:</p><pre>${escapeHtml(f.rule.after.join('\n') || '(no line changes)')}</pre>`
+    : '<p class="note">No config change tried brings the indicator back to honest play, so no single rule can be named; the rules as the study runs them are below.</p>';
+  const m = f.mitigation;
+  const mitigation = m
+    ? `<p><b>${escapeHtml(m.name)}</b>: set <code>${escapeHtml(JSON.stringify(m.config))}</code>. ${escapeHtml(m.why)}.</p><p>Verified on the same seeds: the indicator is then ${m.indicator ? indicatorCell(m.indicator) : '–'} (p = ${formatNumber(m.indicator?.p)}, paired p = ${formatNumber(m.indicator?.pPaired)}), no longer apart from honest play and beyond the finding's interval.</p>`
+    : '<p class="note">None of the config changes tried brings the indicator back within the honest replays.</p>';
+  const trials = `<div class="scroll"><table><thead><tr><th>change</th><th class="text">config</th><th>value [95% CI]</th><th>p</th><th>paired p</th><th class="text">verified</th></tr></thead><tbody>${f.mitigations
+    .map((t) => `<tr><td class="text">${escapeHtml(t.name)}</td><td class="text"><code>${escapeHtml(JSON.stringify(t.config))}</code></td><td>${t.indicator ? indicatorCell(t.indicator) : escapeHtml(t.problem ?? '–')}</td><td>${formatNumber(t.indicator?.p)}</td><td>${formatNumber(t.indicator?.pPaired)}</td><td class="text">${t.verified ? 'yes' : 'no'}</td></tr>`)
+    .join('')}</tbody></table></div>`;
+  const evidence = f.evidence.length
+    ? `<p>The first episodes' records are in <code>../evidence/${escapeHtml(f.id)}/events.jsonl</code>${options.ledger ? ` and in the ledger ${escapeHtml(options.ledger.path ?? '')}` : ''}, opened at their first closed round:</p><ul>${f.evidence.map((e) => `<li>episode ${e.episode} — <a href="${escapeHtml(replayUrl(options.baseUrl, e.match, e.seq))}">${escapeHtml(e.match)} at event ${e.seq}</a></li>`).join('')}</ul>`
+    : '<p class="note">No records kept for this finding.</p>';
+  const sections: PageSection[] = [
+    { id: 'rule', title: 'The rule', intro: rule, figures: [] },
+    { id: 'mitigation', title: 'Mitigation', intro: mitigation, after: trials, figures: await rendered([indicatorFigure(f)]) },
+    { id: 'evidence', title: 'Records that show it', intro: evidence, figures: [] },
     { id: 'rules', title: 'The mechanism’s rules under this treatment', intro: `<pre>${escapeHtml(f.rulesText)}</pre>`, figures: [] },
   ];
   return page(f.title, header, sections, footer(result));

@@ -84,6 +84,29 @@ describe('arena probe on the public goods game', () => {
   });
 });
 
+describe('arena probe indicators', () => {
+  it('flag a cartel of firms pricing at the monopoly price against honest Nash replays, and a cartel member’s gain from undercutting', async () => {
+    const cartel = resolveStudy({ name: 'cartel', mechanism: 'bertrand', config: { periods: 30, recall: 5 }, seats: [{ policy: 'benchmark', count: 2, params: { benchmark: 'monopoly_price' } }], episodes: 10, seed: 5 });
+    const result = await runProbe(await planProbe(cartel, { settings: { episodes: 10, fresh: 10, indicators: 6, replays: 19 } }));
+    const gain = result.indicatorFindings.find((f) => f.indicator.name === 'profit_gain');
+    // Δ is 1 at the monopoly profit; the honest replays price at Nash (Δ near 0); the null's smallest p with 19 replays is 1/20.
+    expect(gain?.indicator.mean).toBeGreaterThan(0.95);
+    expect(gain?.indicator.null?.mean).toBeLessThan(0.05);
+    expect(gain?.indicator.p).toBeCloseTo(0.05, 10);
+    expect(gain?.severity).toBe('high');
+    // Firms at fixed prices do not react to what they see: hiding rivals' prices changes nothing, and is not verified.
+    expect(gain?.mitigations.map((m) => [m.name, m.verified])).toEqual([['hide-rival-prices', false]]);
+    expect(gain?.evidence).toHaveLength(3);
+    // Undercutting the cartel to the Nash price pays in every period: the one-shot incentive a cartel must deter.
+    expect(result.findings[0]?.deviation.params).toEqual({ benchmark: 'nash_price' });
+    // An honest market shows none of it.
+    const honest = resolveStudy({ name: 'nash', mechanism: 'bertrand', config: { periods: 30, recall: 5 }, seats: [{ policy: 'benchmark', count: 2, params: { benchmark: 'nash_price' } }], episodes: 10, seed: 5 });
+    const clean = await runProbe(await planProbe(honest, { settings: { episodes: 10, fresh: 10, indicators: 6, replays: 19 } }));
+    expect(clean.indicatorFindings).toEqual([]);
+    expect(clean.indicators.find((i) => i.indicator.name === 'profit_gain')?.indicator.p).toBe(1);
+  });
+});
+
 describe('probe declarations', () => {
   it('refuse an unknown treatment and a deviation class that cannot play, naming where it is written', async () => {
     await expect(planProbe(auction('first-price', 'truthful'), { treatments: ['nope'] })).rejects.toThrow(/no treatment 'nope'/);
@@ -91,7 +114,8 @@ describe('probe declarations', () => {
     await expect(planProbe(bad)).rejects.toThrow(ProbeError);
     await expect(planProbe(bad)).rejects.toThrow(/probe\.deviations\[0\] \(x\) cannot be searched/);
     const none = resolveStudy({ name: 'n', mechanism: 'double-auction', seats: [{ policy: 'zi-c', count: 8 }] });
-    await expect(planProbe(none)).rejects.toThrow(/declares no deviation classes/);
+    await expect(planProbe(none, { settings: { indicators: 0 } })).rejects.toThrow(/declares no deviation classes/);
+    expect((await planProbe(none)).skipped).toEqual([expect.stringMatching(/^exploit searches: double-auction@1 declares no deviation classes/)]);
   });
 
   it('name the rules text lines a config change alters', () => {

@@ -23,6 +23,7 @@ import { mergeConfig, type ResolvedStudy, type SeatAssignment, type Treatment } 
 import { planExploit, runExploit, ExploitError, type ExploitPlan, type ExploitProgress, type ExploitResult } from './exploit.ts';
 import { runStudy, type EpisodeResult } from './runner.ts';
 import type { RegressionEntry } from './exploit-library.ts';
+import { IndicatorRun, INDICATORS, type IndicatorGroup, type IndicatorResult } from './indicators.ts';
 
 export interface ProbeSettings {
   /** A finding's gain: its one-sided lower bound above this share of a seat's share of the efficient surplus. */
@@ -32,9 +33,15 @@ export interface ProbeSettings {
   readonly fresh: number;
   /** Fresh episodes recorded as evidence (those where the deviation gained most), by both populations. */
   readonly evidence: number;
+  /** Episodes of each treatment whose records the indicators read (0: no indicators). */
+  readonly indicators: number;
+  /** Honest replays per episode: the indicators' Monte Carlo null. */
+  readonly replays: number;
+  /** An indicator is a finding when both its p-values are at most this. */
+  readonly alpha: number;
 }
 
-export const DEFAULT_PROBE: ProbeSettings = { threshold: 0.02, episodes: 200, fresh: 400, evidence: 3 };
+export const DEFAULT_PROBE: ProbeSettings = { threshold: 0.02, episodes: 200, fresh: 400, evidence: 3, indicators: 20, replays: 19, alpha: 0.05 };
 
 /** One search of the probe: a deviation class for one seat of one treatment. */
 export interface ProbeTarget {
@@ -51,6 +58,8 @@ export interface ProbePlan {
   readonly resolved: ResolvedStudy;
   readonly settings: ProbeSettings;
   readonly targets: readonly ProbeTarget[];
+  /** The treatments probed (their indicators read). */
+  readonly treatments: readonly Treatment[];
   readonly mitigations: readonly Mitigation[];
   /** Targets left out, and why (a deviation for a role the treatment has no seats of). */
   readonly skipped: readonly string[];
@@ -77,9 +86,9 @@ export async function probeDeclarations(resolved: ResolvedStudy): Promise<Mechan
  */
 export async function planProbe(resolved: ResolvedStudy, options: { treatments?: readonly string[]; settings?: Partial<ProbeSettings> } = {}): Promise<ProbePlan> {
   const block = resolved.study.probe;
-  const settings: ProbeSettings = { ...DEFAULT_PROBE, ...(block ? { threshold: block.threshold, episodes: block.episodes, fresh: block.fresh, evidence: block.evidence } : {}), ...options.settings };
+  const settings: ProbeSettings = { ...DEFAULT_PROBE, ...(block ? { threshold: block.threshold, episodes: block.episodes, fresh: block.fresh, evidence: block.evidence, indicators: block.indicators, replays: block.replays, alpha: block.alpha } : {}), ...options.settings };
   const declared = await probeDeclarations(resolved);
-  if (!declared.deviations.length) throw new ProbeError(`${mechanismKey(resolved.mechanism)} declares no deviation classes to search, and the study's probe block adds none: give \`probe.deviations\` in the study`);
+  if (!declared.deviations.length && settings.indicators === 0) throw new ProbeError(`${mechanismKey(resolved.mechanism)} declares no deviation classes to search, the study's probe block adds none, and the indicators are off: give \`probe.deviations\` in the study`);
   const names = resolved.treatments.map((t) => t.name);
   const unknown = (options.treatments ?? []).filter((t) => !names.includes(t));
   if (unknown.length) throw new ProbeError(`no treatment ${unknown.map((t) => `'${t}'`).join(', ')} in ${resolved.study.name}; its treatments: ${names.join(', ')}`);
@@ -109,7 +118,9 @@ export async function planProbe(resolved: ResolvedStudy, options: { treatments?:
       }
     }
   });
-  return { resolved, settings, targets, mitigations: declared.mitigations, skipped };
+  if (settings.indicators > 0 && resolved.study.learning) skipped.push('indicators: learning sessions end at convergence, before their matches finish, and the indicators read finished records only');
+  if (settings.indicators > 0 && !declared.deviations.length) skipped.push(`exploit searches: ${mechanismKey(resolved.mechanism)} declares no deviation classes (give probe.deviations in the study)`);
+  return { resolved, settings, targets, treatments, mitigations: declared.mitigations, skipped };
 }
 
 /** A gain as reports show it. */
@@ -203,12 +214,54 @@ export interface ProbeProgress {
   readonly findings: number;
 }
 
+/** An indicator of a treatment's records against its null of honest replays. */
+export interface IndicatorOutcome {
+  readonly treatment: string;
+  readonly indicator: IndicatorResult;
+  readonly definition: string;
+  readonly finding: boolean;
+}
+
+/** A mitigation tried against an indicator finding: the treatment played again with the changed config, the indicator read again. */
+export interface IndicatorTrial {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly why: string;
+  readonly indicator: IndicatorResult | null;
+  readonly verified: boolean;
+  readonly problem: string | null;
+  readonly rule: MitigationTrial['rule'];
+}
+
+/** An indicator of collusion or manipulation that the honest replays do not produce. */
+export interface IndicatorFinding {
+  readonly id: string;
+  readonly title: string;
+  readonly mechanism: string;
+  readonly study: string;
+  readonly treatment: string;
+  readonly severity: Severity;
+  readonly indicator: IndicatorResult;
+  readonly definition: string;
+  readonly population: readonly { readonly seat: SeatId; readonly policy: string; readonly params: unknown }[];
+  readonly honest: { readonly policy: string; readonly params?: unknown } | null;
+  readonly episodes: number;
+  readonly replays: number;
+  readonly rule: MitigationTrial['rule'] | null;
+  readonly rulesText: string;
+  readonly mitigation: IndicatorTrial | null;
+  readonly mitigations: readonly IndicatorTrial[];
+  readonly evidence: readonly Evidence[];
+}
+
 export interface ProbeResult {
   readonly study: string;
   readonly mechanism: string;
   readonly settings: ProbeSettings;
   readonly searches: readonly SearchOutcome[];
   readonly findings: readonly Finding[];
+  readonly indicators: readonly IndicatorOutcome[];
+  readonly indicatorFindings: readonly IndicatorFinding[];
   readonly skipped: readonly string[];
   /** The events of the evidence records, by finding id (written to evidence/<id>/events.jsonl). */
   readonly records: ReadonlyMap<string, readonly LedgerEvent[]>;
@@ -353,7 +406,7 @@ export async function runProbe(plan: ProbePlan, options: { onProgress?: (p: Prob
     const othersText = summarisePolicies(others);
     findings.push({
       id,
-      title: `${target.seat} gains ${shownNumber(gain.mean)} per episode (95% CI ${shownNumber(gain.ci95[0])} to ${shownNumber(gain.ci95[1])}) playing ${result.log.best.name} instead of ${result.log.baseline.policy}, against ${othersText}`,
+      title: `${target.seat} gains ${shownNumber(gain.mean)} per episode (95% CI ${shownNumber(gain.ci95[0])} to ${shownNumber(gain.ci95[1])}) playing ${result.log.best.name} instead of ${policyLabel(result.log.baseline.policy, result.log.baseline.params)}, against ${othersText}`,
       mechanism: mechanismKey(resolved.mechanism),
       study: resolved.study.name,
       treatment: target.treatment.name,
@@ -373,7 +426,129 @@ export async function runProbe(plan: ProbePlan, options: { onProgress?: (p: Prob
       scale,
     });
   }
-  return { study: resolved.study.name, mechanism: mechanismKey(resolved.mechanism), settings, searches, findings, skipped: plan.skipped, records, startedAt, seconds: (performance.now() - started) / 1000 };
+  // Indicators: each treatment's records against honest replays of the same seeds.
+  const indicatorOutcomes: IndicatorOutcome[] = [];
+  const indicatorFindings: IndicatorFinding[] = [];
+  if (settings.indicators > 0 && !resolved.study.learning) {
+    planned += plan.treatments.length;
+    for (const treatment of plan.treatments) {
+      const label = `${treatment.name} · indicators`;
+      tell(label, null);
+      const read = readIndicators(resolved, treatment, settings, `${run}/${treatment.name}~indicators`);
+      done++;
+      tell(label, null);
+      const significant = (r: IndicatorResult) => indicatorFinding(r, settings.alpha);
+      for (const r of read.group?.indicators ?? []) indicatorOutcomes.push({ treatment: treatment.name, indicator: r, definition: INDICATOR_SPECS.get(r.name)?.definition ?? '', finding: significant(r) });
+      const found = (read.group?.indicators ?? []).filter(significant);
+      if (!found.length) continue;
+      // Each mitigation: the treatment played again under the changed config, its indicators read again.
+      planned += plan.mitigations.length;
+      const again = new Map<string, { trial: Omit<IndicatorTrial, 'indicator' | 'verified'>; group: IndicatorGroup | null }>();
+      for (const m of plan.mitigations) {
+        const changed = mitigated(resolved, treatment, m.config);
+        const rule = ruleChange(resolved.mechanism, treatment.config, 'problem' in changed ? treatment.config : changed.treatment.config, m.config);
+        const base = { name: m.name, config: m.config, why: m.why, rule };
+        if ('problem' in changed) again.set(m.name, { trial: { ...base, problem: changed.problem }, group: null });
+        else again.set(m.name, { trial: { ...base, problem: null }, group: readIndicators(changed.resolved, changed.treatment, settings, `${run}/${treatment.name}~${m.name}`).group });
+        done++;
+        tell(`${label} · mitigation ${m.name}`, null);
+      }
+      for (const r of found) {
+        const trials: IndicatorTrial[] = [...again.values()].map(({ trial, group }) => {
+          const after = group?.indicators.find((x) => x.name === r.name && x.seat === r.seat) ?? null;
+          return { ...trial, indicator: after, verified: after !== null && !significant(after) && movedToNull(r, after) };
+        });
+        const mitigation = trials.filter((t) => t.verified).sort((a, b) => distanceToNull(a.indicator as IndicatorResult) - distanceToNull(b.indicator as IndicatorResult))[0] ?? null;
+        const id = `${String(findings.length + indicatorFindings.length + 1).padStart(2, '0')}-${resolved.mechanism.id}-${treatment.name}-${r.name}${r.seat ? `-${r.seat}` : ''}`.replace(/[^\w.-]+/g, '-');
+        const spec = INDICATOR_SPECS.get(r.name);
+        indicatorFindings.push({
+          id,
+          title: `${r.name.replaceAll('_', ' ')}${r.seat ? ` of ${r.seat}` : ''} is ${shownNumber(r.mean ?? Number.NaN)} in ${treatment.name}, against ${shownNumber(r.null?.mean ?? Number.NaN)} when the seats play honestly (p = ${shownNumber(r.p ?? Number.NaN)}, paired p = ${shownNumber(r.pPaired ?? Number.NaN)})`,
+          mechanism: mechanismKey(resolved.mechanism),
+          study: resolved.study.name,
+          treatment: treatment.name,
+          severity: indicatorSeverity(r),
+          indicator: r,
+          definition: spec?.definition ?? '',
+          population: treatment.seats.map((s) => ({ seat: s.seat, policy: s.policy, params: s.params })),
+          honest: read.group?.honest ?? null,
+          episodes: read.group?.episodes ?? 0,
+          replays: settings.replays,
+          rule: mitigation?.rule ?? null,
+          rulesText: resolved.mechanism.rules(treatment.config),
+          mitigation,
+          mitigations: trials,
+          evidence: read.evidence,
+        });
+        records.set(id, read.events);
+      }
+    }
+  }
+  return { study: resolved.study.name, mechanism: mechanismKey(resolved.mechanism), settings, searches, findings, indicators: indicatorOutcomes, indicatorFindings, skipped: plan.skipped, records, startedAt, seconds: (performance.now() - started) / 1000 };
+}
+
+const INDICATOR_SPECS = new Map(INDICATORS.map((s) => [s.name, s]));
+
+/** The honest replays do not produce it: both one-sided p-values at most alpha, and the value outside the null's 5–95% range on the collusive side. */
+function indicatorFinding(r: IndicatorResult, alpha: number): boolean {
+  if (r.mean === null || r.null === null || r.p === null || r.p > alpha) return false;
+  if (r.pPaired !== null && r.pPaired > alpha) return false;
+  const { q05, q95 } = r.null;
+  if (r.direction === 'greater') return q95 === null || r.mean > q95;
+  return q05 === null || r.mean < q05;
+}
+
+/** How far an indicator is from its null's mean, as a share of the larger of the two. */
+function distanceToNull(r: IndicatorResult): number {
+  const m = r.mean ?? Number.NaN;
+  const n = r.null?.mean ?? Number.NaN;
+  if (!Number.isFinite(m) || !Number.isFinite(n)) return Number.POSITIVE_INFINITY;
+  return Math.abs(m - n) / Math.max(Math.abs(m), Math.abs(n), 1e-9);
+}
+
+const indicatorSeverity = (r: IndicatorResult): Severity => {
+  const d = distanceToNull(r);
+  return d >= 0.5 ? 'high' : d >= 0.2 ? 'medium' : 'low';
+};
+
+/** The mitigated value lies beyond the finding's interval, towards the honest side. */
+function movedToNull(before: IndicatorResult, after: IndicatorResult): boolean {
+  if (after.mean === null || before.mean === null) return false;
+  const edge = before.ci95 ? (before.direction === 'greater' ? before.ci95[0] : before.ci95[1]) : before.mean;
+  return before.direction === 'greater' ? after.mean < edge : after.mean > edge;
+}
+
+/**
+ * Plays a treatment's first episodes with their records and reads its indicators against honest
+ * replays of the same seeds; keeps the first episodes' records as evidence.
+ */
+function readIndicators(resolved: ResolvedStudy, treatment: Treatment, settings: ProbeSettings, name: string): { group: IndicatorGroup | null; events: LedgerEvent[]; evidence: Evidence[] } {
+  const slash = name.indexOf('/');
+  const study: ResolvedStudy = { ...resolved, study: { ...resolved.study, name: name.slice(0, slash) }, treatments: [{ ...treatment, name: name.slice(slash + 1) }], factors: [] };
+  const run = new IndicatorRun({ replays: settings.replays });
+  const kept: LedgerEvent[] = [];
+  const evidence: Evidence[] = [];
+  let current: LedgerEvent[] = [];
+  let index = 0;
+  const sink = {
+    append(event: LedgerEvent) {
+      current.push(event);
+      if (event.kind !== 'match_ended') return;
+      run.add(current);
+      if (index < settings.evidence) {
+        kept.push(...current);
+        const first = current.find((e) => e.kind === 'round_record') ?? current[0];
+        evidence.push({ population: 'baseline', match: event.match, seq: first?.seq ?? 0, episode: index, payoff: Number.NaN });
+      }
+      index++;
+      current = [];
+    },
+    transaction<T>(fn: () => T): T {
+      return fn();
+    },
+  };
+  runStudy(study, { episodes: settings.indicators, rounds: false, events: false, exports: false, ledger: sink });
+  return { group: run.report(name).groups[0] ?? null, events: kept, evidence };
 }
 
 /** `first-price-truthful-p0-shading`: mechanism, treatment, seat and deviation, made safe for file names. */
@@ -382,10 +557,16 @@ function findingId(resolved: ResolvedStudy, target: ProbeTarget, index: number):
   return `${String(index + 1).padStart(2, '0')}-${safe(resolved.mechanism.id)}-${safe(target.treatment.name)}-${target.seat}-${safe(target.deviation.name)}`;
 }
 
+/** A policy with its params, as the search log names candidates: `shader(fraction=0.8)`. */
+function policyLabel(policy: string, params: unknown): string {
+  const entries = typeof params === 'object' && params !== null ? Object.entries(params) : [];
+  return entries.length ? `${policy}(${entries.map(([k, v]) => `${k}=${typeof v === 'number' ? shownNumber(v) : JSON.stringify(v)}`).join(', ')})` : policy;
+}
+
 /** "4 × truthful" or "3 × conditional-cooperator, 1 × free-rider". */
 function summarisePolicies(seats: readonly SeatAssignment[]): string {
   const counts = new Map<string, number>();
-  for (const s of seats) counts.set(s.policy, (counts.get(s.policy) ?? 0) + 1);
+  for (const s of seats) counts.set(policyLabel(s.policy, s.params), (counts.get(policyLabel(s.policy, s.params)) ?? 0) + 1);
   return [...counts].map(([p, n]) => `${n} × ${p}`).join(', ');
 }
 

@@ -71,6 +71,12 @@ const probeSchema = strictObject({
   fresh: z.number().int().min(2).max(10_000_000).default(400),
   /** Fresh episodes recorded as evidence of each finding (those where the deviation gained most), by both populations. */
   evidence: z.number().int().min(0).max(1000).default(3),
+  /** Episodes of each treatment whose records the indicators read (0: no indicators). */
+  indicators: z.number().int().min(0).max(100_000).default(20),
+  /** Honest replays per episode (the indicators' Monte Carlo null). */
+  replays: z.number().int().min(0).max(999).default(19),
+  /** An indicator is a finding when both its one-sided p-values are at most this. */
+  alpha: z.number().gt(0).lt(1).default(0.05),
 });
 
 /** Most cells a study may expand into. */
