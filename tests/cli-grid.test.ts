@@ -72,7 +72,7 @@ describe('arena run on a factorial study', () => {
     expect(resumed.out).toMatch(/4 cells on 2 worker threads/);
     expect(existsSync(join(dir, '.results.grid'))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: Record<string, string>; factors: unknown[] };
-    expect(Object.keys(manifest.files)).toEqual(['episodes.csv', 'summary.json', 'effects.json']);
+    expect(Object.keys(manifest.files)).toEqual(['episodes.csv', 'episodes.parquet', 'summary.json', 'effects.json']);
     expect(manifest.factors).toHaveLength(2);
     const episodes = readFileSync(join(out, 'episodes.csv'), 'utf8').trim().split('\n');
     expect(episodes).toHaveLength(1 + 4 * 15_000);
