@@ -8,6 +8,7 @@ import type { MetricSummary } from '../metrics.ts';
 import type { ExploitLog } from './folder.ts';
 import type { EpisodeData, ImpulseData, LearningData, PricePath, RoundData, RoundSeries, SeriesPoint } from './data.ts';
 import { compactObject, formatNumber, words } from './format.ts';
+import { textWidth } from './text-width.ts';
 
 export interface Figure {
   readonly title: string;
@@ -38,27 +39,38 @@ const referenceColor = (names: readonly string[]) => (name: string) => REFERENCE
  * so facets need no scale of their own). `axis` is the position channel the value sits on.
  * Rows must carry `kind: 'ref'`, `ref` (the value), `refLabel` and `refColor`.
  */
-function referenceRuleLayers(axis: 'x' | 'y'): unknown[] {
+function referenceRuleLayers(axis: 'x' | 'y', rows: readonly Record<string, unknown>[] = []): unknown[] {
   const filter = { filter: "datum.kind === 'ref'" };
   const color = { field: 'refColor', type: 'nominal', scale: null };
   const position = { [axis]: { field: 'ref', type: 'quantitative' } };
+  const rule = { transform: [filter], mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.6, clip: true }, encoding: { ...position, color } };
+  const text = { text: { field: 'refLabel' }, color };
+  if (axis === 'y') return [rule, { transform: [filter], mark: { type: 'text', align: 'left', baseline: 'bottom', dy: -3, fontSize: 11.5 }, encoding: { ...position, x: { value: 4 }, ...text } }];
+  // A line in the right half of the axis is labelled on its left, so the label stays inside the plot (a layer only for a side that has lines).
   return [
-    { transform: [filter], mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.6, clip: true }, encoding: { ...position, color } },
-    {
-      transform: [filter],
-      mark: axis === 'x' ? { type: 'text', align: 'left', baseline: 'top', dx: 4, fontSize: 11.5 } : { type: 'text', align: 'left', baseline: 'bottom', dy: -3, fontSize: 11.5 },
-      encoding: { ...position, ...(axis === 'x' ? { y: { value: 1 } } : { x: { value: 4 } }), text: { field: 'refLabel' }, color },
-    },
+    rule,
+    ...(rows.some((r) => r.kind === 'ref' && !r.refRight) ? [{ transform: [{ filter: "datum.kind === 'ref' && !datum.refRight" }], mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, fontSize: 11.5 }, encoding: { ...position, y: { value: 1 }, ...text } }] : []),
+    ...(rows.some((r) => r.kind === 'ref' && r.refRight) ? [{ transform: [{ filter: "datum.kind === 'ref' && datum.refRight" }], mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, fontSize: 11.5 }, encoding: { ...position, y: { value: 1 }, ...text } }] : []),
   ];
 }
 
 /** Reference rows for referenceRuleLayers, one per facet panel (treatment) that has the value. */
-function referenceRows(refs: readonly Reference[], panels: readonly string[] | null): Record<string, unknown>[] {
+function referenceRows(refs: readonly Reference[], panels: readonly string[] | null, extent?: readonly [number, number]): Record<string, unknown>[] {
   const names = [...new Set(refs.map((r) => r.name))];
   const colorOf = referenceColor(names);
-  const row = (r: Reference, treatment: string | null) => ({ kind: 'ref', treatment, ref: r.value, refLabel: r.name.includes('=') ? r.name : `${words(r.name)} ${formatNumber(r.value)}`, refColor: colorOf(r.name) });
+  const right = (v: number) => (extent ? v > (extent[0] + extent[1]) / 2 : false);
+  const row = (r: Reference, treatment: string | null) => ({ kind: 'ref', treatment, ref: r.value, refLabel: r.name.includes('=') ? r.name : `${words(r.name)} ${formatNumber(r.value)}`, refColor: colorOf(r.name), refRight: right(r.value) });
   if (panels === null) return distinctReferences(refs).map((r) => row(r, null));
   return panels.flatMap((t) => refs.filter((r) => r.treatment === null || r.treatment === t).map((r) => row(r, t)));
+}
+
+/**
+ * The plot width that leaves a half-page figure room for its row labels (up to `limit` px),
+ * so the SVG is drawn at its own size instead of shrunk: between 220 and SMALL_WIDTH.
+ */
+function fitWidth(labels: readonly string[], limit: number): number {
+  const widest = Math.min(limit, Math.max(0, ...labels.map((l) => textWidth(l, 12.5))));
+  return Math.round(Math.max(220, Math.min(SMALL_WIDTH, 515 - widest - 56)));
 }
 
 /** One color per treatment, the same in every plot. */
@@ -87,6 +99,7 @@ export function metricByTreatment(label: string, names: readonly string[], summa
   });
   // Long names (a factorial study's cells) get the page's width, so they are not cut short.
   const long = names.some((n) => n.length > 26);
+  const plotWidth = long ? 520 : fitWidth(names, 200);
   const y = { field: 'treatment', type: 'nominal' as const, sort: [...names], title: null, axis: { labelLimit: long ? 400 : 200 } };
   const x = { type: 'quantitative' as const, title: label, scale: { zero: false, nice: true, padding: 28 }, axis: { tickCount: long ? 10 : 6 } };
   const refNames = [...new Set(references.map((r) => words(r.name)))];
@@ -111,7 +124,7 @@ export function metricByTreatment(label: string, names: readonly string[], summa
     title: `${label} by ${noun}`,
     caption: `Dot: the mean over episodes; bar: its 95% confidence interval (number: mean ± half-width).${refWords}${definition ? ` ${definition}` : ''}`,
     spec: {
-      width: long ? 520 : SMALL_WIDTH,
+      width: plotWidth,
       height: Math.max(50, 34 * rows.length),
       data: { values: rows },
       layer: layers,
@@ -129,13 +142,14 @@ export function effectsChart(label: string, effects: readonly { label: string; s
     return { what, mean: m.mean, lo: Number.isFinite(lo) ? lo : m.mean, hi: Number.isFinite(hi) ? hi : m.mean, text: `${formatNumber(m.mean)} [${formatNumber(lo)}, ${formatNumber(hi)}]`, verdict: clear ? 'interval leaves out 0' : 'within noise of 0' };
   });
   const y = { field: 'what', type: 'nominal', sort: rows.map((r) => r.what), title: null, axis: { labelLimit: 240 } };
+  const width = fitWidth(rows.map((r) => r.what), 240);
   const x = { type: 'quantitative', title: `effect on ${label}`, scale: { zero: true, nice: true, padding: 28 }, axis: { tickCount: 6 } };
   const verdict = { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['interval leaves out 0', 'within noise of 0'], range: ['#c23b22', '#8a8f94'] }, legend: { orient: 'bottom', direction: 'horizontal' } };
   return {
     title: `Main effects on ${label}`,
     caption: `Bar: a level's main effect on ${label} — the mean over episodes of its difference to the factor's first (reference) level on the same seed, the other factors held fixed and averaged over — with its 95% confidence interval. Red: the interval leaves out the dashed zero line, so the level moves ${label}.`,
     spec: {
-      width: SMALL_WIDTH,
+      width,
       height: Math.max(50, 34 * rows.length),
       layer: [
         { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#777' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
@@ -148,7 +162,7 @@ export function effectsChart(label: string, effects: readonly { label: string; s
 }
 
 /** Bin settings that suit the values: whole-number steps for counts, about 30 bins otherwise. */
-function binFor(values: readonly number[]): { extent: [number, number]; step?: number; maxbins?: number } {
+function binFor(values: readonly number[]): { extent: [number, number]; step?: number; maxbins?: number; nice?: boolean } {
   let lo = Infinity;
   let hi = -Infinity;
   let whole = true;
@@ -158,7 +172,8 @@ function binFor(values: readonly number[]): { extent: [number, number]; step?: n
     if (whole && !Number.isInteger(v)) whole = false;
   }
   if (!Number.isFinite(lo)) return { extent: [0, 1], maxbins: 30 };
-  if (whole && hi - lo <= 60) return { extent: [lo - 0.5, hi + 0.5], step: 1 };
+  // Whole numbers (counts, cycle lengths): one bar per value, centred on it.
+  if (whole && hi - lo <= 60) return { extent: [lo - 0.5, hi + 0.5], step: 1, nice: false };
   if (lo === hi) return { extent: [lo - 0.5, hi + 0.5], maxbins: 10 };
   return { extent: [lo, hi], maxbins: 30 };
 }
@@ -168,7 +183,8 @@ function histogramPanels(values: readonly { treatment: string; v: number }[], na
   const present = names.filter((n) => values.some((r) => r.treatment === n));
   // Bins span the reference values too, so a line at Δ = 0 sits on the axis beside the bars.
   const bin = binFor([...values.map((r) => r.v), ...references.map((r) => r.value)]);
-  const data = [...values.map((r) => ({ kind: 'value', treatment: r.treatment, v: r.v })), ...referenceRows(references, present)];
+  const refRows = referenceRows(references, present, bin.extent);
+  const data = [...values.map((r) => ({ kind: 'value', treatment: r.treatment, v: r.v })), ...refRows];
   const xAxis = { title: xTitle, ...(percentX ? { axis: { format: '.0%' } } : {}) };
   const layer: unknown[] = [
     {
@@ -179,15 +195,15 @@ function histogramPanels(values: readonly { treatment: string; v: number }[], na
         { joinaggregate: [{ op: 'sum', field: 'k', as: 'total' }], groupby: ['treatment'] },
         { calculate: 'datum.k / datum.total', as: 'share' },
       ],
-      mark: { type: 'bar', binSpacing: 1 },
+      mark: { type: 'bar', binSpacing: 1, clip: true },
       encoding: {
-        x: { field: 'b0', type: 'quantitative', bin: { binned: true }, ...xAxis, scale: { domain: bin.extent } },
+        x: { field: 'b0', type: 'quantitative', bin: { binned: true }, ...xAxis, ...(bin.step === 1 && !percentX ? { axis: { tickMinStep: 1, format: 'd' } } : {}), scale: bin.nice === false ? { domain: bin.extent } : { zero: false } },
         x2: { field: 'b1' },
         y: { field: 'share', type: 'quantitative', title: null, axis: { format: '.0%', tickCount: 3 } },
         color: treatmentColor(names, null),
       },
     },
-    ...(references.length ? referenceRuleLayers('x') : []),
+    ...(refRows.length ? referenceRuleLayers('x', refRows) : []),
   ];
   return {
     data: { values: data },
@@ -548,6 +564,26 @@ export function exploitSearch(log: ExploitLog): Figure[] {
     } as TopLevelSpec,
     wide: true,
   });
+  // A class over one numeric parameter (a shading grid): the gain against the parameter shows the shape the search explored.
+  const keys = new Set(log.candidates.flatMap((c) => Object.keys(c.params ?? {})));
+  const [param] = [...keys];
+  if (keys.size === 1 && param && log.candidates.every((c) => typeof c.params?.[param] === 'number')) {
+    const byParam = placed.map((c, i) => ({ ...c, p: log.candidates[i]?.params?.[param] as number }));
+    const px = { field: 'p', type: 'quantitative', title: words(param), scale: { zero: false, nice: true, padding: 16 } };
+    figures.push({
+      title: `Estimated gain against ${words(param)}`,
+      caption: `Each dot: a candidate's estimated gain over the baseline on the search seeds, at its ${words(param)}; bar: ± 2 standard errors (a parameter tried in several rounds has a dot per round). Dashed line: no gain.`,
+      spec: {
+        width: SMALL_WIDTH,
+        height: 240,
+        layer: [
+          { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#777' }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+          { data: { values: byParam }, mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: px, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: who } },
+          { data: { values: byParam }, mark: { type: 'point', filled: true, size: 40, opacity: 1 }, encoding: { x: px, y: { ...y, field: 'estimate' }, color: who } },
+        ],
+      } as TopLevelSpec,
+    });
+  }
   const best = log.best;
   if (best) {
     const searched = log.candidates.findLast((c) => c.name === best.name);
@@ -555,7 +591,7 @@ export function exploitSearch(log: ExploitLog): Figure[] {
       ...(searched ? [{ what: 'on the search seeds (± 2 se)', gain: searched.estimate, lo: searched.estimate - 2 * searched.se, hi: searched.estimate + 2 * searched.se }] : []),
       { what: `on fresh seeds, paired (95% CI${best.n ? `, n = ${best.n}` : ''})`, gain: best.gain, lo: best.ci95[0], hi: best.ci95[1] },
     ];
-    const yEnc = { field: 'what', type: 'nominal', sort: rows.map((r) => r.what), title: null, axis: { labelLimit: 260 } };
+    const yEnc = { field: 'what', type: 'nominal', sort: rows.map((r) => r.what), title: null, axis: { labelLimit: 340 } };
     const xEnc = { type: 'quantitative', title: 'payoff gain over the baseline', scale: { zero: true } };
     const layer: unknown[] = [
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#777' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
@@ -569,7 +605,8 @@ export function exploitSearch(log: ExploitLog): Figure[] {
     figures.push({
       title: `The best deviation found: ${best.name}`,
       caption: `Dot and bar: the gain of ${best.name}${best.params ? ` (${compactObject(best.params)})` : ''} over the baseline, first as the search saw it, then re-evaluated on fresh seeds with the same draws for baseline and deviation.${best.lowerBound !== undefined ? ` Black tick: the one-sided 95% lower bound (${formatNumber(best.lowerBound)}); above the dashed zero line, the deviation is profitable beyond noise.` : ''}`,
-      spec: { width: SMALL_WIDTH, height: 40 * rows.length + 20, layer } as TopLevelSpec,
+      spec: { width: SMALL_WIDTH + 120, height: 40 * rows.length + 20, layer } as TopLevelSpec,
+      wide: true,
     });
   }
   return figures;

@@ -44,6 +44,7 @@ figure h3 { font-size: 15.5px; margin: 0 0 8px; }
 figure svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 8px; max-width: 95ch; }
 .scroll { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+section > .scroll, section > .note { margin-bottom: 16px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; font-size: 14px; }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th { font-weight: 600; background: #fafbfc; }

@@ -18,7 +18,7 @@ export const PLOT_CONFIG = {
   background: 'white',
   padding: 6,
   view: { stroke: '#ddd' },
-  axis: { labelFontSize: 12.5, titleFontSize: 13, titleFontWeight: 'normal', titleColor: '#333', labelColor: '#444', gridColor: '#ececec', domainColor: '#999', tickColor: '#999', titlePadding: 8, labelLimit: 220, labelOverlap: true },
+  axis: { labelFontSize: 12.5, titleFontSize: 13, titleFontWeight: 'normal', titleColor: '#333', labelColor: '#444', gridColor: '#ececec', domainColor: '#999', tickColor: '#999', titlePadding: 8, labelLimit: 220, labelOverlap: true, labelSeparation: 4 },
   // Vega-Lite flushes the first and last x label inward by default, onto their neighbours once scales are padded.
   axisX: { labelFlush: false },
   legend: { labelFontSize: 12.5, titleFontSize: 13, titleFontWeight: 'normal', titleColor: '#333', labelColor: '#333', labelLimit: 260, symbolSize: 90 },
