@@ -97,6 +97,37 @@ describe('Q-learning (Calvano et al. 2020) through the engine', () => {
   });
 });
 
+describe('Q-learning across one-round episodes', () => {
+  it('with keep, learns from each episode’s only decision (its reward, nothing after it) and comes to shade against truthful bidders', () => {
+    const late: { value: number; bid: number }[] = [];
+    runStudy(
+      resolveStudy({
+        name: 'q-one-round',
+        mechanism: 'first-price',
+        config: { rounds: 1, values: { kind: 'uniform', low: 0, high: 100 } },
+        seats: [
+          { policy: 'q-learning', params: { keep: true, beta: 3e-4, delta: 0, points: 21, q0: 'zero', state: [{ field: 'value', kind: 'bins', bins: 10, min: 0, max: 100 }] } },
+          { policy: 'truthful', count: 2 },
+        ],
+        episodes: 20_000,
+        seed: 6,
+        output: { rounds: false },
+      }),
+      {
+        keepRows: true,
+        onEpisode: (e) => {
+          if (e.episode < 15_000) return;
+          for (const r of e.rows ?? []) if (r.seat === 'p0' && (r.fields.value as number) > 20) late.push({ value: r.fields.value as number, bid: (r.fields.bid as number | null) ?? 0 });
+        },
+      },
+    );
+    const shade = late.reduce((s, r) => s + r.bid / r.value, 0) / late.length;
+    // Against two truthful rivals the best reply bids 2v/3; a learner that never learned bids at random (mean ratio far from it).
+    expect(shade).toBeGreaterThan(0.5);
+    expect(shade).toBeLessThan(0.85);
+  });
+});
+
 describe('EXP3', () => {
   it('against a rival fixed at the Nash price, earns nearly what the best fixed price earns (no regret)', () => {
     const rewards: number[] = [];

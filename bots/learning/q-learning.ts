@@ -143,13 +143,13 @@ export class QLearner implements Policy {
     return decision(t.space.actions[a] as Action);
   }
 
-  /** The update of the last state and action, with the reward since and the state now (s′). */
-  #learn(t: Table, next: number): void {
+  /** The update of the last state and action, with the reward since and the state now (s′), or none when the episode has ended. */
+  #learn(t: Table, next: number | null): void {
     const m = t.space.size;
     const s = this.#prevState;
     const a = this.#prevAction;
     const row = s * m;
-    const target = this.#reward + this.#p.delta * (t.q[next * m + (t.greedy[next] as number)] as number);
+    const target = this.#reward + (next === null ? 0 : this.#p.delta * (t.q[next * m + (t.greedy[next] as number)] as number));
     const old = t.q[row + a] as number;
     const updated = old + this.#p.alpha * (target - old);
     t.q[row + a] = updated;
@@ -168,6 +168,14 @@ export class QLearner implements Policy {
 
   observe(feedback: Feedback): void {
     this.#reward += feedback.reward;
+  }
+
+  /** A learner that keeps its table learns from the episode's last decision too: its reward, with nothing after it. */
+  endEpisode(): void {
+    const t = this.#table;
+    if (!this.#p.keep || !t || this.#frozen || this.#prevState < 0) return;
+    this.#learn(t, null);
+    this.#prevState = -1;
   }
 
   startEpisode(): void {
