@@ -144,6 +144,7 @@ interface RunFlags {
   json?: boolean;
   workers?: number;
   resume?: boolean;
+  exports: boolean;
 }
 
 /** Prints a finished run: the summary (table or JSON) and a line on speed and where the results are. */
@@ -176,6 +177,7 @@ async function runCommand(file: string, opts: RunFlags): Promise<void> {
     replace: opts.force ?? false,
     rounds: opts.rounds && resolved.study.output.rounds,
     events: opts.events ?? resolved.study.output.events,
+    exports: opts.exports && resolved.study.output.exports,
     ...(opts.episodes !== undefined ? { episodes: opts.episodes } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     code: codeVersion(),
@@ -296,6 +298,7 @@ export function buildProgram(): Command {
     .option('-s, --seed <s>', 'study seed (overrides the study)', wholeNumber('seed', 0))
     .option('-f, --force', 'replace the results folder if it exists')
     .option('--no-rounds', 'skip rounds.csv (one row per participant-round)')
+    .option('--no-exports', 'skip the Parquet copies and report.html (arena report DIR makes the report later)')
     .option('--events', "write events.jsonl: every episode's hash-chained ledger")
     .option('--db <file>', 'also record every episode in this SQLite ledger')
     .option('--json', 'print the summary as JSON instead of a table')

@@ -32,6 +32,8 @@ export interface GridOptions {
   readonly seed?: number;
   readonly rounds?: boolean;
   readonly events?: boolean;
+  /** Parquet copies and report.html in the merged folder (default: the study's output.exports). */
+  readonly exports?: boolean;
   readonly code?: RunOptions['code'];
   /** Told as episodes finish, with the cells finished (a resumed run counts the cells it found). */
   readonly onProgress?: (progress: GridProgress) => void;
@@ -258,7 +260,7 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
     });
   }
 
-  const merged = mergeParts(resolved, cells.map((_, i) => partDir(i)), target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt });
+  const merged = mergeParts(resolved, cells.map((_, i) => partDir(i)), target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
   rmSync(staging, { recursive: true, force: true });
   const played = pending.reduce((n, i) => n + episodesOf(i), 0);
   return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, resumed, workers: width, played };
@@ -350,7 +352,7 @@ function partSummary(dir: string): TreatmentSummary {
  * files one after the other (a CSV keeps the first part's header, as one process writing
  * the cells in turn would); the summary, the effects and the manifest are made afresh.
  */
-function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: string, replace: boolean, facts: { episodes: number; seed: number; code: RunOptions['code'] | null; startedAt: string }) {
+function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: string, replace: boolean, facts: { episodes: number; seed: number; code: RunOptions['code'] | null; startedAt: string; exports: boolean }) {
   const dir = new StagedDir(target, { replace });
   try {
     const files: Record<string, string> = {};

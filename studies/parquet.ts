@@ -17,7 +17,7 @@ import { ByteWriter, ParquetWriter, schemaFromColumnData, type BasicType, type C
 import { csvRecords, jsonLines } from './read-rows.ts';
 
 /** Rows per row group: large enough for readers to scan fast, small enough to hold one in memory. */
-export const ROW_GROUP_ROWS = 65_536;
+export const ROW_GROUP_ROWS = 16_384;
 
 /** What every Parquet file of a results folder says about where it comes from. */
 export interface ParquetProvenance {

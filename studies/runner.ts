@@ -470,7 +470,7 @@ class StudyRun {
       if (sinks.impulse) files['impulse.csv'] = sinks.impulse.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
       if (sinks.transcript) files['llm-transcript.jsonl'] = sinks.transcript.close();
-      writeResults(dir, this.resolved, summary, files, { episodes: this.episodes, seed: this.seed, llm, code: this.options.code ?? null, startedAt: this.startedAt, exports: this.options.exports ?? true });
+      writeResults(dir, this.resolved, summary, files, { episodes: this.episodes, seed: this.seed, llm, code: this.options.code ?? null, startedAt: this.startedAt, exports: this.options.exports ?? this.resolved.study.output.exports });
     }
     this.close();
     return { summary, out: dir?.target ?? null, seconds: (performance.now() - this.started) / 1000, decisions: this.decisions, ...(llm ? { llm } : {}) };

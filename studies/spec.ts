@@ -123,6 +123,8 @@ export const studySchema = strictObject({
     rounds: z.boolean().default(true),
     /** Write events.jsonl: every episode's hash-chained ledger (large). */
     events: z.boolean().default(false),
+    /** Write the Parquet copies of the row files and report.html (the CSVs, summary and manifest are always written). */
+    exports: z.boolean().default(true),
   }).prefault({}),
 });
 
