@@ -20,7 +20,7 @@ export class CellValues {
   /** Cell name -> its levels, in the order of the cells. */
   readonly #levels = new Map<string, Readonly<Record<string, string>>>();
   /** Cell name -> 'metrics' | 'measures' -> name -> values by episode (NaN where undefined). */
-  readonly #values = new Map<string, { metrics: Map<string, number[]>; measures: Map<string, number[]> }>();
+  readonly #values = new Map<string, { metrics: Map<string, ArrayLike<number>>; measures: Map<string, ArrayLike<number>> }>();
 
   cell(name: string, levels: Readonly<Record<string, string>>): void {
     this.#levels.set(name, levels);
@@ -33,7 +33,7 @@ export class CellValues {
     for (const kind of ['metrics', 'measures'] as const) {
       const into = at[kind];
       for (const name in values[kind]) {
-        let series = into.get(name);
+        let series = into.get(name) as number[] | undefined;
         if (!series) {
           series = [];
           into.set(name, series);
@@ -41,6 +41,13 @@ export class CellValues {
         series[episode] = values[kind][name] as number;
       }
     }
+  }
+
+  /** A whole series of a cell at once, by episode (NaN where an episode has no value). */
+  column(cell: string, kind: 'metrics' | 'measures', name: string, series: ArrayLike<number>): void {
+    const at = this.#values.get(cell);
+    if (!at) throw new Error(`no cell '${cell}'`);
+    at[kind].set(name, series);
   }
 
   get cells(): readonly string[] {
@@ -51,7 +58,7 @@ export class CellValues {
     return this.#levels.get(cell) ?? {};
   }
 
-  series(cell: string, kind: 'metrics' | 'measures', name: string): readonly number[] | undefined {
+  series(cell: string, kind: 'metrics' | 'measures', name: string): ArrayLike<number> | undefined {
     return this.#values.get(cell)?.[kind].get(name);
   }
 
@@ -118,7 +125,7 @@ export function mainEffects(factors: readonly FactorLevels[], values: CellValues
 }
 
 /** Mean over episodes of the per-episode mean difference a − b over the pairs of series, with its interval. */
-export function pairedDifference(pairs: readonly (readonly [readonly number[], readonly number[]])[]): MetricSummary {
+export function pairedDifference(pairs: readonly (readonly [ArrayLike<number>, ArrayLike<number>])[]): MetricSummary {
   const stat = new RunningStat();
   const episodes = Math.max(0, ...pairs.map(([a, b]) => Math.min(a.length, b.length)));
   for (let e = 0; e < episodes; e++) {

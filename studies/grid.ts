@@ -16,7 +16,7 @@ import { hashOf } from '../mechanisms/core/hash.ts';
 import { CellValues } from './effects.ts';
 import type { MetricSummary } from './metrics.ts';
 import { StagedDir, StreamFile } from './output.ts';
-import { runStudy, summaryOf, writeResults, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
+import { runStudy, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
 import type { ResolvedStudy } from './spec.ts';
 
 export interface GridOptions {
@@ -102,10 +102,12 @@ export interface CellJob {
 export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): RunReport {
   const cell = resolved.treatments[job.index];
   if (!cell || cell.name !== job.name) throw new Error(`cell ${job.index} of ${resolved.study.name} is ${cell ? `'${cell.name}'` : 'missing'}, not '${job.name}': the grid plays the cells its study's file resolves to`);
-  // A part is the cell alone: its effects are the merged run's to compute.
-  return runStudy(
+  // A part is the cell alone: its effects are the merged run's to compute, from the values it keeps.
+  const kept = resolved.factors.length ? new PartValues() : null;
+  const report = runStudy(
     { ...resolved, treatments: [cell], factors: [] },
     {
+      ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e.episode, e) } : {}),
       out: job.dir,
       replace: true,
       // The merged folder gets the Parquet copies and the report; a part needs neither.
@@ -118,6 +120,54 @@ export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (do
       ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
     },
   );
+  kept?.write(job.dir);
+  return report;
+}
+
+/**
+ * A part's per-episode metrics and measures, kept in binary beside it (values.json names them,
+ * values.bin holds one float64 column per name, NaN where an episode has none), so the merge
+ * reads the effects' inputs without parsing episodes.csv. A part without them (its process
+ * stopped between the two writes) is read from its CSV instead.
+ */
+class PartValues {
+  readonly #series = { metrics: new Map<string, number[]>(), measures: new Map<string, number[]>() };
+  #episodes = 0;
+
+  push(episode: number, values: { readonly metrics: Readonly<Record<string, number>>; readonly measures: Readonly<Record<string, number>> }): void {
+    this.#episodes = Math.max(this.#episodes, episode + 1);
+    for (const kind of ['metrics', 'measures'] as const) {
+      for (const name in values[kind]) {
+        let series = this.#series[kind].get(name);
+        if (!series) this.#series[kind].set(name, (series = []));
+        series[episode] = values[kind][name] as number;
+      }
+    }
+  }
+
+  write(dir: string): void {
+    const names = { metrics: [...this.#series.metrics.keys()], measures: [...this.#series.measures.keys()] };
+    const columns = [...names.metrics.map((n) => this.#series.metrics.get(n)), ...names.measures.map((n) => this.#series.measures.get(n))];
+    const data = new Float64Array(columns.length * this.#episodes).fill(Number.NaN);
+    columns.forEach((series, c) => series?.forEach((x, e) => (data[c * this.#episodes + e] = x)));
+    writeFileSync(join(dir, 'values.bin'), new Uint8Array(data.buffer));
+    writeFileSync(join(dir, 'values.json'), `${JSON.stringify({ episodes: this.#episodes, ...names })}\n`);
+  }
+
+  /** A part's series from its values.json and values.bin into the cell's values; false when the part has none. */
+  static read(dir: string, into: CellValues, cell: string): boolean {
+    const meta = join(dir, 'values.json');
+    const bin = join(dir, 'values.bin');
+    if (!existsSync(meta) || !existsSync(bin)) return false;
+    const { episodes, metrics, measures } = JSON.parse(readFileSync(meta, 'utf8')) as { episodes: number; metrics: string[]; measures: string[] };
+    const bytes = readFileSync(bin);
+    if (bytes.length !== 8 * episodes * (metrics.length + measures.length)) return false;
+    const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    // NaN stands for undefined and for missing alike: the effects leave out both.
+    metrics.forEach((name, c) => into.column(cell, 'metrics', name, data.subarray(c * episodes, (c + 1) * episodes)));
+    measures.forEach((name, c) => into.column(cell, 'measures', name, data.subarray((metrics.length + c) * episodes, (metrics.length + c + 1) * episodes)));
+    return true;
+  }
 }
 
 const DATA_FILES = ['episodes.csv', 'rounds.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
@@ -370,7 +420,7 @@ function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: st
     resolved.treatments.forEach((cell, i) => {
       if (!values) return;
       values.cell(cell.name, cell.levels ?? {});
-      readEpisodeValues(join(dirs[i] as string, 'episodes.csv'), (episode, v) => values.push(cell.name, episode, v));
+      if (!PartValues.read(dirs[i] as string, values, cell.name)) readEpisodeValues(join(dirs[i] as string, 'episodes.csv'), (episode, v) => values.push(cell.name, episode, v));
     });
     const summary = summaryOf(resolved, facts.episodes, dirs.map(partSummary), values);
     writeResults(dir, resolved, summary, files, facts);
