@@ -429,6 +429,7 @@ export async function runProbe(plan: ProbePlan, options: { onProgress?: (p: Prob
   // Indicators: each treatment's records against honest replays of the same seeds.
   const indicatorOutcomes: IndicatorOutcome[] = [];
   const indicatorFindings: IndicatorFinding[] = [];
+  const notes = new Set<string>();
   if (settings.indicators > 0 && !resolved.study.learning) {
     planned += plan.treatments.length;
     for (const treatment of plan.treatments) {
@@ -437,6 +438,7 @@ export async function runProbe(plan: ProbePlan, options: { onProgress?: (p: Prob
       const read = readIndicators(resolved, treatment, settings, `${run}/${treatment.name}~indicators`);
       done++;
       tell(label, null);
+      for (const note of read.group?.notes ?? []) notes.add(`indicators: ${note}`);
       const significant = (r: IndicatorResult) => indicatorFinding(r, settings.alpha);
       for (const r of read.group?.indicators ?? []) indicatorOutcomes.push({ treatment: treatment.name, indicator: r, definition: INDICATOR_SPECS.get(r.name)?.definition ?? '', finding: significant(r) });
       const found = (read.group?.indicators ?? []).filter(significant);
@@ -484,7 +486,7 @@ export async function runProbe(plan: ProbePlan, options: { onProgress?: (p: Prob
       }
     }
   }
-  return { study: resolved.study.name, mechanism: mechanismKey(resolved.mechanism), settings, searches, findings, indicators: indicatorOutcomes, indicatorFindings, skipped: plan.skipped, records, startedAt, seconds: (performance.now() - started) / 1000 };
+  return { study: resolved.study.name, mechanism: mechanismKey(resolved.mechanism), settings, searches, findings, indicators: indicatorOutcomes, indicatorFindings, skipped: [...plan.skipped, ...notes], records, startedAt, seconds: (performance.now() - started) / 1000 };
 }
 
 const INDICATOR_SPECS = new Map(INDICATORS.map((s) => [s.name, s]));
