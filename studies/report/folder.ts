@@ -41,6 +41,8 @@ export interface Manifest {
     readonly description?: string;
     readonly seats?: unknown;
     readonly treatments?: readonly { readonly name: string; readonly config?: unknown; readonly seats?: unknown }[];
+    /** A factorial study's factors as the study file wrote them: each level's config override, seats and params. */
+    readonly factors?: readonly { readonly name: string; readonly levels: readonly { readonly name: string; readonly config?: unknown; readonly seats?: unknown; readonly params?: unknown }[] }[];
     readonly learning?: { readonly deviator?: number; readonly impulse?: number };
   };
   readonly studyHash?: string;

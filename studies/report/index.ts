@@ -176,9 +176,21 @@ function treatmentsTable(folder: ResultsFolder): string {
   const baseSeats = manifest.study.seats;
   const rows = summary.treatments.map((t) => {
     const m = manifest.treatments?.find((x) => x.name === t.name);
+    // A factorial cell: what its levels write (the treatment's, then each factor's), and the seats it played.
+    const levels = m?.levels;
+    const cellParts = levels
+      ? Object.entries(levels).flatMap(([factor, level]) => {
+          const written = factor === 'treatment' ? manifest.study.treatments?.find((x) => x.name === level) : manifest.study.factors?.find((f) => f.name === factor)?.levels.find((l) => l.name === level);
+          const parts: string[] = [];
+          if (written?.config && typeof written.config === 'object' && Object.keys(written.config).length) parts.push(compactObject(written.config));
+          const params = (written as { params?: unknown } | undefined)?.params;
+          if (params && typeof params === 'object' && Object.keys(params).length) parts.push(`params ${compactObject(params)}`);
+          return parts;
+        })
+      : [];
     const override = written.get(t.name)?.config;
-    const change = override && typeof override === 'object' && Object.keys(override).length ? compactObject(override) : 'the study\'s config';
-    const seats = studySeats(written.get(t.name)?.seats ?? baseSeats) ?? m?.seats;
+    const change = levels ? cellParts.join('; ') || 'the study\'s config' : override && typeof override === 'object' && Object.keys(override).length ? compactObject(override) : 'the study\'s config';
+    const seats = levels ? m?.seats : (studySeats(written.get(t.name)?.seats ?? baseSeats) ?? m?.seats);
     return `<tr><td>${escapeHtml(t.name)}</td><td>${t.episodes}</td><td class="text">${escapeHtml(seatsLine(seats))}</td><td class="text">${escapeHtml(change)}</td><td class="text"><code>${escapeHtml((m?.configHash ?? '').slice(0, 12) || '–')}</code></td></tr>`;
   });
   return `<div class="scroll"><table><tr><th>treatment</th><th>episodes</th><th class="text">seats</th><th class="text">config</th><th class="text">config hash</th></tr>${rows.join('')}</table></div>`;
