@@ -306,7 +306,9 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
       },
       finished: finishCell,
       ...(options.signal ? { signal: options.signal } : {}),
-      interrupted: () => new GridInterrupted(progress.cells, cells.length),
+      // Counted on disk once the workers have stopped: a part a worker renamed into place
+      // just before the signal is kept, though its message had not arrived.
+      interrupted: () => new GridInterrupted(cells.filter((cell, i) => partDone(partDir(i), cell)).length, cells.length),
     });
   }
 
@@ -335,16 +337,19 @@ function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width:
     let decisions = 0;
     let settled = false;
     const nameOf = (index: number) => resolved.treatments[index]?.name ?? String(index);
-    const stop = (error: Error | null) => {
+    /** Settles once every worker has stopped, so that the parts on disk no longer change. */
+    const stop = (error: Error | (() => Error) | null) => {
       if (settled) return;
       settled = true;
       on.signal?.removeEventListener('abort', abort);
-      for (const w of busy.keys()) void w.terminate();
+      const stopping = [...busy.keys()].map((w) => w.terminate());
       busy.clear();
-      if (error) rejectPool(error);
-      else resolvePool(decisions);
+      void Promise.allSettled(stopping).then(() => {
+        if (error) rejectPool(typeof error === 'function' ? error() : error);
+        else resolvePool(decisions);
+      });
     };
-    const abort = () => stop(on.interrupted());
+    const abort = () => stop(on.interrupted);
     const give = (worker: Worker) => {
       const job = queue.shift();
       if (job) {
