@@ -16,7 +16,7 @@ import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
 import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions, type RunReport } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
-import { GridError, GridInterrupted, gridStaging, runGrid, type GridProgress } from '../studies/grid.ts';
+import { DEFAULT_QUEUE, GridError, GridInterrupted, gridStaging, runGrid, type GridProgress } from '../studies/grid.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { openLedger } from './storage/stores.ts';
 import { storeFor } from './config.ts';
@@ -145,6 +145,8 @@ interface RunFlags {
   workers?: number;
   resume?: boolean;
   exports: boolean;
+  queue?: string;
+  queueName?: string;
 }
 
 /** Prints a finished run: the summary (table or JSON) and a line on speed and where the results are. */
@@ -169,7 +171,10 @@ async function runCommand(file: string, opts: RunFlags): Promise<void> {
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
   const cells = resolved.treatments.length;
   // Studies of several cells with scripted seats run as a grid: worker threads, resumable.
-  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 ? 'it has one cell' : null;
+  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 && !opts.queue ? 'it has one cell' : null;
+  if (opts.queue && inOneProcess) throw new UsageError(`--queue: ${file} cannot be spread over a queue (${inOneProcess})`);
+  if (opts.queue && opts.workers !== undefined) throw new UsageError('--queue and --workers: the queue\'s workers play the cells (give each `arena worker` its --threads)');
+  if (opts.queue) await (await import('../studies/queue.ts')).checkQueue(opts.queue).catch((error: Error) => Promise.reject(new UsageError(error.message)));
   if (opts.resume && inOneProcess) throw new UsageError(`--resume: ${file} cannot be resumed (${inOneProcess}); run it again`);
   if (opts.workers !== undefined && opts.workers > 1 && inOneProcess) console.error(pc.yellow(`--workers: ${file} runs in one thread (${inOneProcess})`));
   const common = {
@@ -211,12 +216,13 @@ async function runGridCommand(file: string, resolved: ResolvedStudy, opts: RunFl
       ...common,
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       resume: opts.resume ?? false,
+      ...(opts.queue ? { queue: { url: opts.queue, ...(opts.queueName ? { name: opts.queueName } : {}) } } : {}),
       onProgress: bar.onProgress,
       signal: abort.signal,
     });
     bar.stop();
     if (report.resumed && !opts.json) console.log(pc.dim(`resumed: ${report.resumed} of ${report.cells} cells were finished by the interrupted run`));
-    printRun(report, opts, `, ${report.cells} cells on ${report.workers || 1} ${report.workers === 1 || report.workers === 0 ? 'thread' : 'worker threads'}`);
+    printRun(report, opts, report.queue ? `, ${report.cells} cells on queue ${report.queue}` : `, ${report.cells} cells on ${report.workers || 1} ${report.workers === 1 || report.workers === 0 ? 'thread' : 'worker threads'}`);
   } catch (error) {
     bar.stop();
     if (error instanceof GridInterrupted) {
@@ -226,6 +232,35 @@ async function runGridCommand(file: string, resolved: ResolvedStudy, opts: RunFl
     }
     if (error instanceof GridError) throw new UsageError(error.message);
     throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** `arena worker`: takes cells from the queue until Ctrl-C, which lets the cells being played finish. */
+async function workerCommand(opts: { queue: string; queueName: string; threads: number; stall: number }): Promise<void> {
+  const { checkQueue, serveQueue } = await import('../studies/queue.ts');
+  await checkQueue(opts.queue).catch((error: Error) => Promise.reject(new UsageError(error.message)));
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    console.error(pc.yellow('stopping once the cells being played are finished (Ctrl-C again to stop now; those cells are then played again by another worker)'));
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { played } = await serveQueue({
+      url: opts.queue,
+      name: opts.queueName,
+      threads: opts.threads,
+      stallSeconds: opts.stall,
+      code: codeVersion(),
+      signal: abort.signal,
+      log: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+    });
+    console.log(`worker stopped after playing ${played} cell${played === 1 ? '' : 's'}`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -304,7 +339,17 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON instead of a table')
     .option('-w, --workers <n>', 'worker threads for a study of several cells (default: one per core); 0 plays them in this thread', wholeNumber('workers', 0))
     .option('--resume', 'continue an interrupted run into the same --out, playing only the cells it had not finished')
+    .option('--queue <url>', 'play the cells on the workers of this Redis job queue (redis://host:port; start them with `arena worker --queue URL`)')
+    .option('--queue-name <name>', 'the queue on that Redis', DEFAULT_QUEUE)
     .action(runCommand);
+  program
+    .command('worker')
+    .description('play the cells that `arena run --queue URL` puts on a Redis job queue, from any machine with the same code, until Ctrl-C')
+    .requiredOption('--queue <url>', 'the Redis of the queue (redis://host:port)')
+    .option('--queue-name <name>', 'the queue on that Redis', DEFAULT_QUEUE)
+    .option('-t, --threads <n>', 'cells played at once, each on a thread of its own', wholeNumber('threads', 1), 1)
+    .option('--stall <seconds>', 'seconds without news from a worker after which its cell is played again elsewhere', wholeNumber('stall', 1), 30)
+    .action(workerCommand);
   program
     .command('replay')
     .description('verify a record: hash chain intact, replay reproduces the final hash')

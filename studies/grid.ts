@@ -18,6 +18,7 @@ import type { MetricSummary } from './metrics.ts';
 import { StagedDir, StreamFile } from './output.ts';
 import { runStudy, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
 import type { ResolvedStudy } from './spec.ts';
+import type { QueueTarget } from './queue.ts';
 
 export interface GridOptions {
   /** The results folder. */
@@ -39,6 +40,8 @@ export interface GridOptions {
   readonly onProgress?: (progress: GridProgress) => void;
   /** Aborting stops the workers and keeps the finished parts for a resumed run. */
   readonly signal?: AbortSignal;
+  /** Play the cells on a Redis job queue's workers (`arena worker`) instead of this machine's threads. */
+  readonly queue?: QueueTarget;
 }
 
 export interface GridProgress {
@@ -52,8 +55,10 @@ export interface GridReport extends RunReport {
   readonly cells: number;
   /** Cells found finished by an earlier, interrupted run. */
   readonly resumed: number;
-  /** Worker threads used (0: this thread). */
+  /** Worker threads used (0: this thread; on a queue, 0). */
   readonly workers: number;
+  /** The queue the cells were played on, if they were. */
+  readonly queue?: string;
   /** Episodes played by this run (a resumed run's found cells not counted). */
   readonly played: number;
 }
@@ -287,38 +292,44 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
     tell();
   };
 
-  const width = Math.max(0, Math.min(options.workers ?? availableParallelism(), pending.length));
+  const width = options.queue ? 0 : Math.max(0, Math.min(options.workers ?? availableParallelism(), pending.length));
+  // Counted on disk once the workers have stopped: a part a worker renamed into place
+  // just before the signal is kept, though its message had not arrived.
+  const interrupted = () => new GridInterrupted(cells.filter((cell, i) => partDone(partDir(i), cell)).length, cells.length);
+  const pool: PoolEvents = {
+    progress(index, done) {
+      doneIn.set(index, done);
+      tell();
+    },
+    finished: finishCell,
+    ...(options.signal ? { signal: options.signal } : {}),
+    interrupted,
+  };
   let decisions = 0;
-  if (width === 0) {
+  if (options.queue) {
+    const { playOnQueue } = await import('./queue.ts');
+    decisions = await playOnQueue(resolved, pending.map(jobOf), options.queue, options.code ?? null, pool);
+  } else if (width === 0) {
     for (const index of pending) {
-      if (options.signal?.aborted) throw new GridInterrupted(progress.cells, cells.length);
-      decisions += playCell(resolved, jobOf(index), (done) => {
-        doneIn.set(index, done);
-        tell();
-      }).decisions;
-      finishCell(index);
+      if (options.signal?.aborted) throw interrupted();
+      decisions += playCell(resolved, jobOf(index), (done) => pool.progress(index, done)).decisions;
+      pool.finished(index);
     }
   } else {
-    decisions = await playOnWorkers(resolved, pending.map(jobOf), width, {
-      progress(index, done) {
-        doneIn.set(index, done);
-        tell();
-      },
-      finished: finishCell,
-      ...(options.signal ? { signal: options.signal } : {}),
-      // Counted on disk once the workers have stopped: a part a worker renamed into place
-      // just before the signal is kept, though its message had not arrived.
-      interrupted: () => new GridInterrupted(cells.filter((cell, i) => partDone(partDir(i), cell)).length, cells.length),
-    });
+    decisions = await playOnWorkers(resolved, pending.map(jobOf), width, pool);
   }
 
   const merged = mergeParts(resolved, cells.map((_, i) => partDir(i)), target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
   rmSync(staging, { recursive: true, force: true });
   const played = pending.reduce((n, i) => n + episodesOf(i), 0);
-  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, resumed, workers: width, played };
+  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
 }
 
-interface PoolEvents {
+/** The job queue `arena run --queue` and `arena worker` use unless told another. */
+export const DEFAULT_QUEUE = 'arena-cells';
+
+/** What a pool of players (threads here, a queue's workers) tells the grid. */
+export interface PoolEvents {
   progress(index: number, done: number): void;
   finished(index: number): void;
   readonly signal?: AbortSignal;

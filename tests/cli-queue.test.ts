@@ -1,0 +1,173 @@
+/**
+ * A factorial study spread over a Redis job queue (real Redis on 127.0.0.1, a queue of this
+ * run's own, removed after it): `arena run --queue` with two `arena worker` processes writes
+ * the same files, byte for byte, as a local run of the same study; a worker killed with
+ * SIGKILL in the middle of a cell has that cell played again by the other, and the result is
+ * still complete and the same; a run from another commit is refused by the workers.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BIN, ROOT, waitFor } from './live/process-helpers.ts';
+import { dropRedisPrefix, redisAvailable, REDIS_URL, runName } from './live/services.ts';
+import { tempDir } from './temp.ts';
+import { resolveStudy } from '../studies/spec.ts';
+import { runGrid } from '../studies/grid.ts';
+
+const available = await redisAvailable();
+const queueName = runName('queue');
+
+interface Child {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+const children: Child[] = [];
+
+function arena(args: string[]): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  const started = { child, exited, output: () => output };
+  children.push(started);
+  return started;
+}
+
+/** An `arena worker` on this run's queue, ready once it says it takes cells. */
+async function worker(stall = 30): Promise<Child> {
+  const w = arena(['worker', '--queue', REDIS_URL, '--queue-name', queueName, '--stall', String(stall)]);
+  await waitFor(() => /takes cells from queue/.test(w.output()) || w.child.exitCode !== null, 'the worker to start', 30_000);
+  expect(w.output()).toMatch(/takes cells from queue/);
+  return w;
+}
+
+function study(dir: string, episodes: number): string {
+  const file = join(dir, 'grid.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'queue-grid',
+      mechanism: 'first-price',
+      config: { rounds: 1 },
+      seats: [{ policy: 'equilibrium', count: 4 }],
+      episodes,
+      seed: 11,
+      factors: [
+        { name: 'reserve', levels: [{ name: 'none' }, { name: 'r20', config: { reserve: 20 } }] },
+        { name: 'shading', levels: [{ name: 'eq' }, { name: 'heavy', seats: [{ policy: 'shader', count: 4, params: { fraction: 0.5 } }] }] },
+      ],
+    }),
+  );
+  return file;
+}
+
+/** The data files of two results folders are the same bytes (the manifests differ only in times). */
+function expectSameResults(a: string, b: string): void {
+  const data = (dir: string) => readdirSync(dir).filter((f) => f !== 'manifest.json' && f !== 'report.html').sort();
+  expect(data(a)).toEqual(data(b));
+  expect(data(a)).toEqual(expect.arrayContaining(['episodes.csv', 'rounds.csv', 'summary.json', 'effects.json', 'episodes.parquet']));
+  for (const f of data(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+  const files = (dir: string) => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, string> }).files;
+  expect(files(a)).toEqual(files(b));
+}
+
+/** The jobs left waiting on this run's queue and the parts nobody fetched. */
+async function leftOnQueue(): Promise<{ waiting: number; parts: number }> {
+  const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
+  const redis = new Redis(REDIS_URL);
+  try {
+    return { waiting: await queue.getWaitingCount(), parts: (await redis.keys(`bull:${queueName}:part:*`)).length };
+  } finally {
+    redis.disconnect();
+    await queue.close();
+  }
+}
+
+async function stopAll(): Promise<void> {
+  for (const c of children.splice(0)) {
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await c.exited;
+  }
+}
+
+afterEach(stopAll);
+afterAll(async () => {
+  await stopAll();
+  if (available) await dropRedisPrefix(`bull:${queueName}`);
+});
+
+describe.skipIf(!available)('arena run --queue', () => {
+  it('with two workers writes the same files as a local run, and leaves nothing on the queue', async () => {
+    const dir = tempDir('queue');
+    const file = study(dir, 4000);
+    const local = arena(['run', file, '--out', join(dir, 'local'), '--workers', '2']);
+    expect(await local.exited, local.output()).toBe(0);
+
+    const [a, b] = [await worker(), await worker()];
+    const run = arena(['run', file, '--out', join(dir, 'queued'), '--queue', REDIS_URL, '--queue-name', queueName]);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/16000 episodes in .*, 4 cells on queue/);
+    expectSameResults(join(dir, 'local'), join(dir, 'queued'));
+    // Both took cells; every cell was played once.
+    const played = (w: Child) => (w.output().match(/: done, /g) ?? []).length;
+    expect(played(a) + played(b)).toBe(4);
+    expect(played(a)).toBeGreaterThan(0);
+    expect(played(b)).toBeGreaterThan(0);
+    expect(existsSync(join(dir, '.queued.grid'))).toBe(false);
+    expect(await leftOnQueue()).toEqual({ waiting: 0, parts: 0 });
+  });
+
+  it('plays again elsewhere the cell of a worker killed mid-cell: complete, nothing twice, the same files', async () => {
+    const dir = tempDir('queue-kill');
+    const file = study(dir, 30_000);
+    const local = arena(['run', file, '--out', join(dir, 'local'), '--workers', '2', '--no-exports']);
+    expect(await local.exited, local.output()).toBe(0);
+
+    const doomed = await worker(2);
+    const run = arena(['run', file, '--out', join(dir, 'queued'), '--queue', REDIS_URL, '--queue-name', queueName, '--no-exports']);
+    const job = (await waitFor(() => /: playing \(job ([\w-]+)\)/.exec(doomed.output()), 'the first worker to take a cell', 30_000))[1] as string;
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    const survivor = await worker(2);
+    expect(await run.exited, run.output()).toBe(0);
+    // The killed worker's cell was played by the survivor (after the stall time), with every other cell.
+    expect(survivor.output()).toContain(`(job ${job})`);
+    expect((survivor.output().match(/: done, /g) ?? []).length).toBeGreaterThanOrEqual(4 - (doomed.output().match(/: done, /g) ?? []).length);
+    const rows = readFileSync(join(dir, 'queued', 'episodes.csv'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(1 + 4 * 30_000);
+    const data = (d: string) => readdirSync(d).filter((f) => f !== 'manifest.json').sort();
+    expect(data(join(dir, 'queued'))).toEqual(data(join(dir, 'local')));
+    for (const f of data(join(dir, 'local'))) expect(readFileSync(join(dir, 'queued', f)).equals(readFileSync(join(dir, 'local', f))), f).toBe(true);
+  });
+
+  it('is refused by workers running another commit, with the reason, and the waiting cells are taken back', async () => {
+    const dir = tempDir('queue-code');
+    await worker();
+    const resolved = resolveStudy(JSON.parse(readFileSync(study(dir, 200), 'utf8')));
+    const refused = runGrid(resolved, {
+      out: join(dir, 'other'),
+      queue: { url: REDIS_URL, name: queueName },
+      code: { version: '0.0.0', commit: '0123456789abcdef0123456789abcdef01234567' },
+    });
+    await expect(refused).rejects.toThrow(/submitted from commit 0123456789ab .* run workers on the submitter's commit/);
+    expect(existsSync(join(dir, 'other'))).toBe(false);
+    expect((await leftOnQueue()).waiting).toBe(0);
+  });
+
+  it('refuses a queue URL where no Redis answers, before anything starts', async () => {
+    const dir = tempDir('queue-bad');
+    const run = arena(['run', study(dir, 10), '--out', join(dir, 'x'), '--queue', 'redis://127.0.0.1:1']);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(/--queue redis:\/\/127\.0\.0\.1:1: Redis does not answer/);
+    const bad = arena(['worker', '--queue', 'http://127.0.0.1:6379']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
+  });
+});
