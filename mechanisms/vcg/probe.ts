@@ -1,4 +1,4 @@
-/** What `arena probe` tries on a VCG auction: shading and overbidding on every bundle (truthful bidding is dominant, so a gain is a defect), against changes to what is revealed and to the bid list's length. */
+/** What `arena probe` tries on a VCG auction: shading and overbidding on every bundle (truthful bidding is dominant, so a gain is a defect), against changes to what is revealed. */
 import type { MechanismProbe } from '../core/probe.ts';
 
 export const probe: MechanismProbe = {
@@ -11,6 +11,6 @@ export const probe: MechanismProbe = {
   ],
   mitigations: [
     { name: 'reveal-nothing', config: { reveal: 'nothing' }, why: 'bidders learn nothing of the others’ bids or payments from round to round' },
-    { name: 'all-bundles', config: { maxBids: null }, why: 'a list with room for every bundle lets a truthful bidder report its whole valuation, so truncation never makes a misreport pay' },
+    { name: 'reveal-revenue-only', config: { reveal: 'revenue' }, why: 'bidders learn the revenue and whether the outcome was in the core, but not who won or what anyone bid' },
   ],
 };
