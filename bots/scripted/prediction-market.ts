@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import type { TraderView } from '../../mechanisms/prediction-market/index.ts';
-import { buyCost, logPrices, purchasesToward, tradeCost } from '../../mechanisms/prediction-market/lmsr.ts';
+import { buyCost, purchasesToward, quote, tradeCost } from '../../mechanisms/prediction-market/lmsr.ts';
 import { signalLogLikelihood } from '../../mechanisms/prediction-market/market.ts';
 import { MIN_FRACTION, MIN_SPEND } from '../../mechanisms/prediction-market/config.ts';
 import type { Rng } from '../../mechanisms/core/random.ts';
@@ -87,18 +87,22 @@ export const bayesian: PolicyFactory<{ learnFromPrice: boolean; spendShare: numb
           const base = learnFromPrice && view.trades > 0 ? view.prices : view.prior;
           plan = { market: view.market, left: affordable(view, beliefOf(view, base), view.cash * spendShare * (1 - 1e-9)), sent: 0 };
         }
-        const lp = logPrices(view.shares, view.liquidity);
-        let k = -1;
-        for (let i = 0; i < plan.left.length; i++) if ((plan.left[i] as number) > 1e-9 && (k < 0 || (plan.left[i] as number) > (plan.left[k] as number))) k = i;
+        // The smallest purchase first: made before the larger ones depress its price, it costs the most it can, and is least likely to fall below the smallest spend.
+        const next = (left: readonly number[]) => {
+          let k = -1;
+          for (let i = 0; i < left.length; i++) if ((left[i] as number) > 1e-9 && (k < 0 || (left[i] as number) < (left[k] as number))) k = i;
+          return k;
+        };
+        let k = next(plan.left);
         while (k >= 0) {
           const shares = plan.left[k] as number;
           plan.left[k] = 0;
-          const amount = Math.min(spend.max, buyCost(lp[k] as number, shares, view.liquidity));
+          const amount = Math.min(spend.max, buyCost(quote(view.shares, view.liquidity, k), shares, view.liquidity));
           if (amount >= spend.min) {
             plan.sent++;
             return decision({ type: 'buy', outcome: view.outcomes[k] as string, spend: amount }, 'toward its posterior');
           }
-          k = plan.left.findIndex((x) => x > 1e-9);
+          k = next(plan.left);
         }
         return null;
       },

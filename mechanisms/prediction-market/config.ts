@@ -70,8 +70,8 @@ export type PredictionMarketAction = z.infer<typeof predictionMarketActionSchema
 /** The prior as a full list (all alike when the config gives none). */
 export const priorOf = (c: PredictionMarketConfig): number[] => c.prior ?? c.outcomes.map(() => 1 / c.outcomes.length);
 
-/** The least cash a buy may spend: smaller orders would only leave dust. */
-export const MIN_SPEND = 0.01;
+/** The least cash a buy may spend (a buy of nothing is no trade). */
+export const MIN_SPEND = 1e-6;
 /** The least fraction of a holding a sale may sell. */
 export const MIN_FRACTION = 0.001;
 /** Holdings below this are dust, not a position one can sell. */

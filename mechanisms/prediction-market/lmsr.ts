@@ -23,8 +23,13 @@ export const cost = (q: readonly number[], b: number): number => b * logSumExp(q
 
 /** The prices softmax(q / b): each in (0, 1), together 1. */
 export function prices(q: readonly number[], b: number): number[] {
-  const z = logSumExp(q.map((x) => x / b));
-  return q.map((x) => Math.exp(x / b - z));
+  // Weights relative to the largest, normalised by their sum: the prices add up to 1 to the last bit or two, however large q/b.
+  let top = -Infinity;
+  for (const x of q) if (x / b > top) top = x / b;
+  const w = q.map((x) => Math.exp(x / b - top));
+  let sum = 0;
+  for (const x of w) sum += x;
+  return w.map((x) => x / sum);
 }
 
 /** What moving the outstanding shares by `delta` costs: C(q + delta) − C(q) (negative: the trader is paid). */
@@ -42,31 +47,42 @@ export function logPrices(q: readonly number[], b: number): number[] {
 }
 
 /**
- * The cost of buying x ≥ 0 shares of an outcome whose log-price is lp (price p = e^lp):
- * b·ln(1 + p·(e^{x/b} − 1)), written so that neither a small nor a large x, nor a tiny p, loses precision.
+ * One outcome's quote in logs: `logPrice` ln p_k and `logRest` ln(1 − p_k), each from its
+ * own log-sum-exp, so that neither is lost when the price is within 1e-16 of 0 or of 1.
  */
-export function buyCost(lp: number, x: number, b: number): number {
-  const t = x / b;
-  const p = Math.exp(lp);
-  if (t < 30) return b * Math.log1p(p * Math.expm1(t));
-  return x + b * lp + b * Math.log1p(Math.exp(Math.log1p(-p) - lp - t));
+export interface Quote {
+  readonly logPrice: number;
+  readonly logRest: number;
 }
 
-/** How many shares of an outcome of log-price lp a spend of s buys: the inverse of buyCost. */
-export function sharesFor(lp: number, s: number, b: number): number {
+export function quote(q: readonly number[], b: number, k: number): Quote {
+  const scaled = q.map((x) => x / b);
+  const z = logSumExp(scaled);
+  return { logPrice: (scaled[k] as number) - z, logRest: logSumExp(scaled.filter((_, i) => i !== k)) - z };
+}
+
+/** The cost of buying x ≥ 0 shares of an outcome: b·ln(1 − p + p·e^{x/b}). */
+export function buyCost(at: Quote, x: number, b: number): number {
+  const t = x / b;
+  if (t < 30) return b * Math.log1p(Math.exp(at.logPrice) * Math.expm1(t));
+  return b * logSumExp([at.logRest, at.logPrice + t]);
+}
+
+/** How many shares of an outcome a spend of s ≥ 0 buys: the inverse of buyCost. */
+export function sharesFor(at: Quote, s: number, b: number): number {
   const t = s / b;
-  const p = Math.exp(lp);
-  if (t >= 30) return s - b * lp + b * Math.log1p(-(1 - p) * Math.exp(-t));
-  if (p > 1e-12) return b * Math.log1p(Math.expm1(t) / p);
-  return b * (Math.log(Math.expm1(t) + p) - lp);
+  if (t >= 30) return s + b * Math.log1p(-Math.exp(at.logRest - t)) - b * at.logPrice;
+  if (at.logPrice > -600) return b * Math.log1p(Math.expm1(t) * Math.exp(-at.logPrice));
+  // A price below e^-600 adds nothing to e^t − 1 + p.
+  return b * (Math.log(Math.expm1(t)) - at.logPrice);
 }
 
-/** What selling x ≥ 0 shares of an outcome of log-price lp pays: −b·ln(1 − p·(1 − e^{−x/b})), at least 0. */
-export function saleProceeds(lp: number, x: number, b: number): number {
-  const t = x / b;
-  if (t < 30) return -b * Math.log1p(Math.exp(lp) * Math.expm1(-t));
-  // ln(1 − p + p·e^{−t}) as a log-sum-exp: a price that rounds to 1 must not make ln 0 of it.
-  return -b * logSumExp([Math.log(-Math.expm1(lp)), lp - t]);
+/** What selling x ≥ 0 shares of an outcome pays: −b·ln(1 − p + p·e^{−x/b}), at least 0. */
+export function saleProceeds(at: Quote, x: number, b: number): number {
+  const drop = Math.exp(at.logPrice) * -Math.expm1(-x / b);
+  // While what is left, 1 − drop, is not small, log1p keeps a small sale exact; past that the logs of both terms do.
+  if (drop < 0.5) return -b * Math.log1p(-drop);
+  return -b * logSumExp([at.logRest, at.logPrice - x / b]);
 }
 
 /** The maker's worst-case loss from uniform opening prices: b·ln n (Hanson 2003). */

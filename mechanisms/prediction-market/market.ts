@@ -10,7 +10,7 @@
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
 import { draw, seatStream, sharedStream, type Rng, type RngState, type SeedSet } from '../core/random.ts';
 import { DUST, priorOf, type PredictionMarketConfig, type SignalSpec } from './config.ts';
-import { cost, logPrices, logSumExp, prices, saleProceeds, sharesFor } from './lmsr.ts';
+import { logPrices, logSumExp, prices, quote, saleProceeds, sharesFor } from './lmsr.ts';
 
 export const MECHANISM_ID = 'prediction-market';
 
@@ -253,7 +253,7 @@ function trade(state: PredictionMarketState, i: number, k: number, shares: numbe
 export function buy(state: PredictionMarketState, i: number, k: number, spend: number, at: number): ApplyResult<PredictionMarketState> {
   const b = state.config.liquidity;
   const amount = Math.min(spend, state.cash[i] as number);
-  const shares = sharesFor(logPrices(state.q, b)[k] as number, amount, b);
+  const shares = sharesFor(quote(state.q, b, k), amount, b);
   if (!(shares > 0) || !Number.isFinite(shares)) return { ok: false, code: 'OUT_OF_RANGE', message: 'that spend buys no shares' };
   return trade(state, i, k, shares, amount, at);
 }
@@ -264,7 +264,7 @@ export function sell(state: PredictionMarketState, i: number, k: number, fractio
   const held = (state.holdings[i] as readonly number[])[k] as number;
   if (held < DUST) return { ok: false, code: 'NOT_ALLOWED', message: `you hold no shares of ${state.config.outcomes[k]}` };
   const shares = fraction >= 1 - 1e-12 ? held : Math.min(held, held * fraction);
-  const proceeds = saleProceeds(logPrices(state.q, b)[k] as number, shares, b);
+  const proceeds = saleProceeds(quote(state.q, b, k), shares, b);
   return trade(state, i, k, -shares, -proceeds, at);
 }
 
@@ -286,7 +286,7 @@ const squares = (a: readonly number[], b: readonly number[]): number => a.reduce
 export const brier = (p: readonly number[], outcome: number): number => p.reduce((sum, x, i) => sum + (x - (i === outcome ? 1 : 0)) ** 2, 0);
 
 /** The maker's loss: what it pays out, q_ω, less what it took in, C(q) − C(0); b·ln n + b·ln p_ω, never above b·ln n. */
-export const makerLoss = (q: readonly number[], b: number, outcome: number): number => (q[outcome] as number) - (cost(q, b) - cost(q.map(() => 0), b));
+export const makerLoss = (q: readonly number[], b: number, outcome: number): number => b * (Math.log(q.length) + (logPrices(q, b)[outcome] as number));
 
 /** The open market as a record, resolved now. */
 export function marketRecord(state: PredictionMarketState): MarketRecord {
