@@ -82,8 +82,11 @@ export const openingOf = (c: Pick<EnglishConfig, 'startPrice' | 'reserve'>): num
 /** The English clock's top and the highest bid. */
 export const maxPriceOf = (c: EnglishConfig): number => c.maxPrice ?? Math.max(support(c.values).high, openingOf(c));
 
+/** A clock's price after `step` ticks from `start`, moving by `change` per tick (negative: falling) and held at `bound`. */
+export const clockPrice = (start: number, change: number, step: number, bound: number): number => (change >= 0 ? Math.min(cents(start + step * change), bound) : Math.max(cents(start + step * change), bound));
+
 /** The English clock's price after `step` ticks. */
-export const englishPriceAt = (c: EnglishConfig, step: number): number => Math.min(cents(openingOf(c) + step * c.increment), maxPriceOf(c));
+export const englishPriceAt = (c: EnglishConfig, step: number): number => clockPrice(openingOf(c), c.increment, step, maxPriceOf(c));
 
 /** The Dutch clock's lowest price: the floor, or the reserve when it is higher. */
 export const floorOf = (c: Pick<DutchConfig, 'floor' | 'reserve'>): number => Math.max(c.floor, c.reserve);
@@ -92,4 +95,4 @@ export const floorOf = (c: Pick<DutchConfig, 'floor' | 'reserve'>): number => Ma
 export const dutchStartOf = (c: DutchConfig): number => c.startPrice ?? Math.max(support(c.values).high, floorOf(c));
 
 /** The Dutch clock's price after `step` ticks. */
-export const dutchPriceAt = (c: DutchConfig, step: number): number => Math.max(cents(dutchStartOf(c) - step * c.decrement), floorOf(c));
+export const dutchPriceAt = (c: DutchConfig, step: number): number => clockPrice(dutchStartOf(c), -c.decrement, step, floorOf(c));
