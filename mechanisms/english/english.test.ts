@@ -46,15 +46,12 @@ function play(config: Record<string, unknown>, policies: readonly (string | { po
     return factory.create(factory.paramsSchema.parse(params), { mechanism: english, config: match.header.config, seat: `p${i}` as SeatId, seats: policies.length }) as AnyPolicy;
   });
   const items: Item[] = [];
-  const onRound = (r: RoundRecordData) =>
-    items.push({
-      values: r.rows.map((row) => row.fields.value as number),
-      price: r.rows[0]?.fields.price as number | null,
-      winner: r.rows.findIndex((row) => row.fields.won === true),
-      tie: r.rows[0]?.fields.tie as boolean,
-    });
+  const onRound = (r: RoundRecordData) => {
+    const winner = r.rows.findIndex((row) => row.fields.won === true);
+    items.push({ values: r.rows.map((row) => row.fields.value as number), price: r.rows[0]?.fields.price as number | null, winner: winner < 0 ? null : winner, tie: r.rows[0]?.fields.tie as boolean });
+  };
   playHeadless(match, seats, new HarnessRngs(seed), { stepMs, onRound });
-  return { items: items.map((it) => ({ ...it, winner: it.winner < 0 ? null : it.winner })), match };
+  return { items, match };
 }
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => b - a);
