@@ -1,0 +1,50 @@
+/**
+ * The reporting game's parameters and actions: private amounts (income, emissions) drawn
+ * per seat, the tax on what is reported, how audits are chosen (at random with one
+ * probability, more often below a threshold, or by a regulator seat within a budget), the
+ * fine on what an audit finds unreported, and what everyone learns.
+ */
+import { z } from 'zod';
+import { communicationSchema, distributionSchema } from '../core/policy.ts';
+import { strictObject } from '../core/config.ts';
+
+export const MAX_SEATS = 1000;
+export const AUDIT_MODES = ['uniform', 'threshold', 'regulator'] as const;
+export type AuditMode = (typeof AUDIT_MODES)[number];
+export const REVEALS = ['none', 'audits'] as const;
+export type Reveal = (typeof REVEALS)[number];
+
+export const reportingAuditConfigSchema = strictObject({
+  rounds: z.number().int().min(1).max(10_000_000).default(10),
+  /** Each taxpayer's amount, drawn afresh every round from its own stream; only it knows it. */
+  income: distributionSchema.default({ kind: 'uniformInt', low: 50, high: 150 }),
+  /** Tax on each unit reported. */
+  taxRate: z.number().min(0).max(1).default(0.3),
+  /** Reports are multiples of this; 0 accepts any amount. */
+  reportStep: z.number().min(0).default(1),
+  /** 'uniform': every report is audited with `auditProbability`; 'threshold': reports below `threshold` with `auditProbability`, the others with `probabilityAbove`; 'regulator': seat p0 chooses up to `auditBudget` taxpayers to audit after seeing the reports. */
+  auditMode: z.enum(AUDIT_MODES).default('uniform'),
+  auditProbability: z.number().min(0).max(1).default(0.2),
+  threshold: z.number().min(0).default(100),
+  probabilityAbove: z.number().min(0).max(1).default(0.05),
+  /** Audits a regulator may order each round. */
+  auditBudget: z.number().int().min(0).default(1),
+  /** What each audit costs (the regulator's when there is one; the treasury's otherwise). */
+  auditCost: z.number().min(0).default(5),
+  /** An audit that finds tax unpaid collects it and a fine of this multiple of it. */
+  fineMultiple: z.number().min(0).max(100).default(1),
+  /** What everyone learns after a round: nothing about the others ('none'), or who was audited and what they paid ('audits'). */
+  reveal: z.enum(REVEALS).default('none'),
+  /** How long reporting (and the regulator's choice) stays open in ms; null: until everyone is in. A taxpayer who misses it reports 0; a regulator who misses it audits nobody. */
+  roundMs: z.number().int().positive().nullable().default(null),
+  recall: z.number().int().min(0).max(1000).default(20),
+  communication: communicationSchema,
+});
+export type ReportingAuditConfig = z.infer<typeof reportingAuditConfigSchema>;
+
+export const reportingAuditActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('report'), amount: z.number() }),
+  /** Taxpayers to audit: seat → 1 (audit) or 0; the empty object audits nobody. */
+  z.object({ type: z.literal('audit'), targets: z.record(z.string(), z.number()) }),
+]);
+export type ReportingAuditAction = z.infer<typeof reportingAuditActionSchema>;
