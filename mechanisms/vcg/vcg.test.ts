@@ -384,6 +384,37 @@ describe('the engine', () => {
     expect(vcgAuction.seats(vcgConfigSchema.parse({ preset: 'global-local' }))).toMatchObject({ min: 3, max: 3 });
   });
 
+  it('fixed values stay the same every round; fresh ones are drawn again; maxBids bounds the list, by default one per bundle', () => {
+    const fixed = open({ rounds: 3, freshValues: false }, 2, 8);
+    const fresh = open({ rounds: 3 }, 2, 8);
+    const first = viewOf(fixed, 'p0').values;
+    expect(viewOf(fresh, 'p0').values).toEqual(first);
+    for (const m of [fixed, fresh]) for (const s of ['p0', 'p1']) bid(m, s, []);
+    expect(viewOf(fixed, 'p0').values).toEqual(first);
+    expect(viewOf(fresh, 'p0').values).not.toEqual(first);
+    expect(fixed.legal('p0')[0]?.params.bids).toMatchObject({ kind: 'bundle', items: ['A', 'B'], maxBids: 3 });
+    const two = open({ items: ['A', 'B', 'C'], maxBids: 2 }, 2);
+    expect(bid(two, 'p0', [{ items: ['A'], price: 1 }, { items: ['B'], price: 1 }, { items: ['C'], price: 1 }])).toMatchObject({ ok: false, code: 'OUT_OF_RANGE' });
+    expect(open({ items: ['A', 'B', 'C', 'D', 'E', 'F'] }, 2).legal('p0')[0]?.params.bids).toMatchObject({ maxBids: 63, max: 6 * 50 + 5 * 20 });
+  });
+
+  it('an overbid can lose money, within the declared payoff bounds; the text view names the values and the results', () => {
+    const m = open({ preset: 'single-item', rounds: 1, bidStep: 1 }, 2, 3);
+    const value = viewOf(m, 'p0').values.item as number;
+    bid(m, 'p0', [{ items: ['item'], price: 100 }]);
+    bid(m, 'p1', [{ items: ['item'], price: 99 }]);
+    const payoff = m.outcome().payoffs.p0 as number;
+    expect(payoff).toBe(value - 99);
+    const bounds = vcgAuction.payoffBounds(m.header.config, 2);
+    expect(payoff).toBeGreaterThanOrEqual(bounds.min);
+    expect(bounds).toEqual({ min: -100, max: 100 });
+    const text = vcgAuction.describe(viewOf(m, 'p0'));
+    expect(text).toContain(`Your values this round: item ${value}.`);
+    expect(text).toContain('you won item');
+    expect(text).toContain('paid 99');
+    expect(vcgAuction.rules(m.header.config)).toContain('second-highest');
+  });
+
   it('refuses configs that contradict themselves, naming the field', () => {
     const issue = (c: Record<string, unknown>) => vcgConfigSchema.safeParse(c).error?.issues[0];
     expect(issue({ preset: 'global-local', items: ['A', 'B'] })?.path).toEqual(['items']);

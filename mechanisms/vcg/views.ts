@@ -105,11 +105,12 @@ function valuationText(config: VcgConfig): string {
 export function vcgRules(config: VcgConfig): string {
   const { items } = marketOf(config);
   return [
-    `${items.length === 1 ? `One item (${items[0]}) is` : `${items.length} items (${items.join(', ')}) are`} sold together in each of ${config.rounds} round${config.rounds === 1 ? '' : 's'} by a Vickrey–Clarke–Groves (VCG) auction.`,
+    `${items.length === 1 ? `One item (${items[0]}) is sold` : `${items.length} items (${items.join(', ')}) are sold, singly or in bundles,`} in each of ${config.rounds} round${config.rounds === 1 ? '' : 's'} by a Vickrey–Clarke–Groves (VCG) auction.`,
     valuationText(config),
     `Each round every bidder submits one sealed list of up to ${maxBidsOf(config)} bids, each on a bundle (a set of items) with a price from 0 to ${num(maxPriceOf(config))}${config.bidStep > 0 ? ` in steps of ${config.bidStep}` : ''}. The bids are alternatives: you win at most one of them (a bundle bid twice counts at the higher price). Nobody sees the others' bids while bidding.`,
     'The auction gives the items to the bids with the greatest total, each bidder winning at most one bid. Ties go to the lowest-numbered bidder, and among its bids to the one listed first.',
     'A winner pays the harm it does to the others: the greatest total the other bidders\' bids could reach without it, less what the others\' winning bids total with it. You never pay more than your bid, and bidding your true values is a dominant strategy.',
+    ...(items.length === 1 ? ['With one item this is the second-price (Vickrey) auction: the highest bid wins and pays the second-highest bid.'] : []),
     'A bidder earns the value of the bundle it wins minus its payment; winning nothing earns 0.',
     config.roundMs === null ? 'A round closes once everyone has bid.' : `A round closes once everyone has bid or after ${config.roundMs / 1000} seconds; a bidder who has not bid by then takes no part in that round.`,
     REVEAL_TEXT[config.reveal],
