@@ -93,6 +93,8 @@ describe('a seat belongs to one holder', () => {
     const first = await seatToken(live.url, info, 'p0');
     const holder = live.track(await joinRoom(live.url, first.roomId, first.token, { reconnect: true }));
     const value = JSON.parse(holder.state.privates.get('p0')?.view ?? 'null') as { value: number };
+    // The holder comes back only when the test says so (the SDK would reconnect at once, ending the hold).
+    holder.reconnection.enabled = false;
     await cutFromServer(info.session, 'p0');
     await waitFor(() => ledger(info.session).some((e) => e.kind === 'seat_dropped' && e.seat === 'p0'), 'the drop');
     const second = await seatToken(live.url, info, 'p0');
@@ -101,10 +103,12 @@ describe('a seat belongs to one holder', () => {
       expect(refused).toMatchObject({ code: 409 });
       expect(refused?.message).toMatch(/^SEAT_HELD: /);
     }
-    // The holder's own reconnection (the SDK's, with its reconnection token) is welcome.
+    // The holder's own reconnection (with its reconnection token, as the SDK does it) is welcome.
+    const back = live.track((await new Client(live.url).reconnect(holder.reconnectionToken)) as ArenaRoomClient);
     await waitFor(() => ledger(info.session).some((e) => e.kind === 'seat_reconnected' && e.seat === 'p0'), 'the holder to come back', 10_000);
-    expect(JSON.parse(holder.state.privates.get('p0')?.view ?? 'null')).toEqual(value);
-    expect(await bids(info.session, holder, 'p0')).toMatchObject({ ok: true });
+    await waitFor(() => back.state.privates?.get('p0')?.view, 'its view');
+    expect(JSON.parse(back.state.privates.get('p0')?.view ?? 'null')).toEqual(value);
+    expect(await bids(info.session, back, 'p0')).toMatchObject({ ok: true });
     expect(ledger(info.session).filter((e) => e.kind === 'seat_joined' && e.seat === 'p0')).toHaveLength(1);
   });
 
