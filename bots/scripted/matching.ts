@@ -3,14 +3,16 @@
  * and two Boston-style strategists. Under immediate acceptance a school fills with the
  * students who rank it first, so a student whose favourite is out of reach loses its second
  * choice too by listing it first; the strategists move a school where they are likely to be
- * admitted to the top of the list and keep the rest of their true order.
+ * admitted to the top of the list and keep the rest of their true order. A school seat
+ * (when the schools play) reads the same view: the truthful reporter and skip-top play it
+ * too, over its order of the students; safe-first is truthful where priorities are not public.
  */
 import { z } from 'zod';
-import type { StudentView } from '../../mechanisms/matching/index.ts';
+import type { SeatView } from '../../mechanisms/matching/index.ts';
 import type { Decision, Observation, PolicyFactory } from '../policy.ts';
 import { decision } from '../policy.ts';
 
-type Obs = Observation<StudentView>;
+type Obs = Observation<SeatView>;
 
 /** The list with `first` moved to the top and the true order otherwise, or null when ranking is not open. */
 function submit(obs: Obs, first: string | null, note?: string): Decision | null {
@@ -23,7 +25,7 @@ function submit(obs: Obs, first: string | null, note?: string): Decision | null 
 
 export const truthfulRanker: PolicyFactory<Record<string, never>> = {
   name: 'truthful-ranker',
-  description: 'Lists the schools in its true order of values, every round (a dominant strategy under student-proposing deferred acceptance with full lists).',
+  description: 'Lists its options (a student: the schools; a school seat: the students) in its true order of values, every round (a dominant strategy for students under student-proposing deferred acceptance with full lists).',
   trusted: true,
   paramsSchema: z.object({}).strict(),
   create: () => ({ name: 'truthful-ranker', decide: (obs: Obs) => submit(obs, null) }),
@@ -54,8 +56,10 @@ export const safeFirst: PolicyFactory<{ margin: number }> = {
     name: 'safe-first',
     decide: (obs: Obs) => {
       const view = obs.view;
+      const priority = view.myPriority;
+      if (priority === null) return submit(obs, null, 'priorities not public: truthful');
       const capacity = Object.fromEntries(view.schools.map((s) => [s.name, s.capacity]));
-      const safe = view.myTrueOrder.find((s) => (view.myPriority[s] ?? Infinity) <= (capacity[s] ?? 0) + margin) ?? null;
+      const safe = view.myTrueOrder.find((s) => (priority[s] ?? Infinity) <= (capacity[s] ?? 0) + margin) ?? null;
       return submit(obs, safe, safe === null ? 'no safe school: truthful' : `${safe} first`);
     },
   }),

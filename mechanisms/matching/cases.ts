@@ -49,6 +49,13 @@ export const cases: MechanismCases = {
       seed: 2,
       passRate: 0.4,
     },
+    {
+      name: 'schools-play-deadlines',
+      config: { schools: [{ name: 'North', capacity: 2 }, { name: 'South' }], schoolsPlay: true, rounds: 2, roundMs: 2000, priorityCorrelation: 0.3 },
+      seats: 6,
+      seed: 4,
+      passRate: 0.3,
+    },
     { name: 'school-proposing-given-truncated', config: { ...GALE_SHAPLEY_1962, rule: 'school-da', rounds: 2, maxList: 2 }, seats: 3, seed: 3 },
   ],
   live: {

@@ -1,8 +1,9 @@
 /**
  * The clearing rules and what is measured of their outcome, over indices: students
  * 0..n−1, schools 0..m−1. A list is a student's reported order of schools (only the listed
- * schools are acceptable to it); a priority order is a school's order of all students;
- * an assignment gives each student its school or null.
+ * schools are acceptable to it); a priority order is a school's order of the students it
+ * accepts (all of them, unless a school seat submitted none); an assignment gives each
+ * student its school or null.
  */
 import type { ClearingRule } from './config.ts';
 
@@ -40,6 +41,10 @@ export function studentProposing(market: Market): Assignment {
     const j = list[next[i] as number] as number;
     next[i] = (next[i] as number) + 1;
     const at = rank[j] as number[];
+    if (at[i] === Infinity) {
+      free.push(i);
+      continue;
+    }
     const mine = held[j] as number[];
     mine.push(i);
     mine.sort((a, b) => (at[a] as number) - (at[b] as number));
@@ -101,9 +106,9 @@ export function immediateAcceptance(market: Market): Assignment {
     }
     applicants.forEach((group, j) => {
       const at = rank[j] as number[];
-      group.sort((a, b) => (at[a] as number) - (at[b] as number));
-      for (const i of group.slice(0, left[j])) assignment[i] = j;
-      left[j] = Math.max(0, (left[j] as number) - group.length);
+      const accepted = group.filter((i) => at[i] !== Infinity).sort((a, b) => (at[a] as number) - (at[b] as number));
+      for (const i of accepted.slice(0, left[j])) assignment[i] = j;
+      left[j] = Math.max(0, (left[j] as number) - accepted.length);
     });
   }
   return assignment;

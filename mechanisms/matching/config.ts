@@ -62,6 +62,13 @@ export const matchingConfigSchema = strictObject({
   correlation: z.number().min(0).max(1).default(0.5),
   /** Weight of a student's common score in the schools' priorities, from 0 (each school its own view) to 1 (one ranking for all). */
   priorityCorrelation: z.number().min(0).max(1).default(0.5),
+  /**
+   * Whether the schools are seats too (the last seats, one per school, in the order of
+   * `schools`): each then holds private values for the students (a common score, weight
+   * `priorityCorrelation`, plus its own taste), submits its priority order and earns the
+   * values of the students it admits. false: the schools are the mechanism's side with public priorities.
+   */
+  schoolsPlay: z.boolean().default(false),
   /** Preferences and priorities given instead of drawn; null: drawn each round. */
   given: givenSchema.nullable().default(null),
   /** How many schools of a rank-order list count (the first ones); null: all of them. */

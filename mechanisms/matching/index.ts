@@ -12,12 +12,17 @@
  * ('student-da') or schools ('school-da') proposing, or immediate acceptance ('boston'). A
  * student earns its value for its school (0 unmatched).
  *
+ * With `schoolsPlay` the schools are seats too (the last ones, one per school): each draws
+ * private values for the students (the common score plus its own taste), submits its
+ * priority order, and earns its values for the students it admits; a school without an
+ * order at the deadline admits nobody.
+ *
  * Parameters: schools (names, capacities), rule, rounds, correlation, priorityCorrelation,
- * given, maxList, reveal ('matching': everyone sees who got which school; 'own': only one's
+ * schoolsPlay, given, maxList, reveal ('matching': everyone sees who got which school; 'own': only one's
  * own school and how full each school is), roundMs, recall, communication.
  *
  * Seats see: the schools, capacities, qualities, their own values and true order, where they
- * stand in each school's priorities, their own list and results, the reveal, and every
+ * stand in each school's priorities (unless the schools play), their own list and results, the reveal, and every
  * closed round's statistics (blocking pairs, rank counts, truthful lists), which are measured
  * against all students' true preferences and so are listed in revealedFields. Spectators see
  * the priorities, the counts, the reveal and the statistics.
@@ -31,29 +36,30 @@
 import type { Benchmark, MeasureSpec, Mechanism } from '../core/types.ts';
 import { MAX_STUDENTS, matchingActionSchema, matchingConfigSchema, type MatchingAction, type MatchingConfig } from './config.ts';
 import { blockingPairs, studentProposing } from './clearing.ts';
-import { advanceTo, firstRound, MECHANISM_ID, rank, type MatchingState } from './play.ts';
-import { describeView, matchingRules, spectatorView, studentView, type MatchingPublicView, type StudentView } from './views.ts';
+import { advanceTo, firstRound, MECHANISM_ID, optionsOf, rank, type MatchingState } from './play.ts';
+import { describeView, matchingRules, seatView, spectatorView, type MatchingPublicView, type SeatView } from './views.ts';
 
 export type { MatchingConfig, MatchingAction, ClearingRule } from './config.ts';
 export type { MatchingState, OwnRound, PublicRound, RoundRecord, RoundStats } from './play.ts';
-export type { StudentView, MatchingPublicView, SchoolInfo } from './views.ts';
+export type { SeatView, MatchingPublicView, SchoolInfo } from './views.ts';
 
 export const MATCHING_MEASURES: readonly MeasureSpec[] = [
   { name: 'blocking_pairs', unit: 'pairs per round', definition: 'student-school pairs that would both rather have each other than their match, under the true preferences, averaged over rounds' },
   { name: 'stable_share', unit: 'share', definition: 'rounds whose matching has no blocking pair under the true preferences' },
   { name: 'student_mean_rank', unit: 'rank (1 best)', definition: "the true rank of a matched student's school in its own preference order, averaged over matched students and rounds" },
   { name: 'school_mean_rank', unit: 'rank (1 best)', definition: "an admitted student's place in the school's priority order, averaged over filled seats and rounds" },
-  { name: 'truthful_share', unit: 'share', definition: "submitted lists whose counted part is the beginning of the student's true order" },
+  { name: 'truthful_share', unit: 'share', definition: "students' submitted lists whose counted part is the beginning of the student's true order" },
+  { name: 'school_truthful_share', unit: 'share', definition: "when the schools play: school seats' submitted priority orders that are their true orders (null otherwise)" },
   { name: 'unmatched', unit: 'students per round', definition: 'students admitted nowhere, averaged over rounds' },
   { name: 'efficiency', unit: 'share', definition: 'total value of the matchings over the greatest total value of any assignment within capacities' },
-  { name: 'missed_share', unit: 'share', definition: 'student-rounds in which the deadline passed before the student submitted a list' },
+  { name: 'missed_share', unit: 'share', definition: 'seat-rounds in which the deadline passed before the seat submitted a list' },
 ];
 
-export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, StudentView, MatchingPublicView> = {
+export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, SeatView, MatchingPublicView> = {
   id: MECHANISM_ID,
   version: 1,
   title: 'Matching (school choice)',
-  traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ['its values for the schools (its true preferences)'] },
+  traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ['a student: its values for the schools (its true preferences)', 'a school seat, when the schools play: its values for the students'] },
   rules: matchingRules,
   configSchema: matchingConfigSchema,
   actionSchema: matchingActionSchema,
@@ -62,20 +68,22 @@ export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, 
   baseline: { policy: 'truthful-ranker' },
   seats: (config) => {
     const n = config.given?.students.length;
-    return { min: n ?? 2, max: n ?? MAX_STUDENTS, roles: (k) => new Array<string>(k).fill('student') };
+    const m = config.schoolsPlay ? config.schools.length : 0;
+    return { min: (n ?? 2) + m, max: (n ?? MAX_STUDENTS) + m, roles: (k) => Array.from({ length: k }, (_, i) => (i < k - m ? 'student' : 'school')) };
   },
   setup: firstRound,
   legal(state, seat) {
     if (state.over) return [];
-    const i = state.seats.indexOf(seat);
-    if (i < 0 || state.reports[i] !== null) return [];
-    const names = state.config.schools.map((s) => s.name);
+    const k = state.seats.indexOf(seat);
+    if (k < 0 || state.reports[k] !== null) return [];
+    const names = optionsOf(state, k);
+    if (k >= state.students) return [{ type: 'rank', params: { order: { kind: 'ranking', options: names } }, hint: `order the students ${names.join(', ')}, the one you most want first` }];
     const limit = state.config.maxList;
     return [{ type: 'rank', params: { order: { kind: 'ranking', options: names } }, hint: `order the schools ${names.join(', ')}, most preferred first${limit === null ? '' : `; only your first ${limit} count`}` }];
   },
   apply: (state, seat, action, at) => rank(state, seat, action.order, at),
   advance: advanceTo,
-  view: studentView,
+  view: seatView,
   publicView: spectatorView,
   describe: describeView,
   revealedFields: () => ['stats'],
@@ -98,9 +106,10 @@ export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, 
         student_mean_rank: t.matched ? t.studentRankSum / t.matched : null,
         school_mean_rank: t.matched ? t.schoolRankSum / t.matched : null,
         truthful_share: t.reports ? t.truthful / t.reports : null,
+        school_truthful_share: t.schoolReports ? t.schoolsTruthful / t.schoolReports : null,
         unmatched: t.rounds ? t.unmatched / t.rounds : null,
         efficiency: t.maxWelfare > 0 ? t.welfare / t.maxWelfare : null,
-        missed_share: t.rounds ? t.missed / (t.rounds * n) : null,
+        missed_share: t.rounds && n ? t.missed / (t.rounds * n) : null,
       },
     };
   },
@@ -131,7 +140,8 @@ export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, 
   },
 
   payoffBounds(config) {
-    return { min: 0, max: 100 * config.rounds };
+    const most = config.schoolsPlay ? Math.max(1, ...config.schools.map((s) => s.capacity)) : 1;
+    return { min: 0, max: 100 * most * config.rounds };
   },
 
   oneRound(config) {

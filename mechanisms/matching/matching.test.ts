@@ -12,6 +12,9 @@
  *   93(3):729–747: the Boston mechanism is manipulable and its outcome may be unstable (a
  *   three-student instance where a student gains by ranking its second choice first, and
  *   whose truthful outcome has a blocking pair).
+ * - Roth (1982) again: no stable rule is strategy-proof for both sides. With unit
+ *   capacities, schools proposing leaves no school a profitable misreport, while under
+ *   students proposing some school gains by reordering its priorities (found by search).
  * Then the engine's own rules: deadlines, truncated lists, fresh draws, ties, refusals, bots.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,7 +24,7 @@ import { runStudy, type EpisodeResult } from '../../studies/runner.ts';
 import { openMatch, type Match } from '../core/match.ts';
 import { Rng } from '../core/random.ts';
 import type { SeatId } from '../core/types.ts';
-import { matching, type StudentView } from './index.ts';
+import { matching, type SeatView } from './index.ts';
 import { matchingConfigSchema } from './config.ts';
 import { blockingPairs, immediateAcceptance, maxTotalValue, orderByValue, schoolProposing, studentProposing, type Market } from './clearing.ts';
 import { GALE_SHAPLEY_1962 } from './cases.ts';
@@ -119,6 +122,34 @@ describe('deferred acceptance against the textbook', () => {
       });
     }
     expect(tried).toBeGreaterThan(1000);
+  });
+});
+
+describe('both sides reporting (Roth 1982)', () => {
+  /** Where school j's admitted student stands in its true order (unit capacity; none after everyone). */
+  const schoolPlace = (truth: readonly number[], assignment: readonly (number | null)[], j: number): number => {
+    const i = assignment.indexOf(j);
+    return i < 0 ? truth.length : truth.indexOf(i);
+  };
+
+  it('with unit capacities no school gains by misreporting when schools propose; when students propose, some school does', () => {
+    const rng = new Rng(1982);
+    let gains = 0;
+    for (let k = 0; k < 120; k++) {
+      const n = rng.int(2, 4);
+      const x = randomMarket(rng, n, rng.int(2, 3));
+      const market = { ...x, capacities: x.capacities.map(() => 1) };
+      const honest = { school: schoolProposing(marketOf(market)), student: studentProposing(marketOf(market)) };
+      market.priorities.forEach((truth, j) => {
+        for (const lie of permutations(truth)) {
+          const priorities = market.priorities.map((p, h) => (h === j ? lie : p));
+          const lied = { lists: market.truth, priorities, capacities: market.capacities };
+          expect(schoolPlace(truth, schoolProposing(lied), j)).toBeGreaterThanOrEqual(schoolPlace(truth, honest.school, j));
+          if (schoolPlace(truth, studentProposing(lied), j) < schoolPlace(truth, honest.student, j)) gains++;
+        }
+      });
+    }
+    expect(gains).toBeGreaterThan(0);
   });
 });
 
@@ -226,10 +257,10 @@ describe('the engine', () => {
 
   it('draws fresh values and priorities each round; correlation 1 gives every student the same order', () => {
     const match = openMatch(matching, { config: { rounds: 2, correlation: 1 }, seats: 3, seed: 9 });
-    const before = match.view('p0') as StudentView;
-    expect((match.view('p1') as StudentView).myTrueOrder).toEqual(before.myTrueOrder);
+    const before = match.view('p0') as SeatView;
+    expect((match.view('p1') as SeatView).myTrueOrder).toEqual(before.myTrueOrder);
     for (const s of ['p0', 'p1', 'p2'] as SeatId[]) match.submit(s, match.state.stateId, { type: 'rank', order: ['A', 'B', 'C'] }, 10);
-    const after = match.view('p0') as StudentView;
+    const after = match.view('p0') as SeatView;
     expect(after.round).toBe(2);
     expect(after.myValues).not.toEqual(before.myValues);
     expect(after.history[0]?.school).not.toBeUndefined();
@@ -243,9 +274,9 @@ describe('the engine', () => {
     match.tick(1000);
     expect(match.progress().round).toBe(2);
     expect(match.state.deadline).toBe(2000);
-    const mine = (match.view('p1') as StudentView).history[0];
+    const mine = (match.view('p1') as SeatView).history[0];
     expect(mine).toMatchObject({ list: null, school: null, value: 0 });
-    expect((match.view('p0') as StudentView).history[0]?.school).toBe('A');
+    expect((match.view('p0') as SeatView).history[0]?.school).toBe('A');
     match.tick(2000);
     expect(match.over).toBe(true);
     expect(match.outcome().measures.missed_share).toBeCloseTo(5 / 6, 12);
@@ -257,7 +288,7 @@ describe('the engine', () => {
     const match = playLists({ maxList: 1, rounds: 1 }, [[['A', 'B', 'C'], ['A', 'C', 'B'], ['A', 'B', 'C']]]);
     const outcome = match.outcome();
     expect(outcome.measures.unmatched).toBe(2);
-    const view = match.view('p1') as StudentView;
+    const view = match.view('p1') as SeatView;
     expect(view.history[0]?.list).toEqual(['A']);
   });
 
@@ -285,12 +316,60 @@ describe('the engine', () => {
 
   it('a student sees its own values, true order and priorities; the public view holds no values', () => {
     const match = openMatch(matching, { config: {}, seats: 3, seed: 5 });
-    const view = match.view('p0') as StudentView;
+    const view = match.view('p0') as SeatView;
     expect(Object.keys(view.myValues)).toEqual(['A', 'B', 'C']);
     expect(view.myTrueOrder).toEqual(orderByValue(['A', 'B', 'C'].map((s) => view.myValues[s] as number)).map((j) => 'ABC'[j]));
-    expect(Object.values(view.myPriority).sort()).toEqual(expect.arrayContaining([expect.any(Number)]));
+    expect(Object.keys(view.myPriority ?? {})).toEqual(['A', 'B', 'C']);
+    for (const k of Object.values(view.myPriority ?? {})) expect([1, 2, 3]).toContain(k);
+    expect(view.role).toBe('student');
     const text = JSON.stringify(match.publicView());
     for (const v of Object.values(view.myValues)) expect(text).not.toContain(String(v));
+  });
+});
+
+describe('schools as seats', () => {
+  const gsPlaying = { ...GALE_SHAPLEY_1962, schoolsPlay: true, rounds: 1 };
+
+  it('seats the schools after the students, one each, with their roles', () => {
+    expect(matching.seats(parse({ schoolsPlay: true }))).toMatchObject({ min: 5, max: 19 });
+    expect(matching.seats(parse({ schoolsPlay: true })).roles(6)).toEqual(['student', 'student', 'student', 'school', 'school', 'school']);
+    expect(matching.seats(parse(gsPlaying)).min).toBe(6);
+  });
+
+  it("a school seat ranks the students, earns its values for those it admits, and keeps its priorities to itself: Gale and Shapley's example with the women playing", () => {
+    const match = openMatch(matching, { config: gsPlaying, seats: 6, seed: 1 });
+    const school = match.view('p3') as SeatView;
+    expect(school).toMatchObject({ role: 'school', mySchool: 'A', myCapacity: 1, myTrueOrder: ['p1', 'p2', 'p0'] });
+    expect(match.legal('p3')[0]?.params.order).toEqual({ kind: 'ranking', options: ['p0', 'p1', 'p2'] });
+    expect((match.view('p0') as SeatView).myPriority).toBeNull();
+    expect((match.publicView() as { priorities: unknown }).priorities).toBeNull();
+    gs.truth.forEach((t, i) => match.submit(`p${i}` as SeatId, match.state.stateId, { type: 'rank', order: names(t) }, 10));
+    for (const k of [3, 4, 5]) match.submit(`p${k}` as SeatId, match.state.stateId, { type: 'rank', order: (match.view(`p${k}` as SeatId) as SeatView).myTrueOrder }, 20);
+    expect(match.over).toBe(true);
+    // Students proposing: each student its first choice, each school its last (a third of 100).
+    expect(match.outcome().payoffs).toEqual({ p0: 100, p1: 100, p2: 100, p3: 33.333333, p4: 33.333333, p5: 33.333333 });
+    expect(match.outcome().measures).toMatchObject({ truthful_share: 1, school_truthful_share: 1, blocking_pairs: 0 });
+    expect((match.view('p3') as SeatView).history[0]).toMatchObject({ school: 'A', admitted: ['p0'], value: 33.333333 });
+  });
+
+  it('a school seat without an order at the deadline admits nobody', () => {
+    const match = openMatch(matching, { config: { schoolsPlay: true, schools: [{ name: 'A' }, { name: 'B' }], rounds: 1, roundMs: 1000 }, seats: 4, seed: 3 });
+    match.tick(0);
+    for (const s of ['p0', 'p1'] as SeatId[]) match.submit(s, match.state.stateId, { type: 'rank', order: ['A', 'B'] }, 10);
+    match.submit('p3', match.state.stateId, { type: 'rank', order: ['p0', 'p1'] }, 20);
+    match.tick(1000);
+    expect(match.over).toBe(true);
+    expect((match.view('p2') as SeatView).history[0]).toMatchObject({ list: null, admitted: [], value: 0 });
+    expect(match.outcome().measures.missed_share).toBe(0.25);
+    // Both students listed A first; A took nobody, so the one B took and the other is out.
+    expect(match.outcome().measures.unmatched).toBe(1);
+  });
+
+  it('the schools draw private values for the students around a common score: priority correlation 1 gives every school the same order', () => {
+    const match = openMatch(matching, { config: { schoolsPlay: true, priorityCorrelation: 1 }, seats: 7, seed: 8 });
+    const orders = [4, 5, 6].map((k) => (match.view(`p${k}` as SeatId) as SeatView).myTrueOrder);
+    expect(orders[1]).toEqual(orders[0]);
+    expect(orders[2]).toEqual(orders[0]);
   });
 });
 

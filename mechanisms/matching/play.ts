@@ -1,9 +1,11 @@
 /**
  * How a matching market moves: each round opens with fresh values for the students (their
- * private draws) and fresh priorities for the schools (public draws); every student submits
- * a rank-order list of the schools, all at once; the round closes when everyone has
- * submitted or at its deadline (a student without a list stays unmatched), the clearing rule
- * assigns students to schools, and each student earns its value for its school.
+ * private draws) and fresh priorities for the schools (public draws, or, when the schools
+ * play, each school seat's private values for the students); every seat submits a
+ * rank-order list, all at once; the round closes when everyone has submitted or at its
+ * deadline (a student without a list stays unmatched, a school without one admits nobody),
+ * the clearing rule assigns students to schools, and each student earns its value for its
+ * school, each school seat the sum of its values for the students it admits.
  */
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
@@ -18,26 +20,31 @@ const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
 /** What everyone may learn of a closed round beyond the assignment: measured against the true preferences. */
 export interface RoundStats {
   readonly round: number;
+  /** Students whose list is truthful (as far as it counts). */
   readonly blockingPairs: number;
   /** rankCounts[k]: students matched to their (k+1)-th true choice. */
   readonly rankCounts: readonly number[];
   readonly unmatched: number;
   readonly truthful: number;
+  /** When the schools play: school seats whose priority order is their true one; else null. */
+  readonly schoolsTruthful: number | null;
   /** Mean true rank (1 best) of the matched students' schools; null when nobody was matched. */
   readonly studentMeanRank: number | null;
   /** Mean priority rank (1 highest) of the students the schools admitted; null when nobody was. */
   readonly schoolMeanRank: number | null;
 }
 
-/** One closed round; arrays by seat index. */
+/** One closed round. Students' arrays by student index; `payoffs` and `truthful` by seat (school seats after the students). */
 export interface RoundRecord {
   readonly round: number;
-  /** The counted part of each list (school indices); null: none submitted. */
+  /** The counted part of each student's list (school indices); null: none submitted. */
   readonly lists: readonly (readonly number[] | null)[];
+  /** When the schools play: each school seat's submitted order of the students; null: none. */
+  readonly schoolLists: readonly (readonly number[] | null)[] | null;
   readonly assignment: readonly (number | null)[];
   /** Each student's true rank (1 best) of its school; null: unmatched. */
   readonly ranks: readonly (number | null)[];
-  readonly values: readonly number[];
+  readonly payoffs: readonly number[];
   readonly truthful: readonly boolean[];
   readonly stats: RoundStats;
 }
@@ -53,6 +60,8 @@ export interface Tally {
   readonly unmatched: number;
   readonly reports: number;
   readonly truthful: number;
+  readonly schoolReports: number;
+  readonly schoolsTruthful: number;
   readonly missed: number;
   readonly welfare: number;
   readonly maxWelfare: number;
@@ -61,14 +70,16 @@ export interface Tally {
 export interface MatchingState extends BaseState {
   readonly config: MatchingConfig;
   readonly seats: readonly SeatId[];
+  /** How many of the seats are students (the first ones); the rest, when the schools play, are the schools in order. */
+  readonly students: number;
   readonly round: number;
-  /** This round's values by seat, by school (seat i's own draws). */
+  /** This round's values by seat (each seat's own draws): a student's by school, a school seat's by student. */
   readonly values: readonly (readonly number[])[];
   /** This round's school qualities (the common part of values, public); null with given preferences. */
   readonly quality: readonly number[] | null;
-  /** This round's priorities: each school's order of the seat indices. */
+  /** This round's true priorities: each school's order of the student indices (public draws, or a school seat's values). */
   readonly priorities: readonly (readonly number[])[];
-  /** This round's lists by seat (full orders of school indices); null: not yet. */
+  /** This round's lists by seat (full orders of school indices, or of student indices from a school seat); null: not yet. */
   readonly reports: readonly (readonly number[] | null)[];
   readonly reportsIn: number;
   readonly recent: readonly RoundRecord[];
@@ -79,7 +90,7 @@ export interface MatchingState extends BaseState {
   readonly streams: readonly RngState[] | null;
 }
 
-const EMPTY: Tally = { rounds: 0, blockingPairs: 0, stableRounds: 0, studentRankSum: 0, matched: 0, schoolRankSum: 0, unmatched: 0, reports: 0, truthful: 0, missed: 0, welfare: 0, maxWelfare: 0 };
+const EMPTY: Tally = { rounds: 0, blockingPairs: 0, stableRounds: 0, studentRankSum: 0, matched: 0, schoolRankSum: 0, unmatched: 0, reports: 0, truthful: 0, schoolReports: 0, schoolsTruthful: 0, missed: 0, welfare: 0, maxWelfare: 0 };
 
 type Draws = Pick<MatchingState, 'values' | 'quality' | 'priorities' | 'shared' | 'streams'>;
 
@@ -92,6 +103,7 @@ function drawRound(config: MatchingConfig, n: number, shared: RngState | null, s
     const names = config.schools.map((s) => s.name);
     const values = given.students.map((order) => names.map((name) => micro((100 * (m - order.indexOf(name))) / m)));
     const priorities = given.priorities.map((order) => order.map((s) => Number(s.slice(1))));
+    if (config.schoolsPlay) for (const order of priorities) values.push(Array.from({ length: n }, (_, i) => micro((100 * (n - order.indexOf(i))) / n)));
     return { values, quality: null, priorities, shared: null, streams: null };
   }
   const w = config.correlation;
@@ -101,26 +113,35 @@ function drawRound(config: MatchingConfig, n: number, shared: RngState | null, s
     score: Array.from({ length: n }, () => rng.float()),
     noise: Array.from({ length: m }, () => Array.from({ length: n }, () => rng.float())),
   }));
+  const merit = (eta: number, i: number) => b * (publicDraws.score[i] as number) + (1 - b) * eta;
   const values: number[][] = [];
-  const nextStreams = streams.map((stream) => {
-    const [tastes, next] = draw(stream, (rng) => Array.from({ length: m }, () => rng.float()));
-    values.push(tastes.map((t, j) => micro(100 * (w * (publicDraws.quality[j] as number) + (1 - w) * t))));
+  const nextStreams = streams.map((stream, k) => {
+    const student = k < n;
+    const [tastes, next] = draw(stream, (rng) => Array.from({ length: student ? m : n }, () => rng.float()));
+    values.push(tastes.map((t, x) => micro(100 * (student ? w * (publicDraws.quality[x] as number) + (1 - w) * t : merit(t, x)))));
     return next;
   });
-  const priorities = publicDraws.noise.map((row) => {
-    const merit = row.map((eta, i) => b * (publicDraws.score[i] as number) + (1 - b) * eta);
-    return merit.map((_, i) => i).sort((x, y) => (merit[y] as number) - (merit[x] as number) || x - y);
-  });
+  const priorities = config.schoolsPlay
+    ? values.slice(n).map(orderByValue)
+    : publicDraws.noise.map((row) => {
+        const scores = row.map(merit);
+        return scores.map((_, i) => i).sort((x, y) => (scores[y] as number) - (scores[x] as number) || x - y);
+      });
   return { values, quality: publicDraws.quality.map(micro), priorities, shared: nextShared, streams: nextStreams };
 }
 
+/** How many seats are students: all of them, or all but one per school when the schools play. */
+export const studentsOf = (config: MatchingConfig, seats: number): number => (config.schoolsPlay ? seats - config.schools.length : seats);
+
 export function firstRound(config: MatchingConfig, seats: readonly SeatId[], seeds: SeedSet): MatchingState {
   const drawn = config.given === null;
-  const draws = drawRound(config, seats.length, drawn ? sharedStream(seeds) : null, drawn ? seats.map((_, i) => seatStream(seeds, i)) : null);
+  const n = studentsOf(config, seats.length);
+  const draws = drawRound(config, n, drawn ? sharedStream(seeds) : null, drawn ? seats.map((_, i) => seatStream(seeds, i)) : null);
   return {
     ...OPENING,
     config,
     seats,
+    students: n,
     round: 1,
     ...draws,
     reports: new Array<null>(seats.length).fill(null),
@@ -131,6 +152,11 @@ export function firstRound(config: MatchingConfig, seats: readonly SeatId[], see
   };
 }
 
+/** What seat k ranks: the schools (a student) or the students (a school seat), by name. */
+export function optionsOf(state: Pick<MatchingState, 'config' | 'seats' | 'students'>, k: number): string[] {
+  return k < state.students ? state.config.schools.map((s) => s.name) : state.seats.slice(0, state.students);
+}
+
 /** The part of a list the rule counts: its first `maxList` schools. */
 export const counted = (config: MatchingConfig, order: readonly number[]): readonly number[] => (config.maxList === null ? order : order.slice(0, config.maxList));
 
@@ -138,13 +164,14 @@ export const counted = (config: MatchingConfig, order: readonly number[]): reado
 export function rank(state: MatchingState, seat: SeatId, order: readonly string[], at: number): ApplyResult<MatchingState> {
   const i = state.seats.indexOf(seat);
   if (state.reports[i] !== null) return { ok: false, code: 'NOT_YOUR_TURN', message: 'you have submitted your list this round' };
-  const names = state.config.schools.map((s) => s.name);
+  const names = optionsOf(state, i);
   const list = order.map((name) => names.indexOf(name));
   const reports = state.reports.slice();
   reports[i] = list;
   const placed: MatchingState = { ...state, reports, reportsIn: state.reportsIn + 1 };
+  const shown = i < state.students ? counted(state.config, list) : list;
   const events: MechEvent[] = [
-    { kind: 'submitted', audience: [seat], data: { round: state.round, order: counted(state.config, list).map((j) => names[j] as string) } },
+    { kind: 'submitted', audience: [seat], data: { round: state.round, order: shown.map((j) => names[j] as string) } },
     { kind: 'report_count', audience: 'public', data: { round: state.round, reportsIn: placed.reportsIn } },
   ];
   if (placed.reportsIn < state.seats.length) return { ok: true, state: { ...placed, stateId: state.stateId + 1 }, events };
@@ -178,17 +205,22 @@ function isTruthful(config: MatchingConfig, list: readonly number[], truth: read
 /** Clears the round at `at`: assigns, pays, measures, records it, then opens the next round or ends the match. One transition. */
 function closeRound(state: MatchingState, at: number): Transition {
   const { config, seats } = state;
-  const n = seats.length;
+  const n = state.students;
   const m = config.schools.length;
   const names = config.schools.map((s) => s.name);
   const capacities = config.schools.map((s) => s.capacity);
-  const lists = state.reports.map((r) => (r === null ? null : counted(config, r)));
-  const assignment = clear(config.rule, { lists: lists.map((l) => l ?? []), priorities: state.priorities, capacities });
-  const truths = seats.map((_, i) => trueOrder(state, i));
+  const lists = state.reports.slice(0, n).map((r) => (r === null ? null : counted(config, r)));
+  const schoolLists = config.schoolsPlay ? state.reports.slice(n) : null;
+  const assignment = clear(config.rule, { lists: lists.map((l) => l ?? []), priorities: schoolLists ? schoolLists.map((l) => l ?? []) : state.priorities, capacities });
+  const truths = seats.map((_, k) => trueOrder(state, k));
   const ranks = assignment.map((j, i) => (j === null ? null : (truths[i] as number[]).indexOf(j) + 1));
-  const values = assignment.map((j, i) => (j === null ? 0 : ((state.values[i] as readonly number[])[j] as number)));
-  const truthful = state.reports.map((r, i) => r !== null && isTruthful(config, r, truths[i] as number[]));
-  const blocking = blockingPairs(truths, state.priorities, capacities, assignment).length;
+  const payoffs = seats.map((_, k) => {
+    const own = state.values[k] as readonly number[];
+    if (k < n) return assignment[k] === null || assignment[k] === undefined ? 0 : (own[assignment[k] as number] as number);
+    return micro(assignment.reduce<number>((sum, j, i) => sum + (j === k - n ? (own[i] as number) : 0), 0));
+  });
+  const truthful = state.reports.map((r, k) => r !== null && (k < n ? isTruthful(config, r, truths[k] as number[]) : r.every((x, p) => truths[k]?.[p] === x)));
+  const blocking = blockingPairs(truths.slice(0, n), state.priorities, capacities, assignment).length;
   const priorityAt = positions(state.priorities, n);
   const rankCounts = new Array<number>(m).fill(0);
   let studentRanks = 0;
@@ -207,14 +239,16 @@ function closeRound(state: MatchingState, at: number): Transition {
     blockingPairs: blocking,
     rankCounts,
     unmatched: n - matched,
-    truthful: truthful.filter(Boolean).length,
+    truthful: truthful.slice(0, n).filter(Boolean).length,
+    schoolsTruthful: schoolLists ? truthful.slice(n).filter(Boolean).length : null,
     studentMeanRank: matched ? studentRanks / matched : null,
     schoolMeanRank: matched ? schoolRanks / matched : null,
   };
-  const record: RoundRecord = { round: state.round, lists, assignment, ranks, values, truthful, stats };
-  const welfare = values.reduce((a, b) => a + b, 0);
+  const record: RoundRecord = { round: state.round, lists, schoolLists, assignment, ranks, payoffs, truthful, stats };
+  const welfare = payoffs.slice(0, n).reduce((a, b) => a + b, 0);
   const t = state.tally;
   const reportsIn = lists.filter((l) => l !== null).length;
+  const schoolsIn = schoolLists ? schoolLists.filter((l) => l !== null).length : 0;
   const tally: Tally = {
     rounds: t.rounds + 1,
     blockingPairs: t.blockingPairs + blocking,
@@ -225,43 +259,48 @@ function closeRound(state: MatchingState, at: number): Transition {
     unmatched: t.unmatched + n - matched,
     reports: t.reports + reportsIn,
     truthful: t.truthful + stats.truthful,
-    missed: t.missed + n - reportsIn,
+    schoolReports: t.schoolReports + schoolsIn,
+    schoolsTruthful: t.schoolsTruthful + (stats.schoolsTruthful ?? 0),
+    missed: t.missed + seats.length - reportsIn - schoolsIn,
     welfare: t.welfare + welfare,
-    maxWelfare: t.maxWelfare + maxTotalValue(state.values, capacities),
+    maxWelfare: t.maxWelfare + maxTotalValue(state.values.slice(0, n), capacities),
   };
-  const totals = state.totals.map((x, i) => micro(x + (values[i] as number)));
+  const totals = state.totals.map((x, k) => micro(x + (payoffs[k] as number)));
   const over = state.round >= config.rounds;
-  const rows: ParticipantRound[] = seats.map((seat, i) => {
-    const j = assignment[i] ?? null;
+  const rows: ParticipantRound[] = seats.map((seat, k) => {
+    const options = optionsOf(state, k);
+    const order = (list: readonly number[] | null | undefined) => (list ? list.map((x) => options[x]).join('>') : null);
+    const j = k < n ? (assignment[k] ?? null) : k - n;
     return {
       round: state.round,
       seat,
-      role: 'student',
+      role: k < n ? 'student' : 'school',
       fields: {
-        list: lists[i] ? (lists[i] as readonly number[]).map((k) => names[k]).join('>') : null,
-        true_order: (truths[i] as number[]).map((k) => names[k]).join('>'),
-        truthful: truthful[i] as boolean,
-        missed: lists[i] === null,
+        list: order(k < n ? lists[k] : schoolLists?.[k - n]),
+        true_order: order(truths[k]),
+        truthful: truthful[k] as boolean,
+        missed: state.reports[k] === null,
         school: j === null ? null : (names[j] as string),
-        rank: ranks[i] ?? null,
-        value: values[i] as number,
+        rank: k < n ? (ranks[k] ?? null) : null,
+        admitted: k < n ? null : assignment.filter((x) => x === k - n).length,
+        value: payoffs[k] as number,
         blocking_pairs: blocking,
       },
-      payoff: values[i] as number,
+      payoff: payoffs[k] as number,
       outside: 0,
     };
   });
   const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: { ...publicRound(state, record), stats, over } }];
   const rewards: Record<SeatId, number> = {};
-  seats.forEach((seat, i) => {
-    events.push({ kind: 'round_result', audience: [seat], data: { ...ownRound(state, record, i), totalPayoff: totals[i] as number } });
-    if (values[i] !== 0) rewards[seat] = values[i] as number;
+  seats.forEach((seat, k) => {
+    events.push({ kind: 'round_result', audience: [seat], data: { ...ownRound(state, record, k), totalPayoff: totals[k] as number } });
+    if (payoffs[k] !== 0) rewards[seat] = payoffs[k] as number;
   });
   events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: state.round, rows } });
   const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
   const stateId = state.stateId + 1;
   const next = over ? null : drawRound(config, n, state.shared, state.streams);
-  if (next) seats.forEach((seat, i) => events.push({ kind: 'preferences', audience: [seat], data: { round: state.round + 1, values: next.values[i] as readonly number[] } }));
+  if (next) seats.forEach((seat, k) => events.push({ kind: 'preferences', audience: [seat], data: { round: state.round + 1, values: next.values[k] as readonly number[] } }));
   return {
     state: {
       ...state,
@@ -271,7 +310,7 @@ function closeRound(state: MatchingState, at: number): Transition {
       deadline: over || config.roundMs === null ? null : at + config.roundMs,
       over,
       round: over ? state.round : state.round + 1,
-      reports: over ? state.reports : new Array<null>(n).fill(null),
+      reports: over ? state.reports : new Array<null>(seats.length).fill(null),
       reportsIn: over ? state.reportsIn : 0,
       recent,
       tally,
@@ -291,30 +330,43 @@ export interface PublicRound {
   readonly matching?: Readonly<Record<SeatId, string | null>>;
 }
 
-export function publicRound(state: Pick<MatchingState, 'config' | 'seats'>, r: RoundRecord): PublicRound {
+export function publicRound(state: Pick<MatchingState, 'config' | 'seats' | 'students'>, r: RoundRecord): PublicRound {
   const names = state.config.schools.map((s) => s.name);
   const filled: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
   for (const j of r.assignment) if (j !== null) filled[names[j] as string] = (filled[names[j] as string] as number) + 1;
   if (state.config.reveal !== 'matching') return { round: r.round, filled };
   const matching: Record<SeatId, string | null> = {};
-  state.seats.forEach((s, i) => {
+  state.seats.slice(0, state.students).forEach((s, i) => {
     const j = r.assignment[i] ?? null;
     matching[s] = j === null ? null : (names[j] as string);
   });
   return { round: r.round, filled, matching };
 }
 
-/** A closed round as one student sees it: its list, its school, that school's rank in its true order and its value. */
+/**
+ * A closed round as one seat sees it: its list and what it got. A student: its school, that
+ * school's rank in its true order and its value. A school seat: itself as `school`, the
+ * students it admitted and the sum of its values for them.
+ */
 export interface OwnRound extends PublicRound {
   readonly list: readonly string[] | null;
   readonly school: string | null;
   readonly rank: number | null;
+  /** A school seat's admitted students; absent for a student. */
+  readonly admitted?: readonly SeatId[];
   readonly value: number;
 }
 
-export function ownRound(state: Pick<MatchingState, 'config' | 'seats'>, r: RoundRecord, i: number): OwnRound {
+export function ownRound(state: Pick<MatchingState, 'config' | 'seats' | 'students'>, r: RoundRecord, k: number): OwnRound {
   const names = state.config.schools.map((s) => s.name);
-  const j = r.assignment[i] ?? null;
-  const list = r.lists[i] ?? null;
-  return { ...publicRound(state, r), list: list === null ? null : list.map((k) => names[k] as string), school: j === null ? null : (names[j] as string), rank: r.ranks[i] ?? null, value: r.values[i] as number };
+  const options = optionsOf(state, k);
+  const value = r.payoffs[k] as number;
+  if (k >= state.students) {
+    const list = r.schoolLists?.[k - state.students] ?? null;
+    const admitted = state.seats.slice(0, state.students).filter((_, i) => r.assignment[i] === k - state.students);
+    return { ...publicRound(state, r), list: list === null ? null : list.map((x) => options[x] as string), school: names[k - state.students] as string, rank: null, admitted, value };
+  }
+  const j = r.assignment[k] ?? null;
+  const list = r.lists[k] ?? null;
+  return { ...publicRound(state, r), list: list === null ? null : list.map((x) => options[x] as string), school: j === null ? null : (names[j] as string), rank: r.ranks[k] ?? null, value };
 }

@@ -1,14 +1,15 @@
 /**
- * What each audience sees of a matching market, and the rules and a student's view in
- * words. The schools, their capacities, their qualities and priorities are public; a
- * student sees its own values (its true preferences), where it stands in each school's
- * priority order, its own list and results, and of the others what `reveal` shows; after
- * each round everyone sees its statistics (blocking pairs, ranks, truthful lists), which are
- * measured against everyone's true preferences.
+ * What each audience sees of a matching market, and the rules and a seat's view in words.
+ * The schools, their capacities and qualities are public, and so are their priorities
+ * unless the schools play (then each school seat's values are its own). A student sees its
+ * own values (its true preferences), where it stands in each school's public priority
+ * order, its own list and results; a school seat its values for the students, its list and
+ * whom it admitted; of the others, what `reveal` shows. After each round everyone sees its
+ * statistics (blocking pairs, ranks, truthful lists), measured against everyone's true preferences.
  */
 import type { SeatId } from '../core/types.ts';
 import type { ClearingRule, MatchingConfig, Reveal } from './config.ts';
-import { counted, MECHANISM_ID, ownRound, publicRound, trueOrder, type MatchingState, type OwnRound, type PublicRound, type RoundStats } from './play.ts';
+import { counted, MECHANISM_ID, optionsOf, ownRound, publicRound, trueOrder, type MatchingState, type OwnRound, type PublicRound, type RoundStats } from './play.ts';
 
 export interface SchoolInfo {
   readonly name: string;
@@ -20,6 +21,8 @@ export interface SchoolInfo {
 interface MarketStatus {
   readonly mechanism: typeof MECHANISM_ID;
   readonly students: number;
+  /** Whether the schools are seats (with private values for the students) rather than the mechanism's side. */
+  readonly schoolsPlay: boolean;
   readonly round: number;
   readonly rounds: number;
   readonly over: boolean;
@@ -36,14 +39,22 @@ interface MarketStatus {
   readonly stats: readonly RoundStats[];
 }
 
-export interface StudentView extends MarketStatus {
+export interface SeatView extends MarketStatus {
   readonly seat: SeatId;
-  /** Your value for each school this round, by name: what you earn if you are admitted there. */
+  readonly role: 'student' | 'school';
+  /** A school seat's name; null for a student. */
+  readonly mySchool: string | null;
+  /** A school seat's capacity; null for a student. */
+  readonly myCapacity: number | null;
+  /**
+   * Your value this round for each option you rank, by name: a student's for each school
+   * (what it earns there), a school seat's for each student (what it earns by admitting them).
+   */
   readonly myValues: Readonly<Record<string, number>>;
-  /** The schools by your values, highest first: your true preference order. */
+  /** The options by your values, highest first: your true preference order. */
   readonly myTrueOrder: readonly string[];
-  /** Where you stand in each school's priority order this round (1: first), by name. */
-  readonly myPriority: Readonly<Record<string, number>>;
+  /** A student's place in each school's public priority order this round (1: first), by name; null when the schools play (their priorities are private) and for a school seat. */
+  readonly myPriority: Readonly<Record<string, number>> | null;
   /** The counted part of the list you submitted this round; null: not yet. */
   readonly myList: readonly string[] | null;
   readonly history: readonly OwnRound[];
@@ -51,8 +62,8 @@ export interface StudentView extends MarketStatus {
 }
 
 export interface MatchingPublicView extends MarketStatus {
-  /** Each school's priority order this round, by name (seats, highest first). */
-  readonly priorities: Readonly<Record<string, readonly SeatId[]>>;
+  /** Each school's priority order this round, by name (seats, highest first); null when the schools play. */
+  readonly priorities: Readonly<Record<string, readonly SeatId[]>> | null;
   readonly history: readonly PublicRound[];
 }
 
@@ -60,7 +71,8 @@ function status(state: MatchingState): MarketStatus {
   const { config } = state;
   return {
     mechanism: MECHANISM_ID,
-    students: state.seats.length,
+    students: state.students,
+    schoolsPlay: config.schoolsPlay,
     round: state.round,
     rounds: config.rounds,
     over: state.over,
@@ -76,20 +88,25 @@ function status(state: MatchingState): MarketStatus {
   };
 }
 
-export function studentView(state: MatchingState, seat: SeatId): StudentView {
-  const i = state.seats.indexOf(seat);
-  const names = state.config.schools.map((s) => s.name);
-  const values = state.values[i] as readonly number[];
-  const report = state.reports[i] ?? null;
+export function seatView(state: MatchingState, seat: SeatId): SeatView {
+  const k = state.seats.indexOf(seat);
+  const student = k < state.students;
+  const schools = state.config.schools;
+  const names = optionsOf(state, k);
+  const values = state.values[k] as readonly number[];
+  const report = state.reports[k] ?? null;
   return {
     ...status(state),
     seat,
-    myValues: Object.fromEntries(names.map((name, j) => [name, values[j] as number])),
-    myTrueOrder: trueOrder(state, i).map((j) => names[j] as string),
-    myPriority: Object.fromEntries(names.map((name, j) => [name, (state.priorities[j] as readonly number[]).indexOf(i) + 1])),
-    myList: report === null ? null : counted(state.config, report).map((j) => names[j] as string),
-    history: state.recent.map((r) => ownRound(state, r, i)),
-    totalPayoff: state.totals[i] as number,
+    role: student ? 'student' : 'school',
+    mySchool: student ? null : (schools[k - state.students]?.name ?? null),
+    myCapacity: student ? null : (schools[k - state.students]?.capacity ?? null),
+    myValues: Object.fromEntries(names.map((name, x) => [name, values[x] as number])),
+    myTrueOrder: trueOrder(state, k).map((x) => names[x] as string),
+    myPriority: student && !state.config.schoolsPlay ? Object.fromEntries(schools.map((s, j) => [s.name, (state.priorities[j] as readonly number[]).indexOf(k) + 1])) : null,
+    myList: report === null ? null : (student ? counted(state.config, report) : report).map((x) => names[x] as string),
+    history: state.recent.map((r) => ownRound(state, r, k)),
+    totalPayoff: state.totals[k] as number,
   };
 }
 
@@ -97,7 +114,7 @@ export function spectatorView(state: MatchingState): MatchingPublicView {
   const names = state.config.schools.map((s) => s.name);
   return {
     ...status(state),
-    priorities: Object.fromEntries(names.map((name, j) => [name, (state.priorities[j] as readonly number[]).map((i) => state.seats[i] as SeatId)])),
+    priorities: state.config.schoolsPlay ? null : Object.fromEntries(names.map((name, j) => [name, (state.priorities[j] as readonly number[]).map((i) => state.seats[i] as SeatId)])),
     history: state.recent.map((r) => publicRound(state, r)),
   };
 }
@@ -120,10 +137,17 @@ export function matchingRules(config: MatchingConfig): string {
     `A school-choice market: you are a student; the schools are ${schools}.`,
     config.given
       ? 'Your values for the schools are given and stay the same every round.'
-      : `Every round you get fresh values for the schools, from 0 to 100: partly a quality common to all students (weight ${config.correlation}) and partly your own taste, seen only by you. Each school also ranks all students by priority, afresh each round; everyone can see the priorities.`,
-    `You submit a rank-order list of the schools, most preferred first${config.maxList === null ? '' : `; only the first ${config.maxList} school${config.maxList === 1 ? '' : 's'} of your list count, and you cannot be admitted elsewhere`}.`,
+      : config.schoolsPlay
+        ? `Every round you get fresh values for the schools, from 0 to 100: partly a quality common to all students (weight ${config.correlation}) and partly your own taste, seen only by you.`
+        : `Every round you get fresh values for the schools, from 0 to 100: partly a quality common to all students (weight ${config.correlation}) and partly your own taste, seen only by you. Each school also ranks all students by priority, afresh each round; everyone can see the priorities.`,
+    ...(config.schoolsPlay
+      ? [
+          `The schools are players too: each school gets values for the students${config.given ? '' : ` (partly a score common to all schools, weight ${config.priorityCorrelation}, partly its own view), seen only by that school`}, submits its priority order of all students, and earns the sum of its values for the students it admits. A school that submits no order by the deadline admits nobody that round.`,
+        ]
+      : []),
+    `A student submits a rank-order list of the schools, most preferred first${config.maxList === null ? '' : `; only the first ${config.maxList} school${config.maxList === 1 ? '' : 's'} of the list count, and the student cannot be admitted elsewhere`}.`,
     RULE_WORDS[config.rule],
-    'You earn your value for the school you are admitted to, and nothing if you are admitted nowhere.',
+    'A student earns its value for the school it is admitted to, and nothing if it is admitted nowhere.',
     config.reveal === 'matching' ? 'After each round everyone sees who was admitted where.' : 'After each round you learn only your own school (and how many seats each school filled).',
     'After each round everyone also sees how many blocking pairs the matching has (a student and a school that would both rather have each other) and how many students were matched to their first, second, ... choice.',
     config.roundMs === null ? `There ${config.rounds === 1 ? 'is 1 round' : `are ${config.rounds} rounds`}; a round closes once every student has submitted.` : `There ${config.rounds === 1 ? 'is 1 round' : `are ${config.rounds} rounds`}; a round closes once every student has submitted or after ${config.roundMs / 1000} seconds; a student without a list by then is admitted nowhere that round.`,
@@ -131,22 +155,30 @@ export function matchingRules(config: MatchingConfig): string {
   ].join('\n');
 }
 
-export function describeView(view: StudentView): string {
-  const lines = [
-    `You are student ${view.seat} of ${view.students}, round ${view.round} of ${view.rounds}. Rule: ${view.rule === 'student-da' ? 'deferred acceptance, students proposing' : view.rule === 'school-da' ? 'deferred acceptance, schools proposing' : 'immediate acceptance (Boston)'}.`,
-    'Schools (seats; your value; where you stand in its priority order):',
-    ...view.schools.map((s) => `  ${s.name}: ${s.capacity} seat${s.capacity === 1 ? '' : 's'}; value ${num(view.myValues[s.name] ?? 0)}; you are ${ordinal(view.myPriority[s.name] ?? 0)} of ${view.students}${s.quality === null ? '' : `; common quality ${num(s.quality)}`}`),
-    `Your true preference order: ${view.myTrueOrder.join(' > ')}.`,
-  ];
+export function describeView(view: SeatView): string {
+  const rule = view.rule === 'student-da' ? 'deferred acceptance, students proposing' : view.rule === 'school-da' ? 'deferred acceptance, schools proposing' : 'immediate acceptance (Boston)';
+  const school = view.role === 'school';
+  const lines = school
+    ? [
+        `You are school ${view.mySchool} (${view.seat}) with ${view.myCapacity} seat${view.myCapacity === 1 ? '' : 's'}, round ${view.round} of ${view.rounds}; ${view.students} students. Rule: ${rule}.`,
+        'Your values for the students (what you earn for each one you admit):',
+        ...view.myTrueOrder.map((s) => `  ${s}: ${num(view.myValues[s] ?? 0)}`),
+        `Your true priority order: ${view.myTrueOrder.join(' > ')}.`,
+      ]
+    : [
+        `You are student ${view.seat} of ${view.students}, round ${view.round} of ${view.rounds}. Rule: ${rule}.`,
+        `Schools (seats; your value${view.myPriority ? '; where you stand in its priority order' : ''}):`,
+        ...view.schools.map((s) => `  ${s.name}: ${s.capacity} seat${s.capacity === 1 ? '' : 's'}; value ${num(view.myValues[s.name] ?? 0)}${view.myPriority ? `; you are ${ordinal(view.myPriority[s.name] ?? 0)} of ${view.students}` : ''}${s.quality === null ? '' : `; common quality ${num(s.quality)}`}`),
+        `Your true preference order: ${view.myTrueOrder.join(' > ')}.`,
+      ];
   if (view.stage === 'rank') {
-    if (view.myList === null) lines.push(`Submit a rank-order list of all schools (most preferred first)${view.maxList === null ? '' : `; only the first ${view.maxList} count`}.`);
-    else lines.push(`You submitted ${view.myList.join(' > ')}; waiting for the others (${view.reportsIn} of ${view.students} in).`);
+    if (view.myList === null) lines.push(school ? 'Submit your priority order of all students (first: the one you most want).' : `Submit a rank-order list of all schools (most preferred first)${view.maxList === null ? '' : `; only the first ${view.maxList} count`}.`);
+    else lines.push(`You submitted ${view.myList.join(' > ')}; waiting for the others (${view.reportsIn} of ${view.students + (view.schoolsPlay ? view.schools.length : 0)} in).`);
   }
   for (const r of view.history.slice(-5)) {
     const stat = view.stats.find((s) => s.round === r.round);
-    lines.push(
-      `Round ${r.round}: ${r.list === null ? 'you submitted no list' : `you listed ${r.list.join(' > ')}`}; ${r.school === null ? 'admitted nowhere' : `admitted to ${r.school} (your ${ordinal(r.rank ?? 0)} choice)`}, earning ${num(r.value)}${stat ? `; blocking pairs: ${stat.blockingPairs}` : ''}.`,
-    );
+    const got = school ? `admitted ${r.admitted?.length ? r.admitted.join(', ') : 'nobody'}` : r.school === null ? 'admitted nowhere' : `admitted to ${r.school} (your ${ordinal(r.rank ?? 0)} choice)`;
+    lines.push(`Round ${r.round}: ${r.list === null ? 'you submitted no list' : `you listed ${r.list.join(' > ')}`}; ${got}, earning ${num(r.value)}${stat ? `; blocking pairs: ${stat.blockingPairs}` : ''}.`);
   }
   lines.push(`Your total payoff so far: ${num(view.totalPayoff)}.`);
   return lines.join('\n');
