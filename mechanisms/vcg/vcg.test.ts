@@ -405,14 +405,15 @@ describe('the engine', () => {
     bid(m, 'p1', [{ items: ['item'], price: 99 }]);
     const payoff = m.outcome().payoffs.p0 as number;
     expect(payoff).toBe(value - 99);
-    const bounds = vcgAuction.payoffBounds(m.header.config, 2);
+    const config = vcgConfigSchema.parse(m.header.config);
+    const bounds = vcgAuction.payoffBounds(config, 2);
     expect(payoff).toBeGreaterThanOrEqual(bounds.min);
     expect(bounds).toEqual({ min: -100, max: 100 });
     const text = vcgAuction.describe(viewOf(m, 'p0'));
     expect(text).toContain(`Your values this round: item ${value}.`);
     expect(text).toContain('you won item');
     expect(text).toContain('paid 99');
-    expect(vcgAuction.rules(m.header.config)).toContain('second-highest');
+    expect(vcgAuction.rules(config)).toContain('second-highest');
   });
 
   it('refuses configs that contradict themselves, naming the field', () => {
