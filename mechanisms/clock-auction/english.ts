@@ -299,7 +299,7 @@ export function describeEnglish(v: EnglishBidderView): string {
   } else {
     lines.push(v.price === null ? `No bid yet; the first bid must be at least ${v.opening}.` : `The standing bid is ${v.price}${v.standingIsMine ? ' (yours)' : v.standingBidder ? ` by ${v.standingBidder}` : ''}.`);
     if (v.minBid !== null) lines.push(`You may bid from ${v.minBid} to ${v.maxPrice}.`);
-    if (v.closesAt !== null) lines.push(`Bidding closes at ${seconds(v.closesAt)} on the clock${v.close === 'soft' ? ', later if a bid comes in near the close' : ''}.`);
+    if (v.closesAt !== null && v.openedAt !== null) lines.push(`Bidding closes ${seconds(v.closesAt - (v.openedAt + v.step * v.tickMs))} after the clock's last tick (its time ${seconds(v.closesAt)})${v.close === 'soft' ? ', later if a bid comes in near the close' : ' and never later'}.`);
   }
   for (const r of v.history.slice(-5)) lines.push(`Item ${r.round}: value ${r.value}, ${r.won ? `you won and paid ${r.paid}` : r.sold ? `sold at ${r.price}${r.winner ? ` to ${r.winner}` : ''}` : 'not sold'}, payoff ${r.payoff}.`);
   lines.push(`Your total payoff so far: ${v.totalPayoff}.`);
