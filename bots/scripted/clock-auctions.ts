@@ -2,7 +2,8 @@
  * Baseline bidders for the clock auctions (mechanisms/english, mechanisms/dutch).
  * - value-dropper: on the English clock, stays in while the price is at most its value and
  *   drops out once it is above (the dominant strategy); in open outcry, raises by the least
- *   allowed whenever it is outbid and that is at most its value.
+ *   allowed whenever it is outbid and that is at most its value. With a `margin` it stays in
+ *   up to value + margin (a deviation class for the probe: negative drops early).
  * - sniper: open outcry; waits, and bids the least allowed in the last moment before the
  *   close (within `windowMs`, default one tick), when that is at most its value. On the
  *   clock it plays as the value-dropper.
@@ -17,30 +18,30 @@ import { decision } from '../policy.ts';
 
 const EPS = 1e-9;
 
-/** Drops out once the clock is above the value (clock format). */
-function dropIfAbove(obs: Observation<EnglishBidderView>): Decision | null {
+/** Drops out once the clock is above the value plus `margin` (clock format). */
+function dropIfAbove(obs: Observation<EnglishBidderView>, margin = 0): Decision | null {
   const v = obs.view;
   if (!obs.legal.some((a) => a.type === 'drop') || v.price === null) return null;
-  return v.price > v.value + EPS ? decision({ type: 'drop' }, `the clock at ${v.price} is above my value ${v.value}`) : null;
+  return v.price > v.value + margin + EPS ? decision({ type: 'drop' }, `the clock at ${v.price} is above my value ${v.value}${margin ? ` by more than ${margin}` : ''}`) : null;
 }
 
-/** The least bid open now, when it is at most the value (open outcry). */
-function leastBid(obs: Observation<EnglishBidderView>): number | null {
+/** The least bid open now, when it is at most the value plus `margin` (open outcry). */
+function leastBid(obs: Observation<EnglishBidderView>, margin = 0): number | null {
   const spec = obs.legal.find((a) => a.type === 'bid')?.params.amount;
   if (!spec || spec.kind !== 'number') return null;
-  return spec.min <= obs.view.value + EPS ? spec.min : null;
+  return spec.min <= obs.view.value + margin + EPS ? spec.min : null;
 }
 
-export const valueDropper: PolicyFactory<Record<string, never>> = {
+export const valueDropper: PolicyFactory<{ margin: number }> = {
   name: 'value-dropper',
-  description: 'English auction: stays in while the clock is at most its value, drops out above it (dominant); in open outcry raises by the least allowed while that is at most its value.',
+  description: 'English auction: stays in while the clock is at most its value, drops out above it (dominant); in open outcry raises by the least allowed while that is at most its value. Param margin (default 0): stay in up to value + margin instead (negative: drop early).',
   trusted: true,
-  paramsSchema: z.object({}).strict(),
-  create: () => ({
+  paramsSchema: z.object({ margin: z.number().min(-1e6).max(1e6).default(0) }).strict(),
+  create: ({ margin }) => ({
     name: 'value-dropper',
     decide(obs: Observation<EnglishBidderView>) {
-      if (obs.view.format === 'clock') return dropIfAbove(obs);
-      const amount = leastBid(obs);
+      if (obs.view.format === 'clock') return dropIfAbove(obs, margin);
+      const amount = leastBid(obs, margin);
       return amount === null ? null : decision({ type: 'bid', amount });
     },
   }),
