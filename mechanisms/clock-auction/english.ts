@@ -42,6 +42,8 @@ export interface EnglishState extends ItemState<EnglishConfig> {
   readonly standing: Bid | null;
   readonly bids: readonly Bid[];
   readonly bidCount: number;
+  /** Open outcry: each seat's highest bid on this item (null: none), for its row. */
+  readonly bestBids: readonly (number | null)[];
   /** Open outcry: when bidding on this item closes; null until it opens. */
   readonly closesAt: number | null;
   readonly extensions: number;
@@ -110,7 +112,7 @@ export function englishSetup(config: EnglishConfig, seats: readonly SeatId[], se
   return { ...OPENING, ...openingFields(config, seats, seeds), ...freshItem(seats.length) };
 }
 
-const freshItem = (n: number) => ({ active: new Array<boolean>(n).fill(true), droppedNow: [], exits: [], standing: null, bids: [], bidCount: 0, closesAt: null, extensions: 0 });
+const freshItem = (n: number) => ({ active: new Array<boolean>(n).fill(true), droppedNow: [], exits: [], standing: null, bids: [], bidCount: 0, bestBids: new Array<number | null>(n).fill(null), closesAt: null, extensions: 0 });
 
 /** The least bid open now in open outcry. */
 const minBidOf = (s: EnglishState): number => (s.standing ? cents(s.standing.amount + s.config.increment) : openingOf(s.config));
@@ -162,7 +164,9 @@ export function englishApply(state: EnglishState, seat: SeatId, action: EnglishA
     closesAt = at + c.extendMs;
     extensions++;
   }
-  const next: EnglishState = { ...state, stateId, standing: bid, bids: [...state.bids.slice(-(BIDS_SHOWN - 1)), bid], bidCount: state.bidCount + 1, closesAt, extensions };
+  const bestBids = state.bestBids.slice();
+  bestBids[i] = action.amount;
+  const next: EnglishState = { ...state, stateId, standing: bid, bids: [...state.bids.slice(-(BIDS_SHOWN - 1)), bid], bidCount: state.bidCount + 1, bestBids, closesAt, extensions };
   return {
     ok: true,
     state: { ...next, deadline: nextDeadline(next) },
@@ -216,7 +220,7 @@ function close(state: EnglishState, candidates: readonly number[], price: number
   const exitOf = (i: number) => state.exits.find((e) => e.seat === i)?.price ?? null;
   const lastMoment = !clock && state.standing !== null && state.closesAt !== null && state.standing.at >= state.closesAt - c.tickMs;
   const detail = clock ? { exits: state.exits } : { extensions: state.extensions, lastMoment };
-  const rowFields = (i: number): Record<string, number | null> => (clock ? { exit: exitOf(i) } : { lastBid: lastBidOf(state, i), extensions: state.extensions });
+  const rowFields = (i: number): Record<string, number | null> => (clock ? { exit: exitOf(i) } : { bestBid: state.bestBids[i] ?? null, extensions: state.extensions });
   const closed = closeItem<EnglishConfig, EnglishState>(state, candidates, price, now, detail, rowFields, (common, over) => {
     if (over) return { ...state, ...common };
     const next: EnglishState = { ...common, ...freshItem(state.seats.length), closesAt: clock ? null : now + c.durationMs };
@@ -224,13 +228,6 @@ function close(state: EnglishState, candidates: readonly number[], price: number
   });
   if (closed.state.over) return closed;
   return { ...closed, events: [...closed.events, { kind: 'item_opened', audience: 'public', data: openedData(closed.state) }] };
-}
-
-/** The seat's highest bid among the item's listed bids (open outcry), for its row. */
-function lastBidOf(state: EnglishState, i: number): number | null {
-  let best: number | null = null;
-  for (const b of state.bids) if (b.bidder === i && (best === null || b.amount > best)) best = b.amount;
-  return best;
 }
 
 export function englishPublicView(state: EnglishState): EnglishPublicView {

@@ -28,6 +28,7 @@ import { HarnessRngs, playHeadless } from '../../bots/harness.ts';
 import type { AnyPolicy } from '../../bots/policy.ts';
 import { english, type EnglishBidderView, type EnglishPublicView } from './index.ts';
 import { englishConfigSchema } from '../clock-auction/config.ts';
+import { cents } from '../core/policy.ts';
 
 interface Item {
   readonly values: number[];
@@ -262,6 +263,9 @@ describe('open outcry, scenario by scenario', () => {
     m.tick(13_900);
     expect(m.closed()[0]).toMatchObject({ sold: true, price: 10, winner: 'p0' });
     expect(m.match.outcome().measures.extensions_per_item).toBe(2);
+    const rows = (m.events.find((e) => e.kind === 'round_record')?.data as unknown as RoundRecordData).rows;
+    expect(rows.map((r) => r.fields.bestBid)).toEqual([10, 8, null]);
+    expect(rows.map((r) => r.payoff)).toEqual([cents((m.view('p0').value as number) - 10), 0, 0]);
   });
 
   it('a hard close: the close never moves, so a bid just before it stands', () => {
