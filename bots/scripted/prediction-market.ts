@@ -10,7 +10,8 @@
  * (its signal, once in the price, must not be counted twice). With `learnFromPrice` false
  * it ignores the market and moves the prices to the posterior from the prior and its signal
  * alone. The noise trader makes a few random trades per market: buys of random outcomes for
- * random amounts, and sales of random fractions of what it holds.
+ * random amounts (where bets against are open, half of them bets against), and sales of
+ * random fractions of what it holds.
  */
 import { z } from 'zod';
 import type { TraderView } from '../../mechanisms/prediction-market/index.ts';
@@ -125,10 +126,13 @@ export const noise: PolicyFactory<{ tradesPerMarket: number; maxShare: number; s
         const options = sell.params.outcome?.kind === 'choice' ? sell.params.outcome.options : [];
         return decision({ type: 'sell', outcome: rng.pick(options) as string, fraction: MIN_FRACTION + (1 - MIN_FRACTION) * rng.float() });
       }
-      const spend = buy?.params.spend;
-      if (!buy || spend?.kind !== 'number') return null;
+      // With bets against open, half the purchases are bets against a random outcome.
+      const against = obs.legal.find((a) => a.type === 'betAgainst');
+      const open = against && rng.float() < 0.5 ? against : buy;
+      const spend = open?.params.spend;
+      if (!open || spend?.kind !== 'number') return null;
       const high = Math.max(spend.min, Math.min(spend.max, obs.view.cash * maxShare));
-      return decision({ type: 'buy', outcome: rng.pick(obs.view.outcomes), spend: Math.max(MIN_SPEND, rng.uniform(spend.min, high)) });
+      return decision({ type: open.type, outcome: rng.pick(obs.view.outcomes), spend: Math.max(MIN_SPEND, rng.uniform(spend.min, high)) });
     },
   }),
 };

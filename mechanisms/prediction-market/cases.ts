@@ -5,8 +5,8 @@ export const cases: MechanismCases = {
   golden: [
     { name: 'binary-coin', config: { markets: 2, marketMs: 8000, liquidity: 5, budget: 20, recall: 1, tapeLength: 5 }, seats: 3, seed: 1, passRate: 0.3 },
     {
-      name: 'three-outcomes-gaussian-shown-traders',
-      config: { outcomes: ['low', 'mid', 'high'], prior: [0.5, 0.3, 0.2], signal: { kind: 'gaussian', noise: 0.8 }, markets: 2, marketMs: 6000, liquidity: 2, budget: 10, showTraders: true },
+      name: 'three-outcomes-gaussian-shown-traders-bets-against',
+      config: { outcomes: ['low', 'mid', 'high'], prior: [0.5, 0.3, 0.2], signal: { kind: 'gaussian', noise: 0.8 }, markets: 2, marketMs: 6000, liquidity: 2, budget: 10, showTraders: true, betAgainst: true },
       seats: 2,
       seed: 2,
     },

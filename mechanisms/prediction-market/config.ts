@@ -42,6 +42,11 @@ export const predictionMarketConfigSchema = strictObject({
   markets: z.number().int().min(1).max(10_000).default(3),
   /** Length of a market's trading period in ms; its clock starts with the first tick or trade. */
   marketMs: z.number().int().min(1).max(86_400_000).default(120_000),
+  /**
+   * Allow betting against an outcome: spending cash on equal shares of every other outcome,
+   * the covered form of selling it short (no borrowing: the cash is the collateral).
+   */
+  betAgainst: z.boolean().default(false),
   /** Show which seat made each trade on the public tape. */
   showTraders: z.boolean().default(false),
   /** How many trades of the open market the views keep (the record keeps them all). */
@@ -64,6 +69,8 @@ export const predictionMarketActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('buy'), outcome: z.string(), spend: z.number() }),
   /** Sell this fraction of your shares of one outcome back to the maker. */
   z.object({ type: z.literal('sell'), outcome: z.string(), fraction: z.number() }),
+  /** With betAgainst: spend this much cash on equal shares of every outcome but this one. */
+  z.object({ type: z.literal('betAgainst'), outcome: z.string(), spend: z.number() }),
 ]);
 export type PredictionMarketAction = z.infer<typeof predictionMarketActionSchema>;
 

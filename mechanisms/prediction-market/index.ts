@@ -9,15 +9,16 @@
  * sells and buys back shares at the prices softmax(q/b) of its cost function
  * C(q) = b·ln Σ exp(q_i/b); a trade from q to q' costs C(q') − C(q). Traders start each
  * market with `budget` in cash and no shares; they buy by naming the cash to spend on an
- * outcome and sell a fraction of the shares of an outcome they hold (no short sales, no
- * borrowing). Trading is continuous, as in the double auction: a market lasts `marketMs`
+ * outcome and sell a fraction of the shares of an outcome they hold (no borrowing; with
+ * `betAgainst` they may also spend cash on equal shares of every outcome but one, the
+ * covered short sale of that one). Trading is continuous, as in the double auction: a market lasts `marketMs`
  * from its first tick or trade, and trades are carried out one at a time in the order
  * they arrive (which fits an automated maker: there is nothing to match, and every trade
  * is priced against the state the last one left). At the deadline the market resolves:
  * each share of the realised outcome pays 1. `markets` markets run one after another,
  * each with a new event, fresh cash and prices back at 1/n.
  *
- * Parameters: outcomes, prior, signal, liquidity, budget, markets, marketMs, showTraders
+ * Parameters: outcomes, prior, signal, liquidity, budget, markets, marketMs, betAgainst, showTraders
  * (the public tape names who traded), tapeLength, recall, communication.
  *
  * Seats see (view): the prices, outstanding shares, the anonymous tape of the open market,
@@ -34,7 +35,7 @@
 import type { Benchmark, Legal, MeasureSpec, Mechanism } from '../core/types.ts';
 import { MAX_TRADERS, MIN_FRACTION, MIN_SPEND, DUST, predictionMarketActionSchema, predictionMarketConfigSchema, priorOf, type PredictionMarketAction, type PredictionMarketConfig } from './config.ts';
 import { worstCaseLoss } from './lmsr.ts';
-import { advanceTo, buy, brier, MECHANISM_ID, openMatchState, posteriorOf, sell, type PredictionMarketState } from './market.ts';
+import { advanceTo, betAgainst, buy, brier, MECHANISM_ID, openMatchState, posteriorOf, sell, type PredictionMarketState } from './market.ts';
 import { describeView, marketPublicView, predictionMarketRules, traderView, type MarketPublicView, type TraderView } from './views.ts';
 
 export type { PredictionMarketAction, PredictionMarketConfig, SignalSpec } from './config.ts';
@@ -81,6 +82,9 @@ export const predictionMarket: Mechanism<PredictionMarketConfig, PredictionMarke
     if (cash >= MIN_SPEND) {
       out.push({ type: 'buy', params: { outcome: { kind: 'choice', options: outcomes }, spend: { kind: 'number', min: MIN_SPEND, max: cash } }, hint: `spend up to ${cash.toFixed(2)} of your cash on shares of one outcome` });
     }
+    if (state.config.betAgainst && cash >= MIN_SPEND) {
+      out.push({ type: 'betAgainst', params: { outcome: { kind: 'choice', options: outcomes }, spend: { kind: 'number', min: MIN_SPEND, max: cash } }, hint: `spend up to ${cash.toFixed(2)} on equal shares of every outcome but one (a bet against it)` });
+    }
     const held = outcomes.filter((_, k) => (mine[k] as number) >= DUST);
     if (held.length) {
       out.push({ type: 'sell', params: { outcome: { kind: 'choice', options: held }, fraction: { kind: 'number', min: MIN_FRACTION, max: 1 } }, hint: `sell a fraction of your shares of ${held.join(' or ')} (you hold ${held.map((o) => `${(mine[outcomes.indexOf(o)] as number).toFixed(2)} ${o}`).join(', ')})` });
@@ -94,7 +98,14 @@ export const predictionMarket: Mechanism<PredictionMarketConfig, PredictionMarke
     if (state.over) return { ok: false, code: 'GAME_OVER', message: 'the markets have closed' };
     const k = state.config.outcomes.indexOf(action.outcome);
     if (k < 0) return { ok: false, code: 'OUT_OF_RANGE', message: `'${action.outcome}' is not an outcome` };
-    return action.type === 'buy' ? buy(state, i, k, action.spend, at) : sell(state, i, k, action.fraction, at);
+    switch (action.type) {
+      case 'buy':
+        return buy(state, i, k, action.spend, at);
+      case 'sell':
+        return sell(state, i, k, action.fraction, at);
+      case 'betAgainst':
+        return betAgainst(state, i, k, action.spend, at);
+    }
   },
 
   advance: advanceTo,

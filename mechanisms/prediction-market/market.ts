@@ -14,10 +14,14 @@ import { logPrices, logSumExp, prices, quote, saleProceeds, sharesFor } from './
 
 export const MECHANISM_ID = 'prediction-market';
 
-/** One trade against the maker: `shares` > 0 bought, < 0 sold; `amount` the cash paid (< 0: received). */
+/**
+ * One trade against the maker: `shares` > 0 bought, < 0 sold; `amount` the cash paid (< 0:
+ * received). A bet against outcome k ('against') buys `shares` of every other outcome.
+ */
 export interface Trade {
   readonly at: number;
   readonly seat: number;
+  readonly kind: 'buy' | 'sell' | 'against';
   readonly outcome: number;
   readonly shares: number;
   readonly amount: number;
@@ -207,6 +211,7 @@ const setAt = <T>(xs: readonly T[], i: number, x: T): T[] => {
 export function publicTrade(state: Pick<PredictionMarketState, 'config' | 'seats'>, t: Trade): Record<string, unknown> {
   return {
     at: t.at,
+    kind: t.kind,
     outcome: state.config.outcomes[t.outcome],
     shares: t.shares,
     amount: t.amount,
@@ -215,17 +220,25 @@ export function publicTrade(state: Pick<PredictionMarketState, 'config' | 'seats
   };
 }
 
-/** Carries out a trade of `shares` (signed) of outcome k for `amount` cash by seat i. */
-function trade(state: PredictionMarketState, i: number, k: number, shares: number, amount: number, at: number): ApplyResult<PredictionMarketState> {
+/** Carries out a trade by seat i for `amount` cash: `shares` (signed) of outcome k, or with 'against' `shares` of every outcome but k. */
+function trade(state: PredictionMarketState, i: number, kind: Trade['kind'], k: number, shares: number, amount: number, at: number): ApplyResult<PredictionMarketState> {
   const events: MechEvent[] = [];
   const started = startClock(state, at, events);
   const b = state.config.liquidity;
-  const q = setAt(started.q, k, (started.q[k] as number) + shares);
+  const moved = (j: number) => (kind === 'against' ? (j === k ? 0 : shares) : j === k ? shares : 0);
+  const q = started.q.map((x, j) => x + moved(j));
   const mine = started.holdings[i] as readonly number[];
-  const held = Math.max(0, (mine[k] as number) + shares);
-  const holdings = setAt(started.holdings, i, setAt(mine, k, held < DUST ? 0 : held));
+  const holdings = setAt(
+    started.holdings,
+    i,
+    mine.map((h, j) => {
+      const held = Math.max(0, h + moved(j));
+      return held < DUST ? 0 : held;
+    }),
+  );
   const cash = setAt(started.cash, i, Math.max(0, (started.cash[i] as number) - amount));
-  const record: Trade = { at, seat: i, outcome: k, shares, amount, prices: prices(q, b) };
+  const record: Trade = { at, seat: i, kind, outcome: k, shares, amount, prices: prices(q, b) };
+  const volume = kind === 'against' ? shares * (q.length - 1) : Math.abs(shares);
   const tape = [...started.tape.slice(Math.max(0, started.tape.length - state.config.tapeLength + 1)), record];
   const seat = state.seats[i] as SeatId;
   events.push({ kind: 'trade', audience: 'public', data: { market: state.market, ...publicTrade(state, record) } });
@@ -240,9 +253,9 @@ function trade(state: PredictionMarketState, i: number, k: number, shares: numbe
       cash,
       tape,
       trades: started.trades + 1,
-      volume: started.volume + Math.abs(shares),
+      volume: started.volume + volume,
       tradesBySeat: setAt(started.tradesBySeat, i, (started.tradesBySeat[i] as number) + 1),
-      bought: shares > 0 ? setAt(started.bought, i, (started.bought[i] as number) + shares) : started.bought,
+      bought: shares > 0 ? setAt(started.bought, i, (started.bought[i] as number) + volume) : started.bought,
       sold: shares < 0 ? setAt(started.sold, i, (started.sold[i] as number) - shares) : started.sold,
     },
     events,
@@ -255,7 +268,7 @@ export function buy(state: PredictionMarketState, i: number, k: number, spend: n
   const amount = Math.min(spend, state.cash[i] as number);
   const shares = sharesFor(quote(state.q, b, k), amount, b);
   if (!(shares > 0) || !Number.isFinite(shares)) return { ok: false, code: 'OUT_OF_RANGE', message: 'that spend buys no shares' };
-  return trade(state, i, k, shares, amount, at);
+  return trade(state, i, 'buy', k, shares, amount, at);
 }
 
 /** Sells `fraction` of seat i's shares of outcome k. */
@@ -265,7 +278,22 @@ export function sell(state: PredictionMarketState, i: number, k: number, fractio
   if (held < DUST) return { ok: false, code: 'NOT_ALLOWED', message: `you hold no shares of ${state.config.outcomes[k]}` };
   const shares = fraction >= 1 - 1e-12 ? held : Math.min(held, held * fraction);
   const proceeds = saleProceeds(quote(state.q, b, k), shares, b);
-  return trade(state, i, k, -shares, -proceeds, at);
+  return trade(state, i, 'sell', k, -shares, -proceeds, at);
+}
+
+/**
+ * Spends `spend` betting against outcome k: equal shares of every other outcome, as many as
+ * the cash buys. Holding one share of every outcome is worth 1 for sure, so this is selling k
+ * short with the cash as collateral, and moves the prices exactly as selling k would.
+ */
+export function betAgainst(state: PredictionMarketState, i: number, k: number, spend: number, at: number): ApplyResult<PredictionMarketState> {
+  const b = state.config.liquidity;
+  const amount = Math.min(spend, state.cash[i] as number);
+  const at_k = quote(state.q, b, k);
+  // The other outcomes together are one asset priced 1 − p_k.
+  const shares = sharesFor({ logPrice: at_k.logRest, logRest: at_k.logPrice }, amount, b);
+  if (!(shares > 0) || !Number.isFinite(shares)) return { ok: false, code: 'OUT_OF_RANGE', message: 'that spend buys no shares' };
+  return trade(state, i, 'against', k, shares, amount, at);
 }
 
 /** Lets time pass: starts the clock of a market that has none, resolves the market at its deadline. */

@@ -11,7 +11,8 @@
  * - with truthful Bayesian traders whose signals enter the price one after another, the
  *   closing price is the posterior given every signal (within tolerance; Hanson 2003 §3,
  *   the market scoring rule as a sequentially shared forecast).
- * Then the engine's own rules: budgets, no short sales, empty markets, deadlines, settlement,
+ * Then the engine's own rules: budgets, no short sales unless bets against are allowed, empty
+ * markets, deadlines, settlement,
  * signal precision, and what the views do not show.
  */
 import { describe, expect, it } from 'vitest';
@@ -106,7 +107,7 @@ function randomTrade(m: Match, seat: SeatId, rng: Rng): Record<string, unknown> 
   // Mostly small trades, now and then everything.
   const r = rng.float();
   const amount = r < 0.15 ? size.max : size.min + (size.max - size.min) * rng.float() ** 3;
-  return a.type === 'buy' ? { type: 'buy', outcome, spend: amount } : { type: 'sell', outcome, fraction: amount };
+  return a.type === 'sell' ? { type: 'sell', outcome, fraction: amount } : { type: a.type, outcome, spend: amount };
 }
 
 describe("the maker's loss through the engine (Hanson 2003)", () => {
@@ -114,7 +115,7 @@ describe("the maker's loss through the engine (Hanson 2003)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 2, max: 5 }), fc.constantFrom(0.5, 3, 10, 40), fc.constantFrom(5, 50, 500), (seed, n, b, budget) => {
         const outcomes = Array.from({ length: n }, (_, k) => `o${k}`);
-        const m = open({ outcomes, liquidity: b, budget, markets: 3, marketMs: 60_000 }, 4, seed);
+        const m = open({ outcomes, liquidity: b, budget, markets: 3, marketMs: 60_000, betAgainst: seed % 2 === 0 }, 4, seed);
         const rng = new Rng(seed);
         m.tick(0);
         let at = 0;
@@ -256,6 +257,33 @@ describe('the rules of the engine', () => {
     expect(w.cash).toBeCloseTo(100, 8);
     expect(w.holdings).toEqual([0, 0]);
     expect(w.prices[0]).toBeCloseTo(0.5, 9);
+  });
+
+  it('a bet against an outcome moves the prices as selling it would, and pays unless it happens', () => {
+    const m = open({ outcomes: ['a', 'b', 'c'], liquidity: 6, budget: 50, markets: 1, marketMs: 1000, betAgainst: true }, 2, 4);
+    m.tick(0);
+    m.submit('p1', m.state.stateId, { type: 'buy', outcome: 'a', spend: 10 }, 1);
+    const before = stateOf(m).q.slice();
+    expect(m.legal('p0').map((a) => a.type)).toEqual(['buy', 'betAgainst']);
+    expect(m.submit('p0', m.state.stateId, { type: 'betAgainst', outcome: 'a', spend: 4 }, 2).ok).toBe(true);
+    const v = viewOf(m, 'p0');
+    const x = v.holdings[1] as number;
+    expect(v.holdings).toEqual([0, x, x]);
+    expect(v.cash).toBeCloseTo(46, 12);
+    // The same prices as q_a − x: only differences of q matter.
+    const sold = prices(before.map((q, k) => (k === 0 ? q - x : q)), 6);
+    v.prices.forEach((p, k) => expect(p).toBeCloseTo(sold[k] as number, 12));
+    // Its cost: x shares of "not a" (worth x for sure) less what selling x of a would pay.
+    expect(4).toBeCloseTo(x - saleProceeds(quote(before, 6, 0), x, 6), 9);
+    m.tick(1000);
+    const w = stateOf(m).outcome;
+    expect(m.outcome().payoffs.p0).toBeCloseTo(w === 0 ? -4 : x - 4, 9);
+  });
+
+  it('bets against are refused unless the config allows them', () => {
+    const m = open({}, 1);
+    m.tick(0);
+    expect(m.submit('p0', m.state.stateId, { type: 'betAgainst', outcome: 'yes', spend: 1 }, 1)).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
   });
 
   it('an empty market resolves at its deadline with no profits and the opening prices', () => {

@@ -14,6 +14,8 @@ import { MECHANISM_ID, publicTrade, signalValue, type PredictionMarketState } fr
 /** A trade on the public tape. */
 export interface TapeEntry {
   readonly at: number;
+  /** 'against': `shares` of every other outcome were bought. */
+  readonly kind: 'buy' | 'sell' | 'against';
   readonly outcome: string;
   /** > 0 bought, < 0 sold. */
   readonly shares: number;
@@ -148,7 +150,7 @@ export function predictionMarketRules(config: PredictionMarketConfig): string {
     `A prediction market on an event with ${n} outcomes (${config.outcomes.join(', ')}); exactly one of them happens, drawn at random with probabilities ${prior.map((p, k) => `${config.outcomes[k]} ${num(p, 3)}`).join(', ')}.`,
     signalWords(config),
     `An automated market maker (Hanson's logarithmic market scoring rule, liquidity b = ${config.liquidity}) always quotes a price for each outcome; the prices are positive and add up to 1. With q the shares of each outcome it has sold, the total it has taken in is C(q) = b·ln Σ exp(q_i/b), so a trade costs the difference of C after and before it, and the price of outcome i is exp(q_i/b) / Σ exp(q_j/b). Buying an outcome raises its price; selling lowers it.`,
-    `You start each market with ${config.budget} in cash and no shares. You may buy shares of any outcome by saying how much cash to spend, and sell shares you hold (a fraction of them); you can never spend more than your cash or sell shares you do not hold.`,
+    `You start each market with ${config.budget} in cash and no shares. You may buy shares of any outcome by saying how much cash to spend, and sell shares you hold (a fraction of them)${config.betAgainst ? '; you may also bet against an outcome: spend cash on equal shares of every other outcome (this moves the prices as selling it would)' : ''}; you can never spend more than your cash or sell shares you do not hold.`,
     `Trading is continuous: each market lasts ${config.marketMs / 1000} seconds from its first moment, and trades are carried out one at a time in the order they arrive. The prices and every trade's size are public${config.showTraders ? ', with who made it' : ', but not who made it'}; your signal, cash and shares are yours alone.`,
     `When a market closes, the outcome is announced and every share of it pays 1; other shares pay nothing. Your profit in a market is your cash at the close plus that payout, less the ${config.budget} you started with. There ${config.markets === 1 ? 'is 1 market' : `are ${config.markets} markets`}, each with a new event and new signals; your payoff is the sum of your profits.`,
     `The market maker can lose at most b·ln n = ${num(worstCaseLoss(config.liquidity, n), 3)} per market.`,
@@ -166,7 +168,7 @@ export function describeView(view: TraderView): string {
     `Your cash: ${num(view.cash)}. Your shares: ${view.outcomes.map((o, k) => `${o} ${num(view.holdings[k] as number)}`).join(', ')}. Each share of the outcome that happens pays 1.`,
     `Trades this market: ${view.trades} (${view.myTrades} yours), ${num(view.volume)} shares in all.`,
   ];
-  for (const t of view.tape.slice(-5)) lines.push(`  ${t.shares > 0 ? 'bought' : 'sold'} ${num(Math.abs(t.shares))} ${t.outcome}${t.trader ? ` (${t.trader})` : ''}; prices after: ${t.prices.map((p) => pct(p)).join(' / ')}`);
+  for (const t of view.tape.slice(-5)) lines.push(`  ${t.kind === 'against' ? `bet against ${t.outcome}: bought ${num(t.shares)} of every other outcome` : `${t.shares > 0 ? 'bought' : 'sold'} ${num(Math.abs(t.shares))} ${t.outcome}`}${t.trader ? ` (${t.trader})` : ''}; prices after: ${t.prices.map((p) => pct(p)).join(' / ')}`);
   for (const r of view.history.slice(-3)) lines.push(`Market ${r.market}: ${r.outcome} happened; your signal was ${typeof r.signal === 'number' ? num(r.signal, 4) : r.signal}; your profit ${num(r.profit)}.`);
   lines.push(`Your total profit so far: ${num(view.totalProfit)}.`);
   return lines.join('\n');
