@@ -35,6 +35,7 @@
 import type { Benchmark, Legal, MeasureSpec, Mechanism } from '../core/types.ts';
 import { MAX_TRADERS, MIN_FRACTION, MIN_SPEND, DUST, predictionMarketActionSchema, predictionMarketConfigSchema, priorOf, type PredictionMarketAction, type PredictionMarketConfig } from './config.ts';
 import { worstCaseLoss } from './lmsr.ts';
+import { expectedPosteriorBrier } from './benchmarks.ts';
 import { advanceTo, betAgainst, buy, brier, MECHANISM_ID, openMatchState, posteriorOf, sell, type PredictionMarketState } from './market.ts';
 import { describeView, marketPublicView, predictionMarketRules, traderView, type MarketPublicView, type TraderView } from './views.ts';
 
@@ -146,7 +147,7 @@ export const predictionMarket: Mechanism<PredictionMarketConfig, PredictionMarke
     };
   },
 
-  benchmarks(config): Record<string, Benchmark> {
+  benchmarks(config, seats): Record<string, Benchmark> {
     const n = config.outcomes.length;
     const prior = priorOf(config);
     const of = (value: number | null, unit: string, definition: string): Benchmark => ({ value, unit, definition, audience: 'public' });
@@ -155,6 +156,7 @@ export const predictionMarket: Mechanism<PredictionMarketConfig, PredictionMarke
       worst_case_loss_total: of(config.markets * worstCaseLoss(config.liquidity, n), 'money', 'the same over every market of the match'),
       prior_brier_expected: of(prior.reduce((s, p, w) => s + p * brier(prior, w), 0), 'Brier score', 'the expected Brier score of the prior, 1 − Σ π_i²: a market that learns nothing scores this on average'),
       opening_price: of(1 / n, 'probability', 'the price of every outcome when a market opens (q = 0)'),
+      posterior_brier_expected: of(expectedPosteriorBrier(config, seats), 'Brier score', "the expected Brier score of the posterior given every trader's signal: what perfect aggregation scores on average (symmetric signals; null for gaussian ones)"),
     };
   },
 

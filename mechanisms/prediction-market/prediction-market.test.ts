@@ -24,9 +24,10 @@ import { HarnessRngs, playHeadless } from '../../bots/harness.ts';
 import { bayesian, noise } from '../../bots/scripted/prediction-market.ts';
 import type { AnyPolicy } from '../../bots/policy.ts';
 import { predictionMarket, type PredictionMarketState, type TraderView } from './index.ts';
-import { predictionMarketConfigSchema } from './config.ts';
+import { predictionMarketConfigSchema, priorOf } from './config.ts';
 import { buyCost, cost, prices, quote, saleProceeds, sharesFor, tradeCost, worstCaseLoss } from './lmsr.ts';
-import { makerLoss, posteriorOf } from './market.ts';
+import { brier, makerLoss, posteriorOf } from './market.ts';
+import { expectedPosteriorBrier } from './benchmarks.ts';
 
 const open = (config: Record<string, unknown>, seats: number, seed = 1): Match => openMatch(predictionMarket, { config, seats, seed });
 const stateOf = (m: Match) => m.state as unknown as PredictionMarketState;
@@ -220,6 +221,38 @@ describe('information aggregation by truthful Bayesian traders', () => {
     expect(x.brier_final as number).toBeCloseTo(x.brier_posterior as number, 4);
     expect(x.brier_final as number).toBeLessThan(x.brier_prior as number);
     expect(x.brier_prior).toBeCloseTo(0.5, 9);
+  });
+});
+
+describe('the expected Brier score of the full-information posterior', () => {
+  it('one trader with a yes/no signal of accuracy a on a fair coin: a·2(1 − a)² + (1 − a)·2a² = 2a(1 − a)', () => {
+    for (const a of [0.5, 0.6, 0.75, 0.9, 1]) {
+      const config = predictionMarketConfigSchema.parse({ signal: { kind: 'symmetric', accuracy: a } });
+      // The posterior is a on the named outcome: right with probability a (Brier 2(1 − a)²), wrong otherwise (Brier 2a²).
+      expect(expectedPosteriorBrier(config, 1)).toBeCloseTo(a * 2 * (1 - a) ** 2 + (1 - a) * 2 * a ** 2, 12);
+    }
+  });
+
+  it('falls with more traders, matches a Monte Carlo over the engine’s draws, and is what Bayesian markets score', () => {
+    const config = predictionMarketConfigSchema.parse({ outcomes: ['a', 'b', 'c'], prior: [0.5, 0.3, 0.2], signal: { kind: 'symmetric', accuracy: 0.6 } });
+    const scores = [1, 2, 4, 8].map((k) => expectedPosteriorBrier(config, k) as number);
+    for (let k = 1; k < scores.length; k++) expect(scores[k]).toBeLessThan(scores[k - 1] as number);
+    // The engine's own draws (outcome from the prior, signals from the seat streams), 20 000 times: within 4 standard errors.
+    let sumScore = 0;
+    let sumSquares = 0;
+    const runs = 20_000;
+    for (let seed = 0; seed < runs; seed++) {
+      const s = stateOf(open({ ...config, markets: 1 }, 4, seed));
+      const score = brier(posteriorOf(priorOf(config), config.signal, s.signals), s.outcome);
+      sumScore += score;
+      sumSquares += score * score;
+    }
+    const mean = sumScore / runs;
+    const se = Math.sqrt((sumSquares / runs - mean * mean) / runs);
+    expect(Math.abs(mean - (scores[2] as number))).toBeLessThan(4 * se);
+    // And a market of four Bayesian traders scores the posterior's score, market by market.
+    const measured = playWith({ ...config, liquidity: 10, budget: 1000, markets: 100, marketMs: 60_000, recall: 0 }, bayesians(4), 17).outcome().measures;
+    expect(measured.brier_final as number).toBeCloseTo(measured.brier_posterior as number, 6);
   });
 });
 
