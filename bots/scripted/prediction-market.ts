@@ -7,7 +7,9 @@
  * gives the posterior given all of them. In LMSR terms that is adding b·ln P(signal | i) to
  * every q_i (up to a constant), whoever else trades in between, so a sequence of such
  * traders leaves the price at the full-information posterior. It trades once per market
- * (its signal, once in the price, must not be counted twice). With `learnFromPrice` false
+ * (its signal, once in the price, must not be counted twice). `reach` below 1 moves the
+ * log-prices only that share of the way (a reticent trader), `spendShare` caps the cash it
+ * spends. With `learnFromPrice` false
  * it ignores the market and moves the prices to the posterior from the prior and its signal
  * alone. The noise trader makes a few random trades per market: buys of random outcomes for
  * random amounts (where bets against are open, half of them bets against), and sales of
@@ -64,12 +66,12 @@ interface Plan {
   sent: number;
 }
 
-export const bayesian: PolicyFactory<{ learnFromPrice: boolean; spendShare: number }> = {
+export const bayesian: PolicyFactory<{ learnFromPrice: boolean; spendShare: number; reach: number }> = {
   name: 'bayesian',
   description: 'Bayesian trader: once per market, buys until the prices equal its posterior given the prior, what the price reveals and its own signal (within its cash).',
   trusted: true,
-  paramsSchema: z.object({ learnFromPrice: z.boolean().default(true), spendShare: z.number().gt(0).max(1).default(1) }).strict(),
-  create: ({ learnFromPrice, spendShare }) => {
+  paramsSchema: z.object({ learnFromPrice: z.boolean().default(true), spendShare: z.number().gt(0).max(1).default(1), reach: z.number().gt(0).max(1).default(1) }).strict(),
+  create: ({ learnFromPrice, spendShare, reach }) => {
     let plan: Plan | null = null;
     return {
       name: 'bayesian',
@@ -86,7 +88,7 @@ export const bayesian: PolicyFactory<{ learnFromPrice: boolean; spendShare: numb
         if (!plan) {
           if (view.myTrades > 0) return null;
           const base = learnFromPrice && view.trades > 0 ? view.prices : view.prior;
-          plan = { market: view.market, left: affordable(view, beliefOf(view, base), view.cash * spendShare * (1 - 1e-9)), sent: 0 };
+          plan = { market: view.market, left: affordable(view, beliefOf(view, base), view.cash * spendShare * (1 - 1e-9)).map((x) => x * reach), sent: 0 };
         }
         // The smallest purchase first: made before the larger ones depress its price, it costs the most it can, and is least likely to fall below the smallest spend.
         const next = (left: readonly number[]) => {

@@ -170,7 +170,7 @@ function playWith(config: Record<string, unknown>, policies: AnyPolicy[], seed: 
   return m;
 }
 
-const bayesians = (k: number, learnFromPrice = true): AnyPolicy[] => Array.from({ length: k }, () => bayesian.create({ learnFromPrice, spendShare: 1 }));
+const bayesians = (k: number, learnFromPrice = true): AnyPolicy[] => Array.from({ length: k }, () => bayesian.create({ learnFromPrice, spendShare: 1, reach: 1 }));
 
 describe('information aggregation by truthful Bayesian traders', () => {
   it('a yes/no event: the closing price is the posterior given every signal', () => {
