@@ -319,6 +319,25 @@ describe('the rules of the engine', () => {
     expect(m.submit('p0', m.state.stateId, { type: 'betAgainst', outcome: 'yes', spend: 1 }, 1)).toMatchObject({ ok: false, code: 'NOT_ALLOWED' });
   });
 
+  it('trades at the same moment are carried out in the order they arrive; the order changes who gets how many shares, never what the maker takes in', () => {
+    const play = (first: SeatId, second: SeatId) => {
+      const m = open({ outcomes: ['a', 'b', 'c'], liquidity: 4, budget: 50 }, 2, 3);
+      m.tick(0);
+      const q0 = stateOf(m).q.slice();
+      const spendOf: Record<string, { outcome: string; spend: number }> = { p0: { outcome: 'a', spend: 7 }, p1: { outcome: 'b', spend: 5 } };
+      for (const seat of [first, second]) expect(m.submit(seat, m.state.stateId, { type: 'buy', ...spendOf[seat] }, 500).ok).toBe(true);
+      const s = stateOf(m);
+      return { q: s.q, total: tradeCost(q0, s.q, 4), holdings: s.holdings };
+    };
+    const x = play('p0', 'p1');
+    const y = play('p1', 'p0');
+    // Buying b first makes a cheaper: p0's 7 buys more shares of a second than first...
+    expect(y.holdings[0]![0]).toBeGreaterThan(x.holdings[0]![0] as number);
+    // ...but in either order C(q_end) − C(q_start) is exactly the 12 spent (path independence).
+    expect(x.total).toBeCloseTo(12, 9);
+    expect(y.total).toBeCloseTo(12, 9);
+  });
+
   it('an empty market resolves at its deadline with no profits and the opening prices', () => {
     const m = open({ outcomes: ['a', 'b', 'c', 'd'], markets: 2, marketMs: 5000 }, 3);
     m.tick(100);
