@@ -107,12 +107,15 @@ describe('a flooding seat', () => {
     const before = live.server.ledger.events(info.session).length;
     const replies: { ok: boolean; code?: string }[] = [];
     // Requests one after another: under the per-connection flood limit, over the seat's budget.
+    const started = performance.now();
     for (let i = 0; i < BUDGET_LIMITS.messageBurst + 10; i++) replies.push((await client.request('act', { stateId: 999_999, action: { type: 'bid', amount: 1 } })) as { ok: boolean; code?: string });
+    // The buckets refill while the requests go back and forth (slowly, on a busy machine): what they may let through.
+    const seconds = (performance.now() - started) / 1000;
     const limited = replies.filter((r) => r.code === 'RATE_LIMITED').length;
     expect(limited).toBeGreaterThan(0);
-    expect(replies.filter((r) => r.code === 'STALE_STATE').length).toBeLessThanOrEqual(BUDGET_LIMITS.messageBurst + 2);
+    expect(replies.filter((r) => r.code === 'STALE_STATE').length).toBeLessThanOrEqual(BUDGET_LIMITS.messageBurst + Math.ceil(BUDGET_LIMITS.messagesPerSecond * seconds) + 1);
     const written = live.server.ledger.events(info.session).slice(before);
-    expect(written.filter((e) => e.kind === 'rejection').length).toBeLessThanOrEqual(BUDGET_LIMITS.refusalBurst + 1);
+    expect(written.filter((e) => e.kind === 'rejection').length).toBeLessThanOrEqual(BUDGET_LIMITS.refusalBurst + Math.ceil(BUDGET_LIMITS.refusalsPerSecond * seconds) + 1);
     expect(client.connection.isOpen).toBe(true);
     // The refusals not written one by one are counted in one summary once the budget allows.
     await waitFor(() => live.server.ledger.events(info.session).some((e) => e.kind === 'refusals_suppressed' && e.seat === 'p0'), 'the summary of refusals', 5000);
