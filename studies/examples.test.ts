@@ -1,9 +1,10 @@
-/** Example studies checked against theory, played as they are in studies/examples/. */
-import { readFileSync } from 'node:fs';
+/** Example studies checked against theory, played as they are in studies/examples/; every example resolves and plays. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStudy } from './spec.ts';
-import { runStudy } from './runner.ts';
+import { isAsyncStudy, runStudy } from './runner.ts';
+import { tempDir } from '../tests/temp.ts';
 
 const example = (name: string) => resolveStudy(JSON.parse(readFileSync(join(import.meta.dirname, 'examples', `${name}.json`), 'utf8')));
 
@@ -34,5 +35,18 @@ describe('reserve-prices.json', () => {
     const r50 = reserve?.effects.find((e) => e.level === 'r50')?.metrics.revenue;
     expect(r50?.ci95[0]).toBeLessThan(theory);
     expect(r50?.ci95[1]).toBeGreaterThan(theory);
+  });
+});
+
+describe('every example study', () => {
+  const files = readdirSync(join(import.meta.dirname, 'examples')).filter((f) => f.endsWith('.json'));
+
+  it.each(files)('%s resolves, and (when it plays in a moment: scripted seats, no learning run) plays two episodes of every cell', (file) => {
+    const resolved = resolveStudy(JSON.parse(readFileSync(join(import.meta.dirname, 'examples', file), 'utf8')));
+    expect(resolved.treatments.length).toBeGreaterThan(0);
+    // LLM studies need an endpoint (tests/llm/examples.test.ts plays them against a local one); learning sessions take minutes.
+    if (isAsyncStudy(resolved) || resolved.study.learning) return;
+    const report = runStudy(resolved, { out: join(tempDir('example'), 'results'), episodes: 2, exports: false });
+    expect(report.summary.treatments.map((t) => t.episodes)).toEqual(resolved.treatments.map(() => 2));
   });
 });
