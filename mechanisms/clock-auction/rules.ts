@@ -3,7 +3,7 @@ import { support } from '../core/policy.ts';
 import { dutchStartOf, floorOf, maxPriceOf, openingOf, type DutchConfig, type EnglishConfig } from './config.ts';
 import type { ItemConfig } from './items.ts';
 
-const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} second${ms === 1000 ? '' : 's'}`;
+const seconds = (ms: number): string => `${Math.round(ms) / 1000} second${ms === 1000 ? '' : 's'}`;
 
 function itemsText(c: ItemConfig): string[] {
   const { low, high } = support(c.values);
