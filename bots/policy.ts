@@ -127,6 +127,12 @@ export interface SeatContext {
   readonly config: unknown;
   readonly seat: SeatId;
   readonly seats: number;
+  /**
+   * When the seat plays for a named principal (sybil identities): the seats of that principal,
+   * this one included. Only who they are; each seat still sees its own view alone, and the
+   * principal's payoff is the sum of theirs.
+   */
+  readonly principalSeats?: readonly SeatId[];
   /** Writes one record of the policy's own into the ledger (experimenter audience), e.g. an LLM call. */
   readonly record?: (entry: { readonly kind: string; readonly at: number; readonly data: Readonly<Record<string, unknown>> }) => void;
   /** Services shared by the seats of a study or session (the LLM runtime); each policy kind checks what it gets. */

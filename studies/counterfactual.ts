@@ -159,7 +159,10 @@ function makePolicy(lookup: PolicyLookup, mechanism: AnyMechanism, header: Match
   if (factory.asynchronous) throw new RecordProblem(`${who}: policy '${name}' decides asynchronously (an LLM seat); a counterfactual is played by policies that decide at once`);
   const parsed = factory.paramsSchema.safeParse(params ?? {});
   if (!parsed.success) throw new RecordProblem(`${who}: params of '${name}': ${parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`);
-  const context: SeatContext = { mechanism, config: header.config, seat, seats: header.seats.length };
+  // A seat of a named principal (the record names it; a seat that is its own principal is named by its id) knows which seats share it.
+  const principal = header.population?.find((h) => h.seat === seat)?.principal;
+  const principalSeats = principal !== undefined && principal !== seat ? (header.population ?? []).filter((h) => h.principal === principal).map((h) => h.seat) : null;
+  const context: SeatContext = { mechanism, config: header.config, seat, seats: header.seats.length, ...(principalSeats ? { principalSeats } : {}) };
   let policy: AnyPolicy;
   try {
     policy = factory.create(parsed.data, context);

@@ -175,7 +175,7 @@ class PartValues {
   }
 }
 
-const DATA_FILES = ['episodes.csv', 'rounds.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
+const DATA_FILES = ['episodes.csv', 'rounds.csv', 'principals.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
 
 const alive = (pid: number): boolean => {
   try {
@@ -410,7 +410,8 @@ function partSummary(dir: string): TreatmentSummary {
     for (const [name, s] of Object.entries(m)) out[name] = { mean: num(s.mean), sd: num(s.sd), ci95: [num(s.ci95[0]), num(s.ci95[1])], n: s.n };
     return out;
   };
-  return { ...t, metrics: revive(t.metrics), measures: revive(t.measures) };
+  const principals = t.principals?.map((p) => ({ ...p, payoff: (revive({ payoff: p.payoff }).payoff as MetricSummary) }));
+  return { ...t, metrics: revive(t.metrics), measures: revive(t.measures), ...(principals ? { principals } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Parquet copies of a results folder's row files, for pandas, polars, R and DuckDB users:
- * episodes.csv → episodes.parquet, rounds.csv → rounds.parquet (and learning.csv,
+ * episodes.csv → episodes.parquet, rounds.csv → rounds.parquet (and principals.csv, learning.csv,
  * impulse.csv), events.jsonl → events.parquet, llm-transcript.jsonl → llm-calls.parquet.
  * Written from the finished files in two streaming passes (the first decides each
  * column's type, the second writes row groups), so memory stays flat however long the
@@ -31,6 +31,7 @@ export interface ParquetProvenance {
 export const PARQUET_SOURCES: readonly { readonly source: string; readonly parquet: string }[] = [
   { source: 'episodes.csv', parquet: 'episodes.parquet' },
   { source: 'rounds.csv', parquet: 'rounds.parquet' },
+  { source: 'principals.csv', parquet: 'principals.parquet' },
   { source: 'learning.csv', parquet: 'learning.parquet' },
   { source: 'impulse.csv', parquet: 'impulse.parquet' },
   { source: 'events.jsonl', parquet: 'events.parquet' },

@@ -39,6 +39,10 @@ export function summaryTable(summary: Summary): string {
   for (const name of names) table.push([name, ...summary.treatments.map((t) => cell(t.metrics[name]))]);
   // The mechanism's own measures, in their own namespace, then the engine's reference values.
   for (const name of measures) table.push([`m.${name}`, ...summary.treatments.map((t) => cell(t.measures[name]))]);
+  // Each principal's summed payoff (studies with principals).
+  const principals: string[] = [];
+  for (const t of summary.treatments) for (const p of t.principals ?? []) if (!principals.includes(p.principal)) principals.push(p.principal);
+  for (const name of principals) table.push([`principal ${name}`, ...summary.treatments.map((t) => cell(t.principals?.find((p) => p.principal === name)?.payoff))]);
   for (const name of benchmarks) table.push([pc.dim(`benchmark ${name}`), ...summary.treatments.map((t) => { const v = t.benchmarks[name]?.value; return v === null || v === undefined ? pc.dim('–') : pc.dim(fmt(v)); })]);
   return `${table.toString()}\n${pc.dim('mean ± half-width of the 95% confidence interval; m.: the mechanism\'s measures; (n): episodes')}${effectTables(summary)}`;
 }

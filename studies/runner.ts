@@ -2,7 +2,8 @@
  * The headless runner: plays every episode of every treatment in-process, through
  * the same match runner and policy code as live arenas, and streams the results
  * into a results folder (manifest.json, episodes.csv, rounds.csv, summary.json,
- * and events.jsonl when asked).
+ * and events.jsonl when asked; principals.csv when seat groups name principals, whose
+ * payoff is the sum of their seats').
  *
  * Episode e of every treatment uses the same seed, deriveSeed(study seed, e), so
  * treatments are compared on the same draws (common random numbers).
@@ -15,9 +16,9 @@ import { hashOf } from '../mechanisms/core/hash.ts';
 import { HarnessRngs, playHeadless, playHeadlessAsync, type HeadlessResult } from '../bots/harness.ts';
 import type { AnyPolicy, SeatContext } from '../bots/policy.ts';
 import { LlmRuntime } from '../bots/llm/index.ts';
-import type { FactorLevels, ResolvedStudy, Treatment } from './spec.ts';
+import { principalOf, principalsOf, studyHasPrincipals, type FactorLevels, type ResolvedStudy, type Treatment } from './spec.ts';
 import { CellValues, EFFECTS_METHOD, mainEffects, type FactorEffects } from './effects.ts';
-import { episodeMetrics, IrCount, MetricSet, type MetricSummary } from './metrics.ts';
+import { episodeMetrics, IrCount, MetricSet, RunningStat, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
 import { impulseResponse, limitCycle, numericParams, profitGain } from './learning.ts';
@@ -75,6 +76,15 @@ export interface TreatmentSummary {
   readonly measures: Readonly<Record<string, MetricSummary>>;
   /** The engine's reference values for the treatment's config (equilibrium prices, ...). */
   readonly benchmarks: Readonly<Record<string, Benchmark>>;
+  /** A study with principals: each principal's seats and its payoff per episode (the sum of its seats'). */
+  readonly principals?: readonly PrincipalSummary[];
+}
+
+/** One principal of a treatment: its seats and its episode payoff, the sum over them. */
+export interface PrincipalSummary {
+  readonly principal: string;
+  readonly seats: readonly SeatId[];
+  readonly payoff: MetricSummary;
 }
 
 export interface Summary {
@@ -131,6 +141,7 @@ export interface RunFacts {
  */
 export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: Summary, data: Readonly<Record<string, string>>, facts: RunFacts): void {
   const { study, mechanism } = resolved;
+  const principals = studyHasPrincipals(study);
   const files: Record<string, string> = { ...data };
   // Parquet copies of the row files are hashed with them; report.html comes after the manifest, unhashed (it shows the manifest; `arena report DIR` rebuilds it).
   if (facts.exports !== false) Object.assign(files, writeParquetFiles(dir.staging, { study: study.name, studyHash: hashOf(study), mechanism: mechanismKey(mechanism), code: facts.code ?? null }, data));
@@ -155,7 +166,7 @@ export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: S
       episodes: summary.treatments[i]?.episodes,
       config: t.config,
       configHash: hashOf(t.config),
-      seats: t.seats.map((s) => ({ seat: s.seat, role: s.role, policy: s.policy, params: s.params })),
+      seats: t.seats.map((s) => ({ seat: s.seat, role: s.role, policy: s.policy, params: s.params, ...(principals ? { principal: principalOf(s) } : {}), ...(s.shareDraws ? { shareDraws: true } : {}) })),
     })),
     clock: study.clock,
     ...(facts.llm ? { llm: facts.llm } : {}),
@@ -175,6 +186,8 @@ export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: S
 interface Sinks {
   readonly episodes: CsvFile;
   readonly rounds: CsvFile | null;
+  /** Studies with principals: one row per episode and principal (principals.csv). */
+  readonly principals: CsvFile | null;
   /** Studies with a learning block: the limit cycle of every episode, and the impulse responses. */
   readonly learning: CsvFile | null;
   readonly impulse: CsvFile | null;
@@ -186,12 +199,26 @@ interface Sinks {
 /** True when some seat of the study decides asynchronously (an LLM seat): run it with runStudyAsync. */
 export const isAsyncStudy = (resolved: ResolvedStudy): boolean => resolved.treatments.some((t) => t.seats.some((s) => s.factory.asynchronous === true));
 
+/** Seat index -> index of the principal's first seat, for the seats that share its draws. */
+function sharedDraws(treatment: Treatment): (readonly [number, number])[] {
+  const first = new Map<string, number>();
+  const pairs: [number, number][] = [];
+  treatment.seats.forEach((s, i) => {
+    if (s.principal === undefined) return;
+    const from = first.get(s.principal) ?? i;
+    first.set(s.principal, from);
+    if (s.shareDraws && from !== i) pairs.push([i, from]);
+  });
+  return pairs;
+}
+
 /** LLM columns of a round row: the seat's LLM decisions in the round and how many the fallback made. */
 type LlmByRound = (round: number, seat: string) => LlmDecisions;
 
-function roundRows(sinks: Sinks, treatment: Treatment, episode: number, rows: readonly ParticipantRound[], llm: LlmByRound | null): void {
+function roundRows(sinks: Sinks, treatment: Treatment, episode: number, rows: readonly ParticipantRound[], llm: LlmByRound | null, principals: boolean): void {
   if (!sinks.rounds) return;
   const policyOf = new Map(treatment.seats.map((s) => [s.seat, s.policy]));
+  const principalOfSeat = principals ? new Map(treatment.seats.map((s) => [s.seat, principalOf(s)])) : null;
   for (const row of rows) {
     const line: Record<string, unknown> = {
       treatment: treatment.name,
@@ -201,6 +228,7 @@ function roundRows(sinks: Sinks, treatment: Treatment, episode: number, rows: re
       'participant.role': row.role,
       'participant.policy': policyOf.get(row.seat),
     };
+    if (principalOfSeat) line['participant.principal'] = principalOfSeat.get(row.seat);
     if (llm) {
       const counts = llm(row.round, row.seat);
       line['participant.llm_decisions'] = counts.decisions;
@@ -263,12 +291,18 @@ class StudyRun {
   readonly #kept = new Map<string, (AnyPolicy | null)[]>();
   /** Treatment name -> its match header but for the seed (the same for every episode). */
   readonly #headers = new Map<string, MatchHeader>();
+  /** Treatment name -> the seats that draw their principal's draws (seat index, first seat's index). */
+  readonly #shared = new Map<string, readonly (readonly [number, number])[]>();
   /** LLM decisions finished in this run, and how many the fallback made (the progress display's). */
   llmDecisions = { decisions: 0, fallbacks: 0 };
   readonly metrics = new Map<string, MetricSet>();
   readonly measures = new Map<string, MetricSet>();
   /** A factorial study's per-episode values, for the effects. */
   readonly values: CellValues | null;
+  /** Whether the study names principals (then the record, rounds.csv, principals.csv and the summary name every seat's). */
+  readonly hasPrincipals: boolean;
+  /** Treatment name -> each principal's seats and the running summary of its payoff. */
+  readonly principalPayoffs = new Map<string, { principal: string; seats: readonly SeatId[]; payoff: RunningStat }[]>();
 
   constructor(resolved: ResolvedStudy, options: RunOptions, asynchronous: boolean) {
     const { study } = resolved;
@@ -278,6 +312,7 @@ class StudyRun {
     this.seed = options.seed ?? study.seed;
     const wantRounds = options.rounds ?? study.output.rounds;
     const wantEvents = options.events ?? study.output.events;
+    this.hasPrincipals = studyHasPrincipals(study);
     this.#ownsLlm = asynchronous && !options.llm;
     this.llm = asynchronous ? (options.llm ?? new LlmRuntime(study.llm ?? {})) : null;
     this.#unwatch =
@@ -290,6 +325,7 @@ class StudyRun {
       ? {
           episodes: new CsvFile(this.dir.file('episodes.csv')),
           rounds: wantRounds ? new CsvFile(this.dir.file('rounds.csv')) : null,
+          principals: this.hasPrincipals ? new CsvFile(this.dir.file('principals.csv')) : null,
           learning: study.learning ? new CsvFile(this.dir.file('learning.csv')) : null,
           impulse: study.learning && study.learning.impulse > 0 ? new CsvFile(this.dir.file('impulse.csv')) : null,
           events: wantEvents ? new StreamFile(this.dir.file('events.jsonl')) : null,
@@ -303,6 +339,7 @@ class StudyRun {
       this.metrics.set(t.name, new MetricSet());
       this.measures.set(t.name, new MetricSet());
       this.values?.cell(t.name, t.levels ?? {});
+      if (this.hasPrincipals) this.principalPayoffs.set(t.name, principalsOf(t.seats).map((p) => ({ ...p, payoff: new RunningStat() })));
     }
   }
 
@@ -316,15 +353,24 @@ class StudyRun {
     return this.options.episodes ?? treatment.episodes ?? this.resolved.study.episodes;
   }
 
-  /** The record's header: the match and who plays each seat (policy, version, params). */
+  /**
+   * The record's header: the match and who plays each seat (policy, version, params, and in a
+   * study with principals the principal of every seat). A seat that shares its principal's
+   * draws gets the stream of the principal's first seat as its override.
+   */
   header(treatment: Treatment, seed: number): MatchHeader {
     let base = this.#headers.get(treatment.name);
     if (!base) {
-      const population = treatment.seats.map((s) => ({ seat: s.seat, kind: 'policy' as const, policy: s.policy, version: s.factory.version ?? 1, params: s.params as Readonly<Record<string, unknown>> }));
+      const population = treatment.seats.map((s) => ({ seat: s.seat, kind: 'policy' as const, policy: s.policy, version: s.factory.version ?? 1, params: s.params as Readonly<Record<string, unknown>>, ...(this.hasPrincipals ? { principal: principalOf(s) } : {}) }));
       base = { mechanism: mechanismKey(this.resolved.mechanism), config: treatment.config, seats: treatment.seats.map((s) => s.seat), seed: 0, population };
       this.#headers.set(treatment.name, base);
+      this.#shared.set(treatment.name, sharedDraws(treatment));
     }
-    return { ...base, seed };
+    const shared = this.#shared.get(treatment.name) ?? [];
+    if (!shared.length) return { ...base, seed };
+    const seatOverrides: Record<number, number> = {};
+    for (const [i, from] of shared) seatOverrides[i] = deriveSeed(seed, from + 1);
+    return { ...base, seed, seatOverrides };
   }
 
   /** Which seats' actions may take the lean path (policies that build them from legal()). */
@@ -351,13 +397,16 @@ class StudyRun {
   /** What a policy may know of its seat; scripted play needs none of it (the hot path stays free of it). */
   context(treatment: Treatment, s: Treatment['seats'][number], matchId: string, record: Recorder | undefined): SeatContext | undefined {
     const { mechanism } = this.resolved;
-    if (!this.llm && s.factory.lifetime !== 'episode') return { mechanism, config: treatment.config, seat: s.seat, seats: treatment.seats.length };
+    // A seat may know which seats share its principal, nothing else of them.
+    const principal = s.principal === undefined ? {} : { principalSeats: treatment.seats.filter((o) => o.principal === s.principal).map((o) => o.seat) };
+    if (!this.llm && s.factory.lifetime !== 'episode') return { mechanism, config: treatment.config, seat: s.seat, seats: treatment.seats.length, ...principal };
     {
       const context: SeatContext = {
         mechanism,
         config: treatment.config,
         seat: s.seat,
         seats: treatment.seats.length,
+        ...principal,
         ...(record ? { record: (e) => record({ kind: e.kind, at: e.at, seat: s.seat, audience: 'experimenter', data: e.data }) } : {}),
         ...(this.llm ? { services: { llm: this.llm, session: matchId } } : {}),
       };
@@ -446,7 +495,13 @@ class StudyRun {
       const measureColumns: Record<string, number> = {};
       for (const name in measures) measureColumns[`measure.${name}`] = measures[name] as number;
       this.sinks.episodes.row({ treatment: treatment.name, ...factorColumns(treatment), episode, seed, decisions: result.decisions, ...(llm ? { llm_decisions: llm.decisions, llm_fallbacks: llm.fallbacks } : {}), ...metrics, ...measureColumns });
-      roundRows(this.sinks, treatment, episode, rounds.rows ?? [], this.llm && events ? llmDecisionsByRound(events) : null);
+      roundRows(this.sinks, treatment, episode, rounds.rows ?? [], this.llm && events ? llmDecisionsByRound(events) : null, this.hasPrincipals);
+    }
+    for (const p of this.principalPayoffs.get(treatment.name) ?? []) {
+      let payoff = 0;
+      for (const seat of p.seats) payoff += outcome.payoffs[seat] ?? 0;
+      p.payoff.push(payoff);
+      this.sinks?.principals?.row({ treatment: treatment.name, ...factorColumns(treatment), episode, seed, principal: p.principal, seats: p.seats.join(' '), payoff });
     }
     if (++this.done % this.every === 0 || this.done === this.total) this.options.onProgress?.(this.done, this.total, this.llm ? this.llmDecisions : undefined);
   }
@@ -459,6 +514,7 @@ class StudyRun {
       metrics: (this.metrics.get(t.name) as MetricSet).summary(),
       measures: (this.measures.get(t.name) as MetricSet).summary(),
       benchmarks: mechanism.benchmarks(t.config, t.seats.length),
+      ...(this.hasPrincipals ? { principals: (this.principalPayoffs.get(t.name) ?? []).map((p) => ({ principal: p.principal, seats: p.seats, payoff: p.payoff.summary() })) } : {}),
     }));
     const summary = summaryOf(this.resolved, this.episodes, results, this.values);
     const llm = this.llm?.usage();
@@ -466,6 +522,7 @@ class StudyRun {
     if (dir && sinks) {
       const files: Record<string, string> = { 'episodes.csv': sinks.episodes.close() };
       if (sinks.rounds) files['rounds.csv'] = sinks.rounds.close();
+      if (sinks.principals) files['principals.csv'] = sinks.principals.close();
       if (sinks.learning) files['learning.csv'] = sinks.learning.close();
       if (sinks.impulse) files['impulse.csv'] = sinks.impulse.close();
       if (sinks.events) files['events.jsonl'] = sinks.events.close();
@@ -477,7 +534,7 @@ class StudyRun {
   }
 
   abandon(): void {
-    if (this.sinks) for (const sink of [this.sinks.episodes, this.sinks.rounds, this.sinks.learning, this.sinks.impulse, this.sinks.events, this.sinks.transcript]) sink?.abandon();
+    if (this.sinks) for (const sink of [this.sinks.episodes, this.sinks.rounds, this.sinks.principals, this.sinks.learning, this.sinks.impulse, this.sinks.events, this.sinks.transcript]) sink?.abandon();
     this.dir?.discard();
     this.close();
   }

@@ -22,6 +22,18 @@ const seatGroupSchema = strictObject({
   count: z.number().int().min(1).max(10_000).default(1),
   /** Puts this group on seats of a role (e.g. 'buyer'); otherwise the next free seats. */
   role: z.string().min(1).optional(),
+  /**
+   * The principal the group's seats play for (sybil identities): seats of one principal, in one
+   * group or several, are independent policies whose payoffs the principal sums. A seat without
+   * one is its own principal, named by its seat id.
+   */
+  principal: z
+    .string({ error: 'a principal is a name (a string)' })
+    .regex(/^[\w.-]{1,60}$/, 'use 1 to 60 letters, digits, _ . or -')
+    .refine((name) => !/^p\d+$/.test(name), 'p0, p1, ... name seats (a seat without a principal is its own); choose another name')
+    .optional(),
+  /** The group's seats draw the private draws (values, costs) of their principal's first seat: one principal's value played through several names. */
+  shareDraws: z.boolean().optional(),
 });
 
 const treatmentSchema = strictObject({
@@ -154,6 +166,10 @@ export interface SeatAssignment {
   readonly policy: string;
   readonly params: unknown;
   readonly factory: PolicyFactory<unknown, AnyPolicy>;
+  /** The principal the seat plays for, when its group names one (otherwise the seat is its own). */
+  readonly principal?: string;
+  /** The seat draws the private draws of its principal's first seat. */
+  readonly shareDraws?: boolean;
 }
 
 export interface Treatment {
@@ -277,10 +293,49 @@ function assignSeats(mechanism: AnyMechanism, config: unknown, groups: readonly 
         break;
       }
       taken[idx] = true;
-      out[idx] = { seat: ids[idx] as SeatId, role: roles[idx] as string, group: where, policy: g.policy, params: params.data, factory };
+      out[idx] = { seat: ids[idx] as SeatId, role: roles[idx] as string, group: where, policy: g.policy, params: params.data, factory, ...(g.principal !== undefined ? { principal: g.principal } : {}), ...(g.shareDraws ? { shareDraws: true } : {}) };
     }
   }
-  return out.filter((s): s is SeatAssignment => s !== undefined);
+  const seats = out.filter((s): s is SeatAssignment => s !== undefined);
+  issues.push(...drawIssues(groups, seats, at));
+  return seats;
+}
+
+/** Problems of draw sharing: a group that shares draws without a principal, or with a first seat of another role. */
+function drawIssues(groups: readonly SeatGroup[], seats: readonly SeatAssignment[], at: string): StudyIssue[] {
+  const issues: StudyIssue[] = [];
+  groups.forEach((g, i) => {
+    if (!g.shareDraws) return;
+    if (g.principal === undefined) {
+      issues.push({ path: `${at}[${i}].shareDraws`, message: 'shares the draws of its principal\'s first seat, but the group names no principal' });
+      return;
+    }
+    const first = seats.find((s) => s.principal === g.principal);
+    const other = seats.find((s) => s.group === `${at}[${i}]` && s.role !== first?.role);
+    if (first && other) issues.push({ path: `${at}[${i}].shareDraws`, message: `seat ${other.seat} is a ${other.role}; it cannot draw what ${first.seat}, the first seat of principal '${g.principal}', draws as a ${first.role}` });
+  });
+  return issues;
+}
+
+/** Whether any seat group of the study, in any treatment or level, names a principal: then every record and table of the run names every seat's. */
+export function studyHasPrincipals(study: Study): boolean {
+  const named = (groups: readonly SeatGroup[] | undefined) => (groups ?? []).some((g) => g.principal !== undefined);
+  return named(study.seats) || (study.treatments ?? []).some((t) => named(t.seats)) || (study.factors ?? []).some((f) => f.levels.some((l) => named(l.seats)));
+}
+
+/** The principal a seat plays for: the one its group names, or the seat itself. */
+export const principalOf = (seat: Pick<SeatAssignment, 'seat' | 'principal'>): string => seat.principal ?? seat.seat;
+
+/** The principals of a treatment's seats, in the order of their first seats, each with its seats. */
+export function principalsOf(seats: readonly Pick<SeatAssignment, 'seat' | 'principal'>[]): { readonly principal: string; readonly seats: readonly SeatId[] }[] {
+  const byName = new Map<string, SeatId[]>();
+  for (const s of seats) {
+    const name = principalOf(s);
+    const list = byName.get(name) ?? [];
+    list.push(s.seat);
+    byName.set(name, list);
+  }
+  return [...byName].map(([principal, list]) => ({ principal, seats: list }));
 }
 
 /** One level's overrides, with where they are written. */

@@ -69,6 +69,8 @@ export interface SummaryTreatment {
   readonly metrics: Readonly<Record<string, MetricSummary>>;
   readonly measures: Readonly<Record<string, MetricSummary>>;
   readonly benchmarks: Readonly<Record<string, Benchmark>>;
+  /** A study with principals: each principal's seats and summed payoff. */
+  readonly principals?: readonly { readonly principal: string; readonly seats: readonly string[]; readonly payoff: MetricSummary }[];
 }
 
 export interface SummaryFile {

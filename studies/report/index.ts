@@ -140,7 +140,15 @@ function summaryTable(treatments: readonly SummaryTreatment[], refs: readonly Me
     })
     .join('');
   const cols = treatments.length + 1;
-  return `<div class="scroll"><table${treatments.length <= 2 ? ' class="compact"' : ''}>${head}${rows(metrics)}${measures.length ? `<tr class="group"><td colspan="${cols}">the mechanism's measures</td></tr>${rows(measures)}` : ''}${benchmarkRows ? `<tr class="group"><td colspan="${cols}">the engine's reference values for each treatment's config</td></tr>${benchmarkRows}` : ''}</table></div>
+  const principals: string[] = [];
+  for (const t of treatments) for (const p of t.principals ?? []) if (!principals.includes(p.principal)) principals.push(p.principal);
+  const principalRows = principals
+    .map((name) => {
+      const seats = treatments.map((t) => t.principals?.find((p) => p.principal === name)?.seats.join(' ')).find(Boolean) ?? '';
+      return `<tr><td title="${escapeHtml(`seats ${seats}`)}">${escapeHtml(name)}</td>${treatments.map((t) => ci(t.principals?.find((p) => p.principal === name)?.payoff)).join('')}</tr>`;
+    })
+    .join('');
+  return `<div class="scroll"><table${treatments.length <= 2 ? ' class="compact"' : ''}>${head}${rows(metrics)}${measures.length ? `<tr class="group"><td colspan="${cols}">the mechanism's measures</td></tr>${rows(measures)}` : ''}${principalRows ? `<tr class="group"><td colspan="${cols}">each principal's payoff per episode (the sum of its seats')</td></tr>${principalRows}` : ''}${benchmarkRows ? `<tr class="group"><td colspan="${cols}">the engine's reference values for each treatment's config</td></tr>${benchmarkRows}` : ''}</table></div>
 <p class="note">Mean over episodes ± the half-width of its 95% confidence interval (Student t). Every treatment plays episode <i>e</i> on the same seed, so differences between treatments are not differences of luck in the draws.</p>`;
 }
 
