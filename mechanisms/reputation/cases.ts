@@ -2,16 +2,15 @@ import type { MechanismCases } from '../core/cases.ts';
 import type { LedgerEvent } from '../core/ledger.ts';
 
 /**
- * Each seat's private numbers: a seller's non-zero profits (prices that differ by seat and a
- * cost with many decimals keep them apart from every price, taste and other profit), and a
- * buyer's tastes.
+ * Each seat's private numbers: a seller's cost shocks, a buyer's tastes (drawn with six
+ * decimals from ranges that do not meet).
  */
 export function privateNumbers(events: readonly LedgerEvent[]): Map<string, number[]> {
   const out = new Map<string, Set<number>>();
   for (const e of events) {
     if (e.kind !== 'round_result' || !Array.isArray(e.audience) || e.audience.length !== 1) continue;
     const seat = e.audience[0] as string;
-    const x = typeof e.data.taste === 'number' ? e.data.taste : (e.data.profit as number);
+    const x = typeof e.data.taste === 'number' ? e.data.taste : (e.data.costShock as number);
     if (x !== 0) out.set(seat, (out.get(seat) ?? new Set()).add(x));
   }
   return new Map([...out].map(([seat, values]) => [seat, [...values]]));
@@ -26,7 +25,7 @@ function liveOffer(view: Readonly<Record<string, unknown>>): Record<string, unkn
 
 export const cases: MechanismCases = {
   golden: [
-    { name: 'two-sellers-two-buyers', config: { rounds: 3, recall: 2 }, seats: 4, seed: 1 },
+    { name: 'two-sellers-two-buyers', config: { rounds: 3, recall: 2, costSpread: 1.5, tasteSpread: 2 }, seats: 4, seed: 1 },
     { name: 'simulated-buyers-window-deadlines', config: { rounds: 4, sellers: 2, simulatedBuyers: 5, window: 2, decay: 0.5, stageMs: 2000, tasteSpread: 3 }, seats: 3, seed: 2, passRate: 0.3 },
     { name: 'prices-only', config: { rounds: 3, sellers: 1, information: 'prices', priceStep: 0, simulatedBuyers: 3, simulatedChoice: 'random' }, seats: 2, seed: 3 },
   ],
@@ -39,6 +38,7 @@ export const cases: MechanismCases = {
       costs: { high: 3.17391, low: 1.29173 },
       priceRange: { low: 0, high: 100 },
       tasteSpread: 5.37,
+      costSpread: 0.91,
       stageMs: 400,
       communication: { channels: ['public'] },
     },

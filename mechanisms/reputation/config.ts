@@ -30,6 +30,8 @@ export const reputationConfigSchema = strictObject({
   priceStep: z.number().min(0).default(1),
   /** A buyer seat's private taste: drawn afresh each round, uniform on [0, tasteSpread], from its own stream, and added to its value of either quality. */
   tasteSpread: z.number().min(0).max(1_000_000).default(0),
+  /** A seller's private cost shock: drawn afresh each round, uniform on [0, costSpread], from its own stream, and added to its cost of either quality. */
+  costSpread: z.number().min(0).max(1_000_000).default(0),
   /** Buyers the mechanism adds every round. Each buys from the seller whose rating promises the most surplus (value expected from the rating − price), if that is at least 0, and rates truthfully (top stars for high quality, bottom for low). */
   simulatedBuyers: z.number().int().min(0).max(100_000).default(0),
   /** How simulated buyers choose: 'rating' as above, or 'random' (any seller, at random, whatever its rating). */

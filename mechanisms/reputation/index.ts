@@ -14,7 +14,8 @@
  * A buyer that bought learns the quality and rates it, 1 to 5 stars; simulated buyers give 5
  * for high quality and 1 for low. A buyer earns its value of the quality (values.high or
  * values.low, plus its private taste, drawn afresh each round on [0, tasteSpread]) minus the
- * price; a seller earns (price − its cost of the quality) for each unit sold. Ratings are
+ * price; a seller earns (price − its cost of the quality − its private cost shock, drawn
+ * afresh each round on [0, costSpread]) for each unit sold. Ratings are
  * remembered with `decay` (a rating's weight is multiplied by it every round) and within
  * `window` rounds. Deadlines (stageMs, per stage): a seller who misses it keeps its last
  * offer (round 1: low quality at the middle price), a buyer who misses choosing buys
@@ -66,6 +67,8 @@ export interface SellerView extends Status {
   readonly role: 'seller';
   readonly seat: SeatId;
   readonly costs: { readonly high: number; readonly low: number };
+  /** Your private cost shock this round, added to your cost of either quality. */
+  readonly costShock: number;
   readonly myOffer: Offer | null;
   readonly history: readonly SellerRound[];
   readonly totalPayoff: number;
@@ -145,7 +148,7 @@ function rules(c: ReputationConfig): string {
     `A market with hidden quality, ${c.rounds} round${c.rounds === 1 ? '' : 's'}. The first ${c.sellers} seat${c.sellers === 1 ? '' : 's'} sell${c.sellers === 1 ? 's' : ''}; the others buy.`,
     `Each round every seller chooses a quality, high (each unit costs it ${c.costs.high}) or low (${c.costs.low}), and a price between ${c.priceRange.low} and ${c.priceRange.high}${c.priceStep > 0 ? ` in steps of ${c.priceStep}` : ''}. Nobody else sees the quality.`,
     `Then every buyer sees ${buyersLine}, and picks one seller or none.${c.simulatedBuyers ? ` ${c.simulatedBuyers} more buyers, played by the computer, ${c.simulatedChoice === 'random' ? 'pick a seller at random' : 'pick the seller whose rating promises the most value for its price (if any is worth it)'}, and rate truthfully.` : ''}`,
-    `A unit of high quality is worth ${c.values.high} to a buyer, low quality ${c.values.low}${c.tasteSpread > 0 ? `, plus the buyer's own taste this round (between 0 and ${c.tasteSpread}, known only to it)` : ''}. A buyer earns that value minus the price; a seller earns the price minus its cost for each unit it sells.`,
+    `A unit of high quality is worth ${c.values.high} to a buyer, low quality ${c.values.low}${c.tasteSpread > 0 ? `, plus the buyer's own taste this round (between 0 and ${c.tasteSpread}, known only to it)` : ''}. A buyer earns that value minus the price; a seller earns the price minus its cost${c.costSpread > 0 ? ` (plus its own cost shock this round, between 0 and ${c.costSpread}, known only to it)` : ''} for each unit it sells.`,
     'A buyer who bought learns the quality and rates the seller from 1 to 5 stars. Ratings are public.',
     c.decay < 1 || c.window !== null ? `Older ratings count less:${c.decay < 1 ? ` each round a rating's weight is multiplied by ${c.decay}` : ''}${c.window !== null ? `${c.decay < 1 ? ';' : ''} only the last ${c.window} round${c.window === 1 ? '' : 's'} count` : ''}.` : '',
     c.stageMs === null ? '' : `Each stage has ${c.stageMs / 1000} seconds: a seller who does not offer keeps its last offer (in round 1: low quality at the middle price); a buyer who does not choose buys nothing; one who does not rate leaves no rating.`,
@@ -160,7 +163,7 @@ const listingLine = (l: Listing): string => `${l.seat}: price ${num(l.price)}${l
 function describe(view: PlayerView): string {
   const lines = [`Reputation market, round ${view.round} of ${view.rounds}; you are a ${view.role} (${view.seat}).`, `High quality is worth ${view.values.high} to a buyer, low quality ${view.values.low}.`];
   if (view.role === 'seller') {
-    lines.push(`Your cost per unit: ${view.costs.high} for high quality, ${view.costs.low} for low.`);
+    lines.push(`Your cost per unit: ${view.costs.high} for high quality, ${view.costs.low} for low${view.costShock ? `, plus ${num(view.costShock)} this round` : ''}.`);
     if (view.stage === 'offer') lines.push(view.myOffer ? `You offered ${view.myOffer.quality} quality at ${num(view.myOffer.price)}; waiting for the other sellers.` : `Offer a quality (high or low) and a price between ${view.priceRange.low} and ${view.priceRange.high}.`);
     else if (!view.over) lines.push(`Buyers are ${view.stage === 'choose' ? 'choosing' : 'rating'}.`);
     for (const r of view.history.slice(-5)) lines.push(`Round ${r.round}: ${r.quality} quality at ${num(r.price)}${r.missed ? ' (kept: you missed the deadline)' : ''}, ${r.sold} sold, profit ${num(r.profit)}${r.ratingAfter === undefined ? '' : `, rating after ${num(r.ratingAfter)}`}.`);
@@ -189,7 +192,7 @@ export const reputation: Mechanism<ReputationConfig, ReputationState, Reputation
   id: MECHANISM_ID,
   version: 1,
   title: 'Reputation market',
-  traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ["a seller's quality until bought, and its profit", "a buyer's taste"] },
+  traits: { timing: 'simultaneous', utility: 'general', chance: true, private: ["a seller's quality until bought, its cost shock and its profit", "a buyer's taste"] },
   rules,
   configSchema: reputationConfigSchema,
   actionSchema: reputationActionSchema,
@@ -248,7 +251,7 @@ export const reputation: Mechanism<ReputationConfig, ReputationState, Reputation
     const i = state.seats.indexOf(seat);
     const { config } = state;
     if (isSeller(config, i)) {
-      return { ...status(state), role: 'seller', seat, costs: config.costs, myOffer: state.offers[i] ?? null, history: state.recent.map((r, k) => sellerRound(r, i, k + 1 < state.recent.length ? state.recent[k + 1]?.board : state.board)), totalPayoff: state.totals[i] as number };
+      return { ...status(state), role: 'seller', seat, costs: config.costs, costShock: state.tastes[i] as number, myOffer: state.offers[i] ?? null, history: state.recent.map((r, k) => sellerRound(r, i, k + 1 < state.recent.length ? state.recent[k + 1]?.board : state.board)), totalPayoff: state.totals[i] as number };
     }
     const c = state.choices[i];
     const bought = c !== null && c !== undefined && c >= 0 && state.stage !== 'offer' ? { seller: state.seats[c] as SeatId, quality: (state.offers[c] as Offer).quality, price: (state.offers[c] as Offer).price } : null;
@@ -311,7 +314,7 @@ export const reputation: Mechanism<ReputationConfig, ReputationState, Reputation
   payoffBounds(config, seats) {
     const buyers = buyerCount(config, seats) + config.simulatedBuyers;
     const { low: pLow, high: pHigh } = config.priceRange;
-    const seller = [(pLow - config.costs.high) * buyers, (pHigh - config.costs.low) * buyers, 0];
+    const seller = [(pLow - config.costs.high - config.costSpread) * buyers, (pHigh - config.costs.low) * buyers, 0];
     const buyer = [config.values.low - pHigh, config.values.high + config.tasteSpread - pLow, 0];
     const lo = Math.min(...seller, ...buyer);
     const hi = Math.max(...seller, ...buyer);

@@ -51,6 +51,7 @@ export interface RoundRecord {
   readonly choices: readonly (number | null)[];
   /** Each buyer seat's rating of what it bought (null: none). */
   readonly stars: readonly (number | null)[];
+  /** Buyer seats' tastes and sellers' cost shocks, by seat index. */
   readonly tastes: readonly number[];
   /** Units each seller sold (seats and simulated buyers) and those simulated buyers bought. */
   readonly sales: readonly number[];
@@ -104,7 +105,7 @@ export interface ReputationState extends BaseState {
   readonly choicesIn: number;
   readonly stars: readonly (number | null)[];
   readonly ratesIn: number;
-  /** This round's buyer tastes by seat index (0 for sellers). */
+  /** This round's private draws by seat index: a buyer's taste, a seller's cost shock. */
   readonly tastes: readonly number[];
   /** The ratings buyers see this round. */
   readonly board: readonly Rating[];
@@ -139,12 +140,13 @@ function drawTastes(config: ReputationConfig, streams: readonly RngState[]): [nu
   const tastes: number[] = [];
   const next: RngState[] = [];
   streams.forEach((s, i) => {
-    if (isSeller(config, i) || config.tasteSpread === 0) {
+    const spread = isSeller(config, i) ? config.costSpread : config.tasteSpread;
+    if (spread === 0) {
       tastes.push(0);
       next.push(s);
       return;
     }
-    const [t, after] = draw(s, (rng) => Math.round(rng.uniform(0, config.tasteSpread) * 1e6) / 1e6);
+    const [t, after] = draw(s, (rng) => Math.round(rng.uniform(0, spread) * 1e6) / 1e6);
     tastes.push(t);
     next.push(after);
   });
@@ -324,7 +326,7 @@ function closeRound(state: ReputationState, at: number): Transition {
   const n = seats.length;
   const offers = state.offers as readonly Offer[];
   const value = (k: number) => config.values[(offers[k] as Offer).quality];
-  const cost = (k: number) => config.costs[(offers[k] as Offer).quality];
+  const cost = (k: number) => config.costs[(offers[k] as Offer).quality] + (state.tastes[k] as number);
   let simulated: number[] = [];
   let shared = state.shared;
   if (config.simulatedBuyers > 0) [simulated, shared] = draw(shared, (rng) => simulatedChoices(state, rng));
@@ -354,8 +356,9 @@ function closeRound(state: ReputationState, at: number): Transition {
     }
   });
   for (let k = 0; k < config.sellers; k++) payoffs[k] = tidy(((offers[k] as Offer).price - cost(k)) * (sales[k] as number));
-  // The best a buyer can add: the better of the two qualities above its cost, or nothing.
-  const gain = (taste: number) => Math.max(0, config.values.high + taste - config.costs.high, config.values.low + taste - config.costs.low);
+  // The best a buyer can add: the better of the two qualities above its cost at the cheapest seller, or nothing.
+  const shock = Math.min(...state.tastes.slice(0, config.sellers));
+  const gain = (taste: number) => Math.max(0, config.values.high + taste - config.costs.high - shock, config.values.low + taste - config.costs.low - shock);
   let maxWelfare = config.simulatedBuyers * gain(0);
   seats.forEach((_, i) => {
     if (!isSeller(config, i)) maxWelfare += gain(state.tastes[i] as number);
@@ -448,7 +451,7 @@ function closeRound(state: ReputationState, at: number): Transition {
       seat,
       role: seller ? 'seller' : 'buyer',
       fields: seller
-        ? { quality: (offers[i] as Offer).quality, price: (offers[i] as Offer).price, missed: state.missed[i] as boolean, sold: sales[i] as number, rating: (state.board[i] as Rating).mean, ratings: (state.board[i] as Rating).count }
+        ? { quality: (offers[i] as Offer).quality, price: (offers[i] as Offer).price, cost_shock: state.tastes[i] as number, missed: state.missed[i] as boolean, sold: sales[i] as number, rating: (state.board[i] as Rating).mean, ratings: (state.board[i] as Rating).count }
         : { choice: c === null || c === undefined ? 'missed' : c < 0 ? 'pass' : (seats[c] as string), quality: c !== null && c !== undefined && c >= 0 ? (offers[c] as Offer).quality : null, stars: state.stars[i] ?? null, taste: state.tastes[i] as number },
       payoff: payoffs[i] as number,
       outside: 0,
@@ -495,6 +498,7 @@ export function sellerRound(r: RoundRecord, k: number, after?: readonly Rating[]
     round: r.round,
     quality: (r.offers[k] as Offer).quality,
     price: (r.offers[k] as Offer).price,
+    costShock: r.tastes[k] as number,
     missed: r.missed[k] as boolean,
     sold: r.sales[k] as number,
     profit: r.payoffs[k] as number,
