@@ -58,7 +58,7 @@ describe('study validation', () => {
   });
 
   it('rejects unknown mechanisms and policies, and policies for another mechanism', () => {
-    expect(issuesOf({ ...base, mechanism: 'dutch' })[0]).toMatchObject({ path: 'mechanism', message: expect.stringMatching(/first-price@1/) });
+    expect(issuesOf({ ...base, mechanism: 'japanese-auction' })[0]).toMatchObject({ path: 'mechanism', message: expect.stringMatching(/first-price@1/) });
     expect(issuesOf({ ...base, seats: [{ policy: 'genius', count: 3 }] })[0]).toMatchObject({ path: 'seats[0].policy', message: expect.stringMatching(/unknown policy/) });
   });
 
