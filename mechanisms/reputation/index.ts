@@ -145,7 +145,7 @@ export const REPUTATION_MEASURES: readonly MeasureSpec[] = [
 function rules(c: ReputationConfig): string {
   const buyersLine = c.information === 'ratings' ? "each seller's price and its rating (the average of its buyers' ratings, 1 to 5 stars, and how many there are)" : "each seller's price only (no ratings are shown)";
   return [
-    `A market with hidden quality, ${c.rounds} round${c.rounds === 1 ? '' : 's'}. The first ${c.sellers} seat${c.sellers === 1 ? '' : 's'} sell${c.sellers === 1 ? 's' : ''}; the others buy.`,
+    `A market with hidden quality, ${c.rounds} round${c.rounds === 1 ? '' : 's'}. ${c.sellers === 1 ? 'Seat p0 sells' : `Seats p0 to p${c.sellers - 1} sell`}; the others buy.`,
     `Each round every seller chooses a quality, high (each unit costs it ${c.costs.high}) or low (${c.costs.low}), and a price between ${c.priceRange.low} and ${c.priceRange.high}${c.priceStep > 0 ? ` in steps of ${c.priceStep}` : ''}. Nobody else sees the quality.`,
     `Then every buyer sees ${buyersLine}, and picks one seller or none.${c.simulatedBuyers ? ` ${c.simulatedBuyers} more buyers, played by the computer, ${c.simulatedChoice === 'random' ? 'pick a seller at random' : 'pick the seller whose rating promises the most value for its price (if any is worth it)'}, and rate truthfully.` : ''}`,
     `A unit of high quality is worth ${c.values.high} to a buyer, low quality ${c.values.low}${c.tasteSpread > 0 ? `, plus the buyer's own taste this round (between 0 and ${c.tasteSpread}, known only to it)` : ''}. A buyer earns that value minus the price; a seller earns the price minus its cost${c.costSpread > 0 ? ` (plus its own cost shock this round, between 0 and ${c.costSpread}, known only to it)` : ''} for each unit it sells.`,
