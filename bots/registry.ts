@@ -12,12 +12,13 @@ import { POSTED_PRICE_POLICIES } from './scripted/posted-price.ts';
 import { REPORTING_AUDIT_POLICIES } from './scripted/reporting-audit.ts';
 import { SCORING_RULE_POLICIES } from './scripted/scoring-rule.ts';
 import { VCG_POLICIES } from './scripted/vcg.ts';
+import { REPUTATION_POLICIES } from './scripted/reputation.ts';
 import { benchmarkPlayer } from './scripted/benchmark.ts';
 import { ziC, ziU } from './scripted/zi.ts';
 import { qLearning } from './learning/q-learning.ts';
 import { exp3 } from './learning/exp3.ts';
 
-export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC, benchmarkPlayer, ...MATRIX_GAME_POLICIES, ...CLOCK_AUCTION_POLICIES, ...PREDICTION_MARKET_POLICIES, ...MATCHING_POLICIES, ...POSTED_PRICE_POLICIES, ...REPORTING_AUDIT_POLICIES, ...SCORING_RULE_POLICIES, ...VCG_POLICIES] as PolicyFactory<never>[];
+export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC, benchmarkPlayer, ...MATRIX_GAME_POLICIES, ...CLOCK_AUCTION_POLICIES, ...PREDICTION_MARKET_POLICIES, ...MATCHING_POLICIES, ...POSTED_PRICE_POLICIES, ...REPORTING_AUDIT_POLICIES, ...SCORING_RULE_POLICIES, ...VCG_POLICIES, ...REPUTATION_POLICIES] as PolicyFactory<never>[];
 
 const findScripted = (name: string) => SCRIPTED_POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
 
