@@ -1,7 +1,7 @@
 /** Every policy, by name: the scripted baselines and the LLM seat. */
 import type { AnyPolicy, PolicyFactory } from './policy.ts';
 import { llmPolicy } from './llm/index.ts';
-import { equilibriumShader, fixedShader, truthful } from './scripted/auction.ts';
+import { bidRotation, equilibriumShader, fixedShader, truthful } from './scripted/auction.ts';
 import { conditionalCooperator, freeRider, fullContributor, punisher } from './scripted/public-goods.ts';
 import { randomLegal } from './scripted/random.ts';
 import { MATRIX_GAME_POLICIES } from './scripted/matrix-game.ts';
@@ -18,7 +18,7 @@ import { ziC, ziU } from './scripted/zi.ts';
 import { qLearning } from './learning/q-learning.ts';
 import { exp3 } from './learning/exp3.ts';
 
-export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC, benchmarkPlayer, ...MATRIX_GAME_POLICIES, ...CLOCK_AUCTION_POLICIES, ...PREDICTION_MARKET_POLICIES, ...MATCHING_POLICIES, ...POSTED_PRICE_POLICIES, ...REPORTING_AUDIT_POLICIES, ...SCORING_RULE_POLICIES, ...VCG_POLICIES, ...REPUTATION_POLICIES] as PolicyFactory<never>[];
+export const SCRIPTED_POLICIES: readonly PolicyFactory<never>[] = [truthful, equilibriumShader, fixedShader, bidRotation, randomLegal, freeRider, fullContributor, conditionalCooperator, punisher, ziU, ziC, benchmarkPlayer, ...MATRIX_GAME_POLICIES, ...CLOCK_AUCTION_POLICIES, ...PREDICTION_MARKET_POLICIES, ...MATCHING_POLICIES, ...POSTED_PRICE_POLICIES, ...REPORTING_AUDIT_POLICIES, ...SCORING_RULE_POLICIES, ...VCG_POLICIES, ...REPUTATION_POLICIES] as PolicyFactory<never>[];
 
 const findScripted = (name: string) => SCRIPTED_POLICIES.find((p) => p.name === name) as PolicyFactory<unknown> | undefined;
 

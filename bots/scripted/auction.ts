@@ -51,3 +51,35 @@ export const fixedShader: PolicyFactory<{ fraction: number }> = {
     },
   }),
 };
+
+/**
+ * A bid-rotation cartel member: the members take turns (round 1 the first listed, round 2 the
+ * second, ...); the member whose turn it is bids `fraction` of its value (by default the
+ * equilibrium shade among the bidders who still compete: the outsiders and itself), the others
+ * bid the least they may, so that members never bid against each other.
+ */
+export const bidRotation: PolicyFactory<{ members: string[]; fraction: number | null }> = {
+  name: 'bid-rotation',
+  description: 'A cartel member of a bid rotation (param: members, the seats of the cartel in turn order; fraction, what the designated member bids of its value, default the equilibrium shade among the bidders left competing); the others bid the minimum.',
+  trusted: true,
+  paramsSchema: z
+    .object({
+      members: z.array(z.string().regex(/^p\d+$/, 'a seat id such as p0')).min(2),
+      fraction: z.number().min(0).max(2).nullable().default(null),
+    })
+    .strict(),
+  create: ({ members, fraction }, context) => {
+    if (context && !members.includes(context.seat)) throw new Error(`bid-rotation: seat ${context.seat} is not among the members ${members.join(', ')}`);
+    return {
+      name: 'bid-rotation',
+      decide(obs: Observation<BidderView>) {
+        const view = obs.view;
+        const turn = members[(view.round - 1) % members.length];
+        const competing = view.bidders - members.length + 1;
+        const share = fraction ?? (competing - 1) / competing;
+        const amount = legalBid(obs, turn === obs.seat ? view.value * share : 0);
+        return amount === null ? null : decision({ type: 'bid', amount }, turn === obs.seat ? 'our turn' : 'a member’s turn: bidding low');
+      },
+    };
+  },
+};

@@ -289,7 +289,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     configSchema: sealedBidConfigSchema,
     actionSchema: sealedBidActionSchema,
     measures: SEALED_BID_MEASURES,
-    policies: ['truthful', 'equilibrium', 'shader'],
+    policies: ['truthful', 'equilibrium', 'shader', 'bid-rotation'],
     // Truthful bidding is dominant under the second price; v·(n−1)/n is the first-price equilibrium for uniform values.
     baseline: { policy: spec.price === 'second' ? 'truthful' : 'equilibrium' },
 
