@@ -29,8 +29,11 @@ interface Child {
 
 const children: Child[] = [];
 
+/** The processes' temporary folder: a worker killed with SIGKILL leaves its half-played part there, removed with this file's folders. */
+const scratch = tempDir('queue-scratch');
+
 function arena(args: string[]): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
