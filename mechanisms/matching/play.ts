@@ -11,6 +11,7 @@ import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { MatchingConfig } from './config.ts';
 import { blockingPairs, clear, maxTotalValue, orderByValue, positions } from './clearing.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'matching';
 
@@ -297,7 +298,7 @@ function closeRound(state: MatchingState, at: number): Transition {
     if (payoffs[k] !== 0) rewards[seat] = payoffs[k] as number;
   });
   events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: state.round, rows } });
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   const next = over ? null : drawRound(config, n, state.shared, state.streams);
   if (next) seats.forEach((seat, k) => events.push({ kind: 'preferences', audience: [seat], data: { round: state.round + 1, values: next.values[k] as readonly number[] } }));

@@ -9,6 +9,7 @@ import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent
 import { draw, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { MatrixGameConfig } from './config.ts';
 import { cooperativeProfiles, gameOf, payoffAt, profileKey, profileOf, pureNash, type Game } from './game.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'matrix-game';
 
@@ -191,7 +192,7 @@ function closeRound(state: MatrixGameState, at: number): Transition {
     if (payoffs[i] !== 0) rewards[seat] = payoffs[i] as number;
   });
   events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: state.round, rows } });
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   return {
     state: {

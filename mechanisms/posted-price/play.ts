@@ -10,6 +10,7 @@ import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent
 import { cents, drawFrom } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { PostedPriceConfig } from './config.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'posted-price';
 
@@ -290,7 +291,7 @@ function closeRound(state: PostedPriceState, at: number): Transition {
   let values = state.values;
   let streams = state.streams;
   if (!over) [values, streams] = drawValues(config, state.streams);
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   const next: PostedPriceState = {
     ...state,

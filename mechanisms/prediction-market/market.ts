@@ -11,6 +11,7 @@ import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent
 import { draw, seatStream, sharedStream, type Rng, type RngState, type SeedSet } from '../core/random.ts';
 import { DUST, priorOf, type PredictionMarketConfig, type SignalSpec } from './config.ts';
 import { logPrices, logSumExp, prices, quote, saleProceeds, sharesFor } from './lmsr.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'prediction-market';
 
@@ -385,7 +386,7 @@ function resolve(state: PredictionMarketState, at: number): { state: PredictionM
     if (profit !== 0) rewards[seat] = profit;
   });
   events.push({ kind: ROUND_RECORD, audience: 'experimenter', data: { round: state.market, rows: marketRows(state, record), posterior: record.posterior, makerLoss: record.makerLoss } });
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const tally = tallied(state.tally, record, priorOf(config));
   const stateId = state.stateId + 1;
   if (over) return { state: { ...state, stateId, phaseId: stateId, deadline: null, over: true, totals, recent, tally }, events, rewards };

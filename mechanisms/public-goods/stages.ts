@@ -12,6 +12,7 @@ import { isDrawn, type PublicGoodsConfig } from './config.ts';
 import { settleRound } from './payoffs.ts';
 import { EMPTY_TALLY, makeReport, ownRound, type PointsBySeat, type PublicGoodsState, type RoundRecord } from './reports.ts';
 import { closedRound } from './outcome.ts';
+import { keepRecent } from '../core/recent.ts';
 
 /** One transition's result. */
 export interface Transition {
@@ -85,7 +86,7 @@ export function closeRound(state: PublicGoodsState, at: number): Transition {
   const report = state.revealed ?? makeReport(config, seats, state.round, state.contributions, state.endowments);
   const record: RoundRecord = { round: state.round, report, endowments: state.endowments, contributions: state.contributions, total, punishment, earnings, payoffs };
   const recall = config.recall;
-  const recent = recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - recall + 1)), record];
+  const recent = keepRecent(state.recent, record, recall);
   const closed = closedRound(state, record);
   const over = state.round >= config.rounds;
   const events: MechEvent[] = [{ kind: 'round_closed', audience: 'public', data: { ...report, over } }];

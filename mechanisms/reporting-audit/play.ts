@@ -10,6 +10,7 @@ import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent
 import { cents, drawFrom } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { ReportingAuditConfig } from './config.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'reporting-audit';
 export type Stage = 'report' | 'audit';
@@ -248,7 +249,7 @@ function settle(state: ReportingAuditState, audited: readonly boolean[], at: num
   let incomes = state.incomes;
   let streams = state.streams;
   if (!over) [incomes, streams] = drawIncomes(config, state.streams);
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   return {
     state: {

@@ -9,6 +9,7 @@
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
 import { draw, seatStream, sharedStream, type Rng, type RngState, type SeedSet } from '../core/random.ts';
 import { STARS, type Quality, type ReputationConfig } from './config.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'reputation';
 
@@ -461,7 +462,7 @@ function closeRound(state: ReputationState, at: number): Transition {
   let tastes = state.tastes;
   let streams = state.streams;
   if (!over) [tastes, streams] = drawTastes(config, state.streams);
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   const next: ReputationState = over
     ? { ...state, stateId, phaseId: stateId, over, board, memory, rated, recent, tally, totals, shared, deadline: null }

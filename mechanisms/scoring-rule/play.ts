@@ -10,6 +10,7 @@ import { drawFrom } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import { answerNames, type ScoringRuleConfig } from './config.ts';
 import { gapScore, scoreBounds, scoreOf } from './rules.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'scoring-rule';
 
@@ -272,7 +273,7 @@ function closeTask(state: ScoringRuleState, at: number): Transition {
     [assigned, shared] = assign(config, reputations, state.shared);
     next = drawTask(config, state.accuracies, assigned, shared, state.streams);
   }
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   return {
     state: {

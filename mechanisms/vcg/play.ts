@@ -10,6 +10,7 @@ import { drawFrom } from '../core/policy.ts';
 import { draw, seatRng, type Rng, type RngState, type SeedSet } from '../core/random.ts';
 import { bundleName, bundleTable, marketOf, maskOf, type Market, type VcgConfig } from './config.ts';
 import { bestWelfare, coreShortfall, countItems, normalise, vcg, type MaskBid } from './vcg.ts';
+import { keepRecent } from '../core/recent.ts';
 
 export const MECHANISM_ID = 'vcg';
 
@@ -270,7 +271,7 @@ function closeRound(state: VcgState, at: number): Transition {
   let values = state.values;
   let rng = state.rng;
   if (!over && config.freshValues && market.valuations.family !== 'explicit') [values, rng] = drawTables(market, rng);
-  const recent = config.recall === 0 ? [] : [...state.recent.slice(Math.max(0, state.recent.length - config.recall + 1)), record];
+  const recent = keepRecent(state.recent, record, config.recall);
   const stateId = state.stateId + 1;
   return {
     state: {
