@@ -50,5 +50,8 @@ export function support(dist: Distribution): { low: number; high: number } {
   }
 }
 
+/** Rounds off float noise from sums and products (nine decimals kept; never -0). */
+export const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
+
 /** Rounds money to cents, so that sums print cleanly and replay compares exactly. */
 export const cents = (x: number): number => Math.round(x * 100) / 100;

@@ -7,7 +7,7 @@
  * per unit sold. A stage closes when everyone is in or at its deadline.
  */
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
-import { cents, drawFrom } from '../core/policy.ts';
+import { cents, drawFrom, tidy } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { PostedPriceConfig } from './config.ts';
 import { keepRecent } from '../core/recent.ts';
@@ -189,7 +189,6 @@ export function decide(state: PostedPriceState, seat: SeatId, buy: boolean, at: 
   return { ok: true, state: closed.state, events: [...events, ...closed.events], ...(closed.rewards ? { rewards: closed.rewards } : {}) };
 }
 
-const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
 
 /** Settles the round at `at` and opens the next one (or ends the match). One transition. */
 function closeRound(state: PostedPriceState, at: number): Transition {

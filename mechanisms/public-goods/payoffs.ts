@@ -10,7 +10,8 @@ import type { PointsBySeat, PublicGoodsState, PunishmentRecord } from './reports
 import { seatIndex } from './seats.ts';
 
 /** Rounds off float noise (0.1 + 0.2) without losing money: 1e-9 grid, never -0. */
-export const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
+import { tidy } from '../core/policy.ts';
+export { tidy };
 
 /** The largest multiple of `step` not above x (any x when step is 0). */
 export function floorToGrid(x: number, step: number): number {

@@ -7,7 +7,7 @@
  * audits nobody).
  */
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
-import { cents, drawFrom } from '../core/policy.ts';
+import { cents, drawFrom, tidy } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import type { ReportingAuditConfig } from './config.ts';
 import { keepRecent } from '../core/recent.ts';
@@ -65,7 +65,6 @@ export interface ReportingAuditState extends BaseState {
 }
 
 const EMPTY: Tally = { rounds: 0, reported: 0, income: 0, full: 0, filings: 0, collected: 0, audits: 0, found: 0, auditCost: 0, missed: 0 };
-const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
 
 function drawIncomes(config: ReportingAuditConfig, streams: readonly RngState[]): [number[], RngState[]] {
   const incomes: number[] = [];

@@ -123,7 +123,8 @@ export interface ReputationState extends BaseState {
 
 const EMPTY: Tally = { rounds: 0, sold: 0, lowSold: 0, offers: 0, highOffers: 0, sellerProfit: 0, revenue: 0, buyerSurplus: 0, welfare: 0, maxWelfare: 0, pairs: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0, units: 0, ux: 0, uy: 0, uxx: 0, uyy: 0, uxy: 0, missed: 0, decisions: 0 };
 
-export const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
+import { tidy } from '../core/policy.ts';
+export { tidy };
 export const isSeller = (config: ReputationConfig, i: number): boolean => i < config.sellers;
 export const buyerCount = (config: ReputationConfig, seats: number): number => Math.max(0, seats - config.sellers);
 export const sellerSeats = (state: Pick<ReputationState, 'config' | 'seats'>): SeatId[] => state.seats.slice(0, state.config.sellers);

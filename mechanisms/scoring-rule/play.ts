@@ -6,7 +6,7 @@
  * each report is scored and paid, and reputations move towards the scores.
  */
 import { OPENING, ROUND_RECORD, type ApplyResult, type BaseState, type MechEvent, type ParticipantRound, type Rewards, type SeatId } from '../core/types.ts';
-import { drawFrom } from '../core/policy.ts';
+import { drawFrom, tidy } from '../core/policy.ts';
 import { draw, seatStream, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import { answerNames, type ScoringRuleConfig } from './config.ts';
 import { gapScore, scoreBounds, scoreOf } from './rules.ts';
@@ -68,7 +68,6 @@ export interface ScoringRuleState extends BaseState {
 }
 
 const EMPTY: Tally = { tasks: 0, reports: 0, score: 0, brier: 0, confidence: 0, hits: 0, assignedAccuracy: 0, missed: 0, paid: 0 };
-const tidy = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
 
 /** The agents of a task: everyone, or the `taskSize` of highest reputation (ties: the lower seat). */
 /**
