@@ -18,7 +18,8 @@ import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type BaseState, type Benchmark, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
-import { actMessage, adminMessage, chatMessage, coalitionMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
+import { actMessage, adminMessage, chatMessage, coalitionMessage, integrityMessage, participantMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Participant, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
+import { Participants } from './participants.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
 import { arenaEnvironment } from './environment.ts';
@@ -33,7 +34,7 @@ import { Budgets } from './budget.ts';
 import { SessionClock } from './session-clock.ts';
 
 /** What a client's auth holds: its token's claims, the ticket its join was granted under, and its address. */
-export type ArenaAuth = SeatClaims & { readonly sessionId: string; readonly address: string };
+export type ArenaAuth = SeatClaims & { readonly sessionId: string; readonly address: string; readonly participant?: Participant };
 export type ArenaClient = Client<{ auth: ArenaAuth; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
 
 /** Options the server creates an arena room with (plain JSON). */
@@ -90,6 +91,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #conversation!: Conversation;
   #seating!: Seating;
   readonly #budgets = new Budgets(arenaEnvironment().seatBudget);
+  readonly #participants = new Participants();
+  /** The seat whose action is going through the engine now, with its response time (recorded in the action's event). */
+  #responding: { seat: string; ms: number | null } | null = null;
   #clock = new SessionClock();
   #seats = new Map<string, SeatAssignment>();
   #privates = new Map<string, SeatPrivateT>();
@@ -115,10 +119,16 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    * a spectator place or an experimenter place is granted only to a token that may have
    * it and only while it is free: nobody can hold places with requests they never follow up.
    */
-  static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, context: AuthContext): Promise<ArenaAuth> {
+  static override async onAuth(token: string | undefined, options: { token?: unknown; participant?: unknown } | undefined, context: AuthContext): Promise<ArenaAuth> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
     if (!claims) throw new ServerError(401, 'invalid or expired token');
-    const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown' };
+    let participant: Participant | undefined;
+    if (options?.participant !== undefined) {
+      const parsed = participantMessage.safeParse(options.participant);
+      if (!parsed.success || claims.role !== 'player' || claims.bot !== undefined) throw new ServerError(400, 'BAD_PARTICIPANT: a nickname or participant label is plain text of at most 40 (nickname) or 80 (label) characters');
+      participant = parsed.data;
+    }
+    const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown', ...(participant ? { participant } : {}) };
     // A room of another process decides there, asked through the server; when nobody can
     // be asked, arrive() decides when the socket comes.
     const refused = arenas.has(claims.session) ? ArenaRoom.admit(auth) : await arenaEnvironment().admitElsewhere?.(auth);
@@ -284,6 +294,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    */
   #write(entry: MatchEntry): void {
     if (entry.kind === 'rejection' && entry.seat !== null && !this.#budgets.recordRefusal(entry.seat, String(entry.data.code), Date.now())) return;
+    // `responseMs`: match-clock ms from the seat being shown its current decision (its legal actions changed) to this action.
+    const responding = this.#responding;
+    if (entry.kind === 'action' && responding && responding.seat === entry.seat && responding.ms !== null) entry = { ...entry, data: { ...entry.data, responseMs: responding.ms } };
     this.#journal.entry(entry);
   }
 
@@ -346,6 +359,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const legal = mechanism.legal(engine, seat as SeatId);
       entry.view = JSON.stringify(mechanism.view(engine, seat as SeatId));
       entry.legal = JSON.stringify(legal);
+      this.#participants.offer(seat, entry.legal, this.now());
       const info = s.seats.get(seat);
       if (info) info.waiting = legal.length === 0;
     }
@@ -358,6 +372,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const engine = this.#journal.committedState;
     const outcome = this.#resolved.mechanism.outcome(engine);
     this.state.full = JSON.stringify(engine);
+    this.state.people = JSON.stringify(this.#participants.summary());
     this.state.measures = JSON.stringify({
       welfare: outcome.welfare,
       maxWelfare: outcome.maxWelfare,
@@ -709,6 +724,17 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       return { ok: true };
     });
 
+    // The seat page's own observations (integrity signals): counted always, recorded within the seat's bounds, never refused for what they say.
+    this.#on('integrity', integrityMessage, (client, msg) => {
+      const seat = this.#playerSeat(client);
+      if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player reports on its page' };
+      if (this.#participants.signal(seat, msg, Date.now())) {
+        this.#attempt(() => void this.#record({ kind: 'integrity', seat, audience: 'experimenter', data: { ...msg, wall: Date.now() } }));
+      }
+      if (this.#experimenters.size) this.state.people = JSON.stringify(this.#participants.summary());
+      return { ok: true };
+    });
+
     this.#on('admin', adminMessage, (client, msg) => {
       if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
       return this.control(msg.op, 'experimenter');
@@ -730,7 +756,14 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   async #act(seat: SeatId, msg: ActMessage): Promise<Verdict> {
     let result;
     try {
-      result = await this.#journal.input(() => this.#match.submit(seat, msg.stateId, msg.action, this.now()));
+      result = await this.#journal.input(() => {
+        this.#responding = { seat, ms: this.#participants.responseMs(seat, this.now()) };
+        try {
+          return this.#match.submit(seat, msg.stateId, msg.action, this.now());
+        } finally {
+          this.#responding = null;
+        }
+      });
     } catch (error) {
       if (error instanceof StoreFailed) return storeFailed(error);
       throw error;
@@ -781,6 +814,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const bot = auth.bot !== undefined;
       if (claim) this.#record({ kind: 'seat_claimed', seat: auth.seat as SeatId, audience: 'experimenter', data: { from: 'bot', policy: info.policy, to: 'human', client: said } });
       this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: claim ? 'human' : info.holder === 'open' ? (bot ? 'bot' : 'human') : info.holder, ...(bot ? { policy: auth.bot } : {}), client: said } });
+      if (!bot) this.#identify(auth.seat, auth.participant ?? null);
       if (claim && replaces) this.#letGo(auth.seat, replaces);
       if (claim) {
         info.holder = 'human';
@@ -801,6 +835,18 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       this.#syncExperimenterFields();
     }
     client.userData = { seat: null, role: auth.role };
+  }
+
+  /**
+   * Records who took a human seat, as they said it (`participant`, experimenter only), and
+   * shows the nickname to everyone only when the session's spec says so.
+   */
+  #identify(seat: string, person: Participant | null): void {
+    if (person) this.#record({ kind: 'participant', seat: seat as SeatId, audience: 'experimenter', data: { nickname: person.nickname, label: person.label, fields: person.fields } });
+    this.#participants.identify(seat, person);
+    const info = this.state.seats.get(seat);
+    if (info) info.name = this.#resolved.spec.showNicknames ? this.#participants.nickname(seat) : '';
+    if (this.#experimenters.size) this.state.people = JSON.stringify(this.#participants.summary());
   }
 
   /** Lets go of the client that held `seat` before a claim: connected, or dropped and waited for. */
@@ -891,6 +937,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (!this.#attempt(() => void this.#record({ kind: 'seat_replaced', seat, audience: 'experimenter', data: { from: 'human', to: dropout.bot, params: dropout.botParams } }))) return;
       info.holder = 'bot';
       info.policy = dropout.bot;
+      this.#participants.identify(seat, null);
+      info.name = '';
       arenaEnvironment().seatBot?.(this.session, seat, dropout.bot, dropout.botParams);
     }
   }

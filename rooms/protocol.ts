@@ -56,12 +56,57 @@ export const coalitionMessage = z.discriminatedUnion('op', [
 ]);
 export type CoalitionMessage = z.infer<typeof coalitionMessage>;
 
+/**
+ * Words a person types about themselves: trimmed, bounded, no control or format
+ * characters (nothing that could hide text or break a CSV line).
+ */
+const personText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'plain text without control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'well-formed text');
+
+/** The URL parameters an online panel (Prolific) adds to a study link, kept with the participant. */
+export const PANEL_FIELDS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID'] as const;
+
+/**
+ * Who takes a human seat, as they said it when joining (join option `participant`): a
+ * nickname, a participant label (a student id, a panel id) and the panel's URL parameters.
+ * Recorded as a `participant` event for the experimenter; never shown to other seats
+ * unless the session's spec says so (`showNicknames`).
+ */
+export const participantMessage = z
+  .object({
+    nickname: personText(40).nullable().default(null),
+    label: personText(80).nullable().default(null),
+    fields: z.partialRecord(z.enum(PANEL_FIELDS), personText(100)).default({}),
+  })
+  .strict();
+export type Participant = { nickname: string | null; label: string | null; fields: Record<string, string> };
+
+/** What the seat page notices about its own use, never blocking anything: tab hidden/visible, window focus/blur, a paste into chat. */
+export const INTEGRITY_SIGNALS = ['hidden', 'visible', 'focus', 'blur', 'paste'] as const;
+export type IntegritySignal = (typeof INTEGRITY_SIGNALS)[number];
+export const integrityMessage = z
+  .object({
+    signal: z.enum(INTEGRITY_SIGNALS),
+    /** Time the page has been visible and focused since it opened, in ms (the seat's time on task). */
+    onTaskMs: z.number().int().min(0).max(7 * 24 * 3_600_000),
+    /** For 'paste': how many characters were pasted (never the text). */
+    chars: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+export type IntegrityMessage = z.infer<typeof integrityMessage>;
+
 export const ADMIN_OPS = ['start', 'pause', 'resume', 'advance', 'end'] as const;
 export const adminMessage = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 export type AdminMessage = z.infer<typeof adminMessage>;
 
 /** Client -> server message types. */
-export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin';
+export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin' | 'integrity';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
 export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION', 'STORE_FAILED', 'NO_SUCH_SEAT'] as const;

@@ -23,6 +23,8 @@ export const SeatInfo = schema(
     connected: t.boolean().default(false),
     /** The seat has nothing legal to do now (acted, or waiting for others). */
     waiting: t.boolean().default(true),
+    /** The holder's nickname, only when the session shows nicknames (spec `showNicknames`); '' otherwise. */
+    name: t.string().default(''),
   },
   'SeatInfo',
 );
@@ -66,6 +68,8 @@ export const ArenaState = schema(
     full: t.string().view(TAG_EXPERIMENTER).default('null'),
     /** JSON of the match's outcome so far: welfare, maxWelfare, efficiency, revenue, measures; and every benchmark. */
     measures: t.string().view(TAG_EXPERIMENTER).default('null'),
+    /** JSON, per seat, of who holds it (nickname, label) and its integrity counts and time on task (rooms/participants.ts). */
+    people: t.string().view(TAG_EXPERIMENTER).default('{}'),
   },
   'ArenaState',
 );
