@@ -92,13 +92,20 @@ export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: 
   const parsed = sessionSpecSchema.safeParse(raw);
   if (!parsed.success) throw new SessionSpecError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const spec = parsed.data;
+/** "exactly 19 seats", "2 to 8 seats", "at least 2 seats": a seat count range in words. */
+export function seatRange(min: number, max: number): string {
+  if (min === max) return `exactly ${min} seat${min === 1 ? '' : 's'}`;
+  if (!Number.isFinite(max)) return `at least ${min} seats`;
+  return `${min} to ${max} seats`;
+}
+
   const mechanism = findMechanism(spec.mechanism);
   if (!mechanism) throw new SessionSpecError([{ path: 'mechanism', message: `unknown mechanism '${spec.mechanism}'` }]);
   const config = mechanism.configSchema.safeParse(spec.config);
   if (!config.success) throw new SessionSpecError(config.error.issues.map((i) => ({ path: ['config', ...i.path].join('.'), message: i.message })));
   const n = spec.seats.reduce((sum, s) => sum + s.count, 0);
   const plan = mechanism.seats(config.data);
-  if (n < plan.min || n > plan.max) throw new SessionSpecError([{ path: 'seats', message: `${mechanismKey(mechanism)} takes ${plan.min} to ${plan.max} seats under this config; the plan has ${n}` }]);
+  if (n < plan.min || n > plan.max) throw new SessionSpecError([{ path: 'seats', message: `${mechanismKey(mechanism)} takes ${seatRange(plan.min, plan.max)} under this config; the plan has ${n}` }]);
   const roles = plan.roles(n);
   const ids = seatIds(n);
   const out: (SeatAssignment | undefined)[] = new Array(n);

@@ -165,12 +165,12 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   app.post('/api/join', joinLimit, (req, res) => {
     const body = codeBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: 'send {"code": "ABCDE-FGHJK"}' });
+      res.status(400).json({ error: 'A seat code has 10 letters and digits, like ABCDE-FGHJK. Check the code you were given, or ask the experimenter for a new one.', example: { code: 'ABCDE-FGHJK' } });
       return;
     }
     const found = deps.sessions.byCode(normalizeJoinCode(body.data.code));
     if (!found) {
-      res.status(404).json({ error: 'no open seat has this code' });
+      res.status(404).json({ error: 'No open seat has this code. Check the code you were given, or ask the experimenter for a new one.' });
       return;
     }
     res.json({ session: found.session.id, roomId: found.session.roomId, seat: found.seat, token: deps.tokens.sign({ session: found.session.id, seat: found.seat, role: 'player' }) });

@@ -36,7 +36,7 @@ import { Cluster, type ClusterConfig } from './cluster.ts';
 import { directoryEntry, type DirectoryEntry } from './directory.ts';
 import { checkSessionLlmSeats, mountLlmStatus } from './llm-seats.ts';
 import { mountObservatory, type Observatory } from './observatory.ts';
-import { mountWebClient } from './web.ts';
+import { mountNotFound, mountWebClient } from './web.ts';
 
 export interface ArenaServerOptions {
   readonly port: number;
@@ -390,6 +390,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
       mountLlmStatus(app, { sessions, adminToken: options.adminToken, originAllowed, liveDecisions: (id) => llmRuntimes.get(id)?.seatDecisions(id) ?? null, events: (id) => ledger.events(id) });
       mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, live, originAllowed, health: () => ({ ok: !closing, node: here ?? null }) });
+      mountNotFound(app, options.clientDist);
     },
   });
   restrictCors(new Set([...allowed]));

@@ -68,7 +68,8 @@ export async function serveCommand(opts: { demo: boolean }): Promise<void> {
     ledgerSync: ledgerSync(process.env.ARENA_DB_SYNC),
     handleSignals: true,
     demos: opts.demo ? DEMO_ARENAS : [],
-    onDemoRestarted: (row) => console.log(`  demo restarted: ${row.title.padEnd(30)} ${shown}/watch/${row.id}  open seats: ${Object.entries(row.codes).map(([seat, code]) => `${seat} ${pc.green(code)}`).join(', ') || 'none'}`),
+    // One dim line each: the addresses and the token above stay the thing to read; fresh demo codes are on /arenas.
+    onDemoRestarted: (row) => console.log(pc.dim(`${new Date().toISOString().slice(11, 19)} demo "${row.title}" ended and began again (new seats on /arenas)`)),
   });
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   console.log(`${pc.bold('Mechanism Arena')} is live at ${pc.cyan(shown)}`);
