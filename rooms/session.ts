@@ -44,6 +44,15 @@ export const sessionSpecSchema = strictObject({
   spectatorDelayMs: z.number().int().min(0).max(3_600_000).default(0),
   /** Show participants' nicknames to the other seats and spectators; otherwise only the experimenter sees them. */
   showNicknames: z.boolean().default(false),
+  /**
+   * What a participant recruited on an online panel (Prolific) sees at the end: the study's
+   * completion code and, when given, the address their browser is sent to (the panel's
+   * completion URL, http or https).
+   */
+  completion: strictObject({
+    code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ (at most 64)'),
+    redirect: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  }).optional(),
   /** Settings shared by the session's LLM seats (cache, budget, prices, concurrency); the server validates them. */
   llm: z.record(z.string(), z.unknown()).optional(),
 });

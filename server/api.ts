@@ -22,6 +22,7 @@ import { sessionCsv, sessionJsonl, sessionTranscript, writeChunks, type SessionR
 import { ArenaDirectory, type DirectoryEntry } from './directory.ts';
 import { apiHeaders } from './headers.ts';
 import { RecordReplays, ReplayRefusal } from './record-replay.ts';
+import { mountResultsApi } from './results-api.ts';
 
 /** A room's answer to a command (ArenaRoom.control, ArenaRoom.release). */
 export type RoomVerdict = ReturnType<ArenaRoom['control']>;
@@ -318,6 +319,8 @@ export function mountApi(app: Application, deps: ApiDeps): void {
     }
     answer(res, () => replays.stateAt(match, query.data.at, query.data.seat));
   });
+
+  mountResultsApi(app, deps);
 
   app.use('/api', (_req: Request, res: Response) => {
     res.status(404).json({ error: 'no such endpoint' });
