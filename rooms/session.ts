@@ -42,6 +42,8 @@ export const sessionSpecSchema = strictObject({
    * (in a mirror room of their own); players and the experimenter are not delayed. 0: live.
    */
   spectatorDelayMs: z.number().int().min(0).max(3_600_000).default(0),
+  /** Listed on the public arena page (/arenas); otherwise only people given its links or codes find it. */
+  public: z.boolean().default(false),
   /** Show participants' nicknames to the other seats and spectators; otherwise only the experimenter sees them. */
   showNicknames: z.boolean().default(false),
   /**

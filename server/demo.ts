@@ -28,6 +28,7 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'zi-c' },
     autoStart: true,
     standIn: true,
+    public: true,
   },
   {
     title: 'Repeated first-price auction',
@@ -42,6 +43,7 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'equilibrium' },
     autoStart: true,
     standIn: true,
+    public: true,
   },
   {
     title: 'Public goods game',
@@ -55,5 +57,6 @@ export const DEMO_ARENAS: readonly SessionSpecInput[] = [
     dropout: { policy: 'replace', graceSeconds: 30, bot: 'conditional-cooperator' },
     autoStart: true,
     standIn: true,
+    public: true,
   },
 ];

@@ -1,6 +1,7 @@
 /**
- * The public arena directory (GET /api/arenas): public facts about the latest sessions,
- * never values, costs or any seat's private view. A build reads every live room, so it is
+ * The public arena directory (GET /api/arenas): public facts about the latest sessions
+ * marked public (`public: true` in their spec; demo arenas), never values, costs or any
+ * seat's private view. A build reads every live room, so it is
  * cached: built at most once per `maxAgeMs` however many ask, and requests that arrive
  * while it builds share that build. A session whose spectators are delayed is listed as
  * its spectators see it (its mirror room, rooms/spectator-room.ts): status, seats and
@@ -26,6 +27,16 @@ const LISTED = 100;
 function publicState(room: ArenaRoom): ArenaStateT {
   const mirror = room.spectatorRoomId === room.roomId ? undefined : mirrorOf(room.session);
   return mirror?.state ?? room.state;
+}
+
+/** Sessions are private unless their spec marks them public; demo arenas are public. */
+export function listedPublicly(row: SessionRow): boolean {
+  if (row.demo) return true;
+  try {
+    return (JSON.parse(row.spec) as { public?: unknown }).public === true;
+  } catch {
+    return false;
+  }
 }
 
 export type DirectoryEntry = ReturnType<typeof directoryEntry>;
@@ -75,7 +86,7 @@ export class ArenaDirectory {
   }
 
   async #build(): Promise<string> {
-    const rows = this.#deps.sessions.list(LISTED).filter((r) => r.status !== 'interrupted');
+    const rows = this.#deps.sessions.list(LISTED * 5).filter((r) => r.status !== 'interrupted' && listedPublicly(r)).slice(0, LISTED);
     return JSON.stringify(await Promise.all(rows.map((row) => this.#deps.entry(row))));
   }
 }

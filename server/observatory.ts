@@ -16,6 +16,7 @@ import type { Communication } from '../mechanisms/core/policy.ts';
 import { resolveSession } from '../rooms/session.ts';
 import type { SessionRow, Sessions } from './storage/sessions.ts';
 import { isExperimenter } from './api.ts';
+import { listedPublicly } from './directory.ts';
 
 export interface Observatory {
   publish(event: LedgerEvent): void;
@@ -76,12 +77,15 @@ export function mountObservatory(io: SocketIOServer, deps: { sessions: Sessions;
     else setTimeout(fn, ms).unref();
   };
 
-  const listed = () =>
-    deps.sessions
-      .list(LISTED)
-      .filter((r) => r.status !== 'interrupted')
-      .map((r) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, demo: r.demo }));
-  const publicDirectory = () => listed().map((entry) => (delayOf(entry.session).spectators > 0 ? { ...entry, status: shownStatus.get(entry.session) ?? 'lobby' } : entry));
+  const rows = () => deps.sessions.list(LISTED).filter((r) => r.status !== 'interrupted');
+  const entryOf = (r: SessionRow) => ({ session: r.id, title: r.title, mechanism: r.mechanism, status: r.status, demo: r.demo });
+  const listed = () => rows().map(entryOf);
+  // The public sees only the sessions marked public (and demo arenas).
+  const publicDirectory = () =>
+    rows()
+      .filter(listedPublicly)
+      .map(entryOf)
+      .map((entry) => (delayOf(entry.session).spectators > 0 ? { ...entry, status: shownStatus.get(entry.session) ?? 'lobby' } : entry));
 
   const watchable = (socket: Socket, nsp: string) => {
     socket.on('watch', (msg: unknown, ack?: unknown) => {

@@ -43,6 +43,8 @@ describe.runIf(run)('web client in Chromium', () => {
     expect(spec.seats.filter((s) => s.kind === 'bot' && s.policy === 'zi-c').reduce((n, s) => n + (s.count ?? 1), 0)).toBe(4);
     spec.config.buyers = [[180, 170, 160], [120, 100, 80], [110, 90, 70]];
     spec.config.sellers = [[20, 30, 40], [90, 110, 130], [100, 120, 140]];
+    // Listed on the public arena page (sessions are private unless marked public).
+    (spec as Record<string, unknown>).public = true;
     await admin.fill('#spec-json', JSON.stringify(spec, null, 2));
     await admin.click('button:has-text("Create session")');
     await admin.waitForSelector('[data-testid=session-panel] [data-testid=join-code-p3]');

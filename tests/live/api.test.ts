@@ -55,6 +55,7 @@ describe('the arena directory', () => {
       config: { rounds: 50, roundMs: 200, values: { kind: 'uniform', low: 0, high: 100 }, reveal: 'nothing' },
       seats: [{ kind: 'human', count: 2 }, { kind: 'bot', policy: 'truthful' }],
       autoStart: true,
+      public: true,
     });
     ({ room: p0 } = await joinSeat(t, info.seats[0]?.code as string));
     await waitFor(() => JSON.parse(p0.state.publicView).round >= 3, 3000, 'a few rounds');

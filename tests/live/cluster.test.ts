@@ -95,6 +95,7 @@ const auction = (title: string, humans = 2) => ({
   config: { rounds: 200, bidStep: 1, values: { kind: 'uniformInt', low: 0, high: 100 } },
   seats: [{ kind: 'human', count: humans }, { kind: 'bot', policy: 'truthful' }],
   dropout: { policy: 'wait', graceSeconds: 30 },
+  public: true,
 });
 
 interface Acked {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startArenaServer, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, type ArenaServer } from '../../server/arena-server.ts';
 import { ARENAS_RATE, JOIN_GUESSES } from '../../server/api.ts';
+import { listedPublicly } from '../../server/directory.ts';
 import { ArenaRoom } from '../../rooms/arena-room.ts';
 import { ADMIN_TOKEN, SECRET, createSession, fromAddress, removeTempDirs, tempDir, waitFor, type AddressReply as Reply, type JoinInfo } from './process-helpers.ts';
 
@@ -90,9 +91,9 @@ describe('join codes', () => {
 
 describe('the arena directory', () => {
   it('a burst of 32 concurrent requests builds the directory once (twice at most, across one refresh)', async () => {
-    const live = { mechanism: 'first-price', config: { rounds: 1000, roundMs: 200 }, seats: [{ kind: 'bot', policy: 'truthful', count: 3 }], autoStart: true };
+    const live = { mechanism: 'first-price', config: { rounds: 1000, roundMs: 200 }, seats: [{ kind: 'bot', policy: 'truthful', count: 3 }], autoStart: true, public: true };
     for (let i = 0; i < 3; i++) await createSession(server.url, live);
-    const listed = server.sessions.list(100).filter((r) => r.status !== 'interrupted').length;
+    const listed = server.sessions.list(100).filter((r) => r.status !== 'interrupted' && listedPublicly(r)).length;
     expect((await from('127.0.0.5', 'GET', '/api/arenas')).status).toBe(200);
     const builds = vi.spyOn(ArenaRoom.prototype, 'syncViews');
     try {

@@ -70,7 +70,7 @@ describe('observatory', () => {
   });
 
   it('a session with delayed spectators is shown late everywhere the public looks (directory, API, feed); the experimenter namespace stays live', async () => {
-    const delayed = (ms: number) => ({ ...spec([{ kind: 'bot', policy: 'truthful', count: 3 }]), config: { rounds: 200, roundMs: 60, values: { kind: 'uniform', low: 0, high: 1000 }, reveal: 'winningPrice' }, spectatorDelayMs: ms });
+    const delayed = (ms: number) => ({ ...spec([{ kind: 'bot', policy: 'truthful', count: 3 }]), config: { rounds: 200, roundMs: 60, values: { kind: 'uniform', low: 0, high: 1000 }, reveal: 'winningPrice' }, spectatorDelayMs: ms, public: true });
     const publicSocket = open('/');
     const directories: { session: string; status: string }[][] = [];
     const seen: { match: string; kind: string }[] = [];

@@ -24,6 +24,7 @@ describe('stand-in bots', () => {
       dropout: { policy: 'replace', bot: 'equilibrium' },
       standIn: true,
       autoStart: true,
+      public: true,
     });
     const events = () => t.server.ledger.events(info.session);
     const bidsBy = (seat: string) => events().filter((e) => e.kind === 'action' && e.seat === seat).length;
