@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { SeedSet } from './random.ts';
+import type { RoundFieldSpec, TableSpec } from './tables.ts';
 
 /** A seat at the table: `p0`, `p1`, ... Never a transport session id. */
 export type SeatId = `p${number}`;
@@ -242,6 +243,10 @@ export interface Mechanism<C = unknown, S extends BaseState = BaseState, A exten
   benchmarks(config: C, seats: number): Readonly<Record<string, Benchmark>>;
   /** The quantities outcome().measures holds, with units and meanings. */
   readonly measures: readonly MeasureSpec[];
+  /** Tidy tables of this mechanism's own kind over a record (trades, orders), for exports and results folders. */
+  readonly tables?: readonly TableSpec[];
+  /** Units and meanings of the fields of its participant-round rows (ParticipantRound.fields), for the data dictionary. */
+  readonly roundFields?: Readonly<Record<string, RoundFieldSpec>>;
   /** Bounds of one seat's total payoff over a match with this config and seat count (checked by conformance). */
   payoffBounds(config: C, seats: number): { readonly min: number; readonly max: number };
   /**

@@ -55,6 +55,7 @@ import { marketPublicView, revealed, traderView, type MarketPublicView, type Tra
 import { describeView } from './describe.ts';
 import { MARKET_MEASURES, marketOutcome, payoffBounds } from './outcome.ts';
 import { equilibrium } from './equilibrium.ts';
+import { DOUBLE_AUCTION_ROUND_FIELDS, DOUBLE_AUCTION_TABLES } from './tables.ts';
 
 export { equilibrium, equilibriumMid, type Equilibrium } from './equilibrium.ts';
 export type { DoubleAuctionAction, DoubleAuctionConfig } from './config.ts';
@@ -78,6 +79,8 @@ export const doubleAuction: Mechanism<DoubleAuctionConfig, DoubleAuctionState, D
   configSchema: doubleAuctionConfigSchema,
   actionSchema: doubleAuctionActionSchema,
   measures: MARKET_MEASURES,
+  tables: DOUBLE_AUCTION_TABLES,
+  roundFields: DOUBLE_AUCTION_ROUND_FIELDS,
   policies: ['zi-u', 'zi-c'],
   baseline: { policy: 'zi-c' },
 

@@ -24,6 +24,7 @@ import { MAX_SEATS, postedPriceActionSchema, postedPriceConfigSchema, type Poste
 import { advanceTo, buyerCount, buyerRound, decide, firstRound, isSeller, MECHANISM_ID, post, sellerRound, type BuyerRound, type PostedPriceState, type SellerRound, type Stage } from './play.ts';
 import { efficientSurplus, monopolyPrice } from './theory.ts';
 import { support } from '../core/policy.ts';
+import { POSTED_PRICE_ROUND_FIELDS, POSTED_PRICE_TABLES } from './tables.ts';
 
 export type { PostedPriceConfig, PostedPriceAction } from './config.ts';
 export type { PostedPriceState, RoundRecord, BuyerRound, SellerRound } from './play.ts';
@@ -148,6 +149,8 @@ export const postedPrice: Mechanism<PostedPriceConfig, PostedPriceState, PostedP
   configSchema: postedPriceConfigSchema,
   actionSchema: postedPriceActionSchema,
   measures: POSTED_PRICE_MEASURES,
+  tables: POSTED_PRICE_TABLES,
+  roundFields: POSTED_PRICE_ROUND_FIELDS,
   policies: ['fixed-price', 'truthful-buyer', 'strategic-buyer'],
   baseline: { policy: 'truthful-buyer' },
   seats: (config) => ({

@@ -38,6 +38,7 @@ import { worstCaseLoss } from './lmsr.ts';
 import { expectedPosteriorBrier } from './benchmarks.ts';
 import { advanceTo, betAgainst, buy, brier, MECHANISM_ID, openMatchState, posteriorOf, sell, type PredictionMarketState } from './market.ts';
 import { describeView, marketPublicView, predictionMarketRules, traderView, type MarketPublicView, type TraderView } from './views.ts';
+import { PREDICTION_MARKET_ROUND_FIELDS, PREDICTION_MARKET_TABLES } from './tables.ts';
 
 export type { PredictionMarketAction, PredictionMarketConfig, SignalSpec } from './config.ts';
 export type { MarketRecord, PredictionMarketState, Trade } from './market.ts';
@@ -66,6 +67,8 @@ export const predictionMarket: Mechanism<PredictionMarketConfig, PredictionMarke
   configSchema: predictionMarketConfigSchema,
   actionSchema: predictionMarketActionSchema,
   measures: PREDICTION_MARKET_MEASURES,
+  tables: PREDICTION_MARKET_TABLES,
+  roundFields: PREDICTION_MARKET_ROUND_FIELDS,
   policies: ['bayesian', 'noise'],
   baseline: { policy: 'bayesian' },
 
