@@ -38,6 +38,7 @@ import { MAX_STUDENTS, matchingActionSchema, matchingConfigSchema, type Matching
 import { blockingPairs, studentProposing } from './clearing.ts';
 import { advanceTo, firstRound, MECHANISM_ID, optionsOf, rank, type MatchingState } from './play.ts';
 import { describeView, matchingRules, seatView, spectatorView, type MatchingPublicView, type SeatView } from './views.ts';
+import { MATCHING_ROUND_FIELDS } from './tables.ts';
 
 export type { MatchingConfig, MatchingAction, ClearingRule } from './config.ts';
 export type { MatchingState, OwnRound, PublicRound, RoundRecord, RoundStats } from './play.ts';
@@ -64,6 +65,7 @@ export const matching: Mechanism<MatchingConfig, MatchingState, MatchingAction, 
   configSchema: matchingConfigSchema,
   actionSchema: matchingActionSchema,
   measures: MATCHING_MEASURES,
+  roundFields: MATCHING_ROUND_FIELDS,
   policies: ['truthful-ranker', 'skip-top', 'safe-first'],
   baseline: { policy: 'truthful-ranker' },
   seats: (config) => {

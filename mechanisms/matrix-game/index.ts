@@ -28,6 +28,7 @@ import { MAX_PLAYERS, matrixGameActionSchema, matrixGameConfigSchema, type Matri
 import { expectedRounds, gameOf, grimThreshold, mixed2x2, pureNash, welfareAt } from './game.ts';
 import { advanceTo, choose, factsOf, firstRound, MECHANISM_ID, type MatrixGameState } from './play.ts';
 import { describeView, matrixGameRules, playerView, spectatorView, type MatrixGamePublicView, type PlayerView } from './views.ts';
+import { MATRIX_GAME_ROUND_FIELDS } from './tables.ts';
 
 export type { MatrixGameConfig, MatrixGameAction, GameTable } from './config.ts';
 export type { MatrixGameState, OwnRound, PublicRound, RoundRecord } from './play.ts';
@@ -51,6 +52,7 @@ export const matrixGame: Mechanism<MatrixGameConfig, MatrixGameState, MatrixGame
   configSchema: matrixGameConfigSchema,
   actionSchema: matrixGameActionSchema,
   measures: MATRIX_GAME_MEASURES,
+  roundFields: MATRIX_GAME_ROUND_FIELDS,
   policies: ['always', 'tit-for-tat', 'grim', 'win-stay-lose-shift', 'nash', 'best-response'],
   baseline: { policy: 'nash' },
   seats: (config) => {
