@@ -3,7 +3,7 @@
  * `arena run STUDY --queue URL` puts each cell the run still needs on the queue as a job;
  * `arena worker --queue URL` (on any machine with the same code) takes jobs, plays each cell
  * on a worker thread of its own (studies/grid-worker.ts, as a local grid does) and leaves the
- * cell's part folder in Redis; the submitting process polls the jobs for progress, fetches
+ * cell's part folder in Redis; the submitting process follows the queue's events for progress, fetches
  * each finished part into its staging folder and merges them as a local grid does, so the
  * results are the same bytes however the cells were spread.
  *
@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RunOptions } from './runner.ts';
 import type { ResolvedStudy } from './spec.ts';
@@ -33,7 +33,8 @@ export interface QueueTarget {
 const PREFIX = 'bull';
 /** A part nobody fetched (its run was stopped) is dropped after a day. */
 const PART_TTL_SECONDS = 24 * 3600;
-const POLL_MS = 200;
+/** How often the submitter checks every outstanding part, besides the queue's events. */
+const SWEEP_MS = 5000;
 
 /** What a job carries: the study as resolved (it is resolved again by the worker), the cell, the code that submitted it. */
 interface CellJobData {
@@ -79,6 +80,10 @@ export async function checkQueue(url: string): Promise<void> {
 /**
  * Plays a grid's jobs on the queue's workers; each finished part is written into its `dir`
  * (through a hidden folder renamed into place). Resolves to the decisions made.
+ *
+ * The submitter listens to the queue's event stream (progress, completed, failed) from the
+ * stream's position before its jobs were added, so no event of its run is missed; a check of
+ * every outstanding part each few seconds covers an event trimmed from a long stream.
  */
 export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJob[], target: QueueTarget, code: RunOptions['code'] | null, on: PoolEvents): Promise<number> {
   const name = target.name ?? DEFAULT_QUEUE;
@@ -87,8 +92,42 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
   const run = randomUUID().slice(0, 8);
   const idOf = (job: CellJob) => `${run}-${job.index}`;
   const outstanding = new Map(jobs.map((job) => [idOf(job), job]));
+  // Jobs whose part may be waiting in Redis, and jobs that failed with their reason.
+  const finished = new Set<string>();
+  const failed = new Map<string, string>();
+  let wake: () => void = () => {};
+  const nudge = () => wake();
+  const [last] = await redis.xrevrange(`${PREFIX}:${name}:events`, '+', '-', 'COUNT', 1);
+  const events = new QueueEvents(name, { connection: connectionOf(target.url), prefix: PREFIX, lastEventId: last?.[0] ?? '0-0' });
+  events.on('progress', ({ jobId, data }) => {
+    const cell = outstanding.get(jobId);
+    if (cell && typeof data === 'number' && data > 0) on.progress(cell.index, data);
+  });
+  events.on('completed', ({ jobId }) => {
+    if (!outstanding.has(jobId)) return;
+    finished.add(jobId);
+    nudge();
+  });
+  events.on('failed', ({ jobId, failedReason }) => {
+    if (!outstanding.has(jobId)) return;
+    failed.set(jobId, failedReason);
+    nudge();
+  });
+  on.signal?.addEventListener('abort', nudge, { once: true });
   let decisions = 0;
+  const fetchPart = async (id: string, cell: CellJob): Promise<boolean> => {
+    const part = await redis.hgetallBuffer(partKey(name, id));
+    if (!Object.keys(part).length) return false;
+    const meta = JSON.parse((part['.result'] as Buffer).toString('utf8')) as CellResult;
+    writePart(cell.dir, part, meta.files);
+    await redis.del(partKey(name, id));
+    decisions += meta.decisions;
+    outstanding.delete(id);
+    on.finished(cell.index);
+    return true;
+  };
   try {
+    await events.waitUntilReady();
     await queue.addBulk(
       jobs.map((job) => {
         const { dir: _dir, ...rest } = job;
@@ -99,35 +138,40 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
         };
       }),
     );
+    let sweepAt = Date.now() + SWEEP_MS;
     while (outstanding.size) {
       if (on.signal?.aborted) throw on.interrupted();
-      for (const [id, cell] of outstanding) {
-        const part = await redis.hgetallBuffer(partKey(name, id));
-        if (Object.keys(part).length) {
-          const meta = JSON.parse((part['.result'] as Buffer).toString('utf8')) as CellResult;
-          writePart(cell.dir, part, meta.files);
-          await redis.del(partKey(name, id));
-          decisions += meta.decisions;
-          outstanding.delete(id);
-          on.finished(cell.index);
-          continue;
-        }
-        const job = await Job.fromId<CellJobData, CellResult>(queue, id);
-        if (!job) continue;
-        if (job.failedReason && job.finishedOn) throw new Error(`cell ${cell.name}: ${job.failedReason}`);
-        const progress = typeof job.progress === 'number' ? job.progress : 0;
-        if (progress > 0) on.progress(cell.index, progress);
+      for (const [id, reason] of failed) {
+        const cell = outstanding.get(id);
+        if (cell) throw new Error(`cell ${cell.name}: ${reason}`);
       }
-      if (outstanding.size) await new Promise((wake) => setTimeout(wake, POLL_MS));
+      const sweep = Date.now() >= sweepAt;
+      for (const id of sweep ? [...outstanding.keys()] : [...finished]) {
+        finished.delete(id);
+        const cell = outstanding.get(id);
+        if (cell) await fetchPart(id, cell);
+      }
+      if (sweep) sweepAt = Date.now() + SWEEP_MS;
+      if (!outstanding.size || finished.size || failed.size || on.signal?.aborted) continue;
+      await new Promise<void>((resume) => {
+        const timer = setTimeout(resume, Math.max(0, sweepAt - Date.now()));
+        wake = () => {
+          clearTimeout(timer);
+          resume();
+        };
+      });
+      wake = () => {};
     }
     return decisions;
   } finally {
+    on.signal?.removeEventListener('abort', nudge);
     // A stopped or failed run takes back its waiting jobs; one being played finishes and its part expires unfetched.
     for (const id of outstanding.keys()) {
       await Job.fromId(queue, id)
         .then((job) => job?.remove())
         .catch(() => {});
     }
+    await events.close();
     redis.disconnect();
     await queue.close();
   }
