@@ -18,7 +18,7 @@ import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
 import { mechanismKey, type BaseState, type Benchmark, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
-import { actMessage, adminMessage, chatMessage, coalitionMessage, integrityMessage, participantMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Participant, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
+import { actMessage, adminMessage, announceMessage, chatMessage, coalitionMessage, integrityMessage, participantMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Participant, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
 import { Participants } from './participants.ts';
 import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
@@ -585,6 +585,21 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   }
 
   /**
+   * Posts the experimenter's announcement to every seat and spectator (the state's
+   * `announcement`), recorded with public audience; empty text withdraws it.
+   */
+  announce(text: string, by = 'api'): Verdict {
+    try {
+      const event = this.#record({ kind: 'announcement', seat: null, audience: 'public', data: { text, by, wall: Date.now() } });
+      this.state.announcement = text ? JSON.stringify({ id: event.seq, text, at: event.at }) : '';
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof StoreFailed) return storeFailed(error);
+      throw error;
+    }
+  }
+
+  /**
    * Ends the hold of whoever holds `seat` (the experimenter hands it to a new device): a
    * connected holder is let go, a dropped one is not waited for any longer, and the
    * release is recorded. The next join with the seat's code takes it.
@@ -738,6 +753,11 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('admin', adminMessage, (client, msg) => {
       if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
       return this.control(msg.op, 'experimenter');
+    });
+
+    this.#on('announce', announceMessage, (client, msg) => {
+      if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
+      return this.announce(msg.text, 'experimenter');
     });
 
     // A plain send of any other type is refused with a code and the connection stays (floods

@@ -101,12 +101,25 @@ export const integrityMessage = z
   .strict();
 export type IntegrityMessage = z.infer<typeof integrityMessage>;
 
+/** The experimenter's announcement to every seat and the projector (shown until each dismisses it); empty text withdraws it. */
+export const announceMessage = z
+  .object({
+    text: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'plain text without control characters')
+      .refine((s) => !LONE_SURROGATE.test(s), 'well-formed text'),
+  })
+  .strict();
+export type AnnounceMessage = z.infer<typeof announceMessage>;
+
 export const ADMIN_OPS = ['start', 'pause', 'resume', 'advance', 'end'] as const;
 export const adminMessage = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 export type AdminMessage = z.infer<typeof adminMessage>;
 
 /** Client -> server message types. */
-export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin' | 'integrity';
+export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin' | 'integrity' | 'announce';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
 export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION', 'STORE_FAILED', 'NO_SUCH_SEAT'] as const;

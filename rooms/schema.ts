@@ -50,6 +50,8 @@ export const ArenaState = schema(
     status: t.string().default('lobby'),
     /** A code while something stops the session that only the experimenter can clear ('STORE_FAILED': the record cannot be written); '' otherwise. */
     alert: t.string().default(''),
+    /** JSON of the experimenter's announcement to everyone ({ id, text, at }), '' when there is none. */
+    announcement: t.string().default(''),
     stateId: t.number().default(0),
     phaseId: t.number().default(0),
     /** Wall-clock time (epoch ms) of the next deadline, 0 when none. */

@@ -35,6 +35,7 @@ import { mountApi, type LiveSessions, type RoomVerdict } from './api.ts';
 import { Cluster, type ClusterConfig } from './cluster.ts';
 import { directoryEntry, type DirectoryEntry } from './directory.ts';
 import { checkSessionLlmSeats, mountLlmStatus } from './llm-seats.ts';
+import { mountConsoleApi } from './console-api.ts';
 import { mountObservatory, type Observatory } from './observatory.ts';
 import { mountNotFound, mountWebClient } from './web.ts';
 
@@ -280,6 +281,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
   const hosted = {
     control: (session: string, op: AdminMessage['op']): RoomVerdict | null => localRoom(session)?.control(op, 'api') ?? null,
     release: (session: string, seat: string): RoomVerdict | null => localRoom(session)?.release(seat, 'api') ?? null,
+    announce: (session: string, text: string): RoomVerdict | null => localRoom(session)?.announce(text, 'api') ?? null,
     spectatorRoomId: (session: string): string | null => localRoom(session)?.spectatorRoomId ?? null,
     entry: (session: string): DirectoryEntry | null => {
       const row = sessions.get(session);
@@ -388,6 +390,7 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       // The API's per-address limits read req.ip: a trusted proxy's X-Forwarded-For, else the peer.
       if (trusted.size) app.set('trust proxy', [...trusted]);
       if (options.clientDist !== null) mountWebClient(app, options.clientDist);
+      mountConsoleApi(app, { sessions, adminToken: options.adminToken, originAllowed, checkPolicy, announce: (session, text) => onHost<RoomVerdict>(session, 'announce', [session, text]) });
       mountLlmStatus(app, { sessions, adminToken: options.adminToken, originAllowed, liveDecisions: (id) => llmRuntimes.get(id)?.seatDecisions(id) ?? null, events: (id) => ledger.events(id) });
       mountApi(app, { sessions, ledger, tokens, adminToken: options.adminToken, createSession: api.createSession, live, originAllowed, health: () => ({ ok: !closing, node: here ?? null }) });
       mountNotFound(app, options.clientDist);

@@ -11,21 +11,23 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const communicationSchema = strictObject({
   /** Which channels exist; none means no chat at all. */
-  channels: z.array(z.enum(CHANNELS)).default([]),
-  maxLength: z.number().int().min(1).max(2000).default(280),
+  channels: z.array(z.enum(CHANNELS)).default([]).meta({ title: 'Chat channels', description: 'Which chat channels the participants have: public to all, private between two, within a coalition; none means no chat.' }),
+  maxLength: z.number().int().min(1).max(2000).default(280).meta({ title: 'Longest message', unit: 'characters', description: 'Most characters in one chat message.' }),
   /** Messages per seat per minute. */
-  ratePerMinute: z.number().int().min(1).max(600).default(12),
+  ratePerMinute: z.number().int().min(1).max(600).default(12).meta({ title: 'Messages per minute', unit: 'messages', description: 'Most chat messages one seat may send a minute.' }),
   /** Delivery delay in milliseconds. */
-  delayMs: z.number().int().min(0).max(60_000).default(0),
+  delayMs: z.number().int().min(0).max(60_000).default(0).meta({ title: 'Delivery delay', unit: 'ms', description: 'How long a chat message takes to arrive.' }),
   /** Whether participants are told the experimenter reads every channel. */
-  monitored: z.boolean().default(true),
-}).prefault({});
+  monitored: z.boolean().default(true).meta({ title: 'Tell them chat is read', description: 'Participants are told the experimenter reads every channel.' }),
+})
+  .prefault({})
+  .meta({ title: 'Communication', description: 'Who may chat with whom, how much, and whether they are told it is read.' });
 export type Communication = z.infer<typeof communicationSchema>;
 
 export const distributionSchema = z.discriminatedUnion('kind', [
-  strictObject({ kind: z.literal('uniform'), low: z.number().min(0), high: z.number() }).refine((d) => d.high > d.low, { message: 'high must exceed low', path: ['high'] }),
-  strictObject({ kind: z.literal('uniformInt'), low: z.number().int().min(0), high: z.number().int() }).refine((d) => d.high >= d.low, { message: 'high must be at least low', path: ['high'] }),
-  strictObject({ kind: z.literal('discrete'), values: z.array(z.number().min(0)).min(1) }),
+  strictObject({ kind: z.literal('uniform'), low: z.number().min(0).meta({ title: 'Lowest' }), high: z.number().meta({ title: 'Highest' }) }).meta({ title: 'Drawn uniformly between two numbers' }).refine((d) => d.high > d.low, { message: 'high must exceed low', path: ['high'] }),
+  strictObject({ kind: z.literal('uniformInt'), low: z.number().int().min(0).meta({ title: 'Lowest' }), high: z.number().int().meta({ title: 'Highest' }) }).meta({ title: 'Drawn uniformly among whole numbers' }).refine((d) => d.high >= d.low, { message: 'high must be at least low', path: ['high'] }),
+  strictObject({ kind: z.literal('discrete'), values: z.array(z.number().min(0)).min(1).meta({ title: 'Values' }) }).meta({ title: 'Drawn from a list, each equally likely' }),
 ]);
 export type Distribution = z.infer<typeof distributionSchema>;
 

@@ -17,22 +17,22 @@ export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const
 export type Reveal = (typeof REVEALS)[number];
 
 export const sealedBidConfigSchema = strictObject({
-  rounds: z.number().int().min(1).max(100_000_000).default(10),
+  rounds: z.number().int().min(1).max(100_000_000).default(10).meta({ title: 'Rounds', unit: 'rounds', description: 'Auctions in the session, one item each.' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(50),
-  values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }),
+  recall: z.number().int().min(0).max(1000).default(50).meta({ title: 'Rounds shown', unit: 'rounds', description: 'How many past rounds the bidders\' screens show (the record keeps them all).' }),
+  values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }).meta({ title: 'Values', unit: 'points', description: 'Where each bidder\'s private value for the item is drawn from.' }),
   /** Draw fresh values every round, or keep the first round's values throughout. */
-  freshValues: z.boolean().default(true),
-  reserve: z.number().min(0).default(0),
+  freshValues: z.boolean().default(true).meta({ title: 'Draw afresh each round', description: 'Draw new values every round, or keep the first round\'s throughout.' }),
+  reserve: z.number().min(0).default(0).meta({ title: 'Reserve price', unit: 'points', description: 'The lowest bid that can win; below it the item is not sold.' }),
   /** Highest bid accepted; null means the top of the value distribution's support. */
-  maxBid: z.number().positive().nullable().default(null),
+  maxBid: z.number().positive().nullable().default(null).meta({ title: 'Highest bid', unit: 'points', description: 'Highest bid accepted; empty: the top of the values\' range.' }),
   /** Bids must be multiples of this; 0 accepts any amount. */
-  bidStep: z.number().min(0).default(0),
-  tieBreak: z.enum(['random', 'lowestSeat']).default('random'),
+  bidStep: z.number().min(0).default(0).meta({ title: 'Bid step', unit: 'points', description: 'Bids are multiples of this; 0 accepts any amount.' }),
+  tieBreak: z.enum(['random', 'lowestSeat']).default('random').meta({ title: 'Ties', description: 'Who wins a tie: drawn at random, or the lowest seat number.' }),
   /** What everyone learns when a round closes (each bidder always learns their own result). */
-  reveal: z.enum(REVEALS).default('winningPrice'),
+  reveal: z.enum(REVEALS).default('winningPrice').meta({ title: 'What everyone learns', description: 'After each round: nothing, the winner, the winning price, or every bid (each bidder always learns their own result).' }),
   /** Round length in ms; null: a round closes only when every bidder has bid. */
-  roundMs: z.number().int().positive().nullable().default(null),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long bidding stays open; empty: a round closes when every bidder has bid.' }),
   communication: communicationSchema,
 })
   .refine((c) => c.maxBid === null || c.maxBid >= c.reserve, { message: 'maxBid must be at least the reserve', path: ['maxBid'] });

@@ -37,6 +37,8 @@ export interface ArenaSnapshot {
   readonly status: string;
   /** A code while something only the experimenter can clear stops the session ('STORE_FAILED'), else ''. */
   readonly alert: string;
+  /** The experimenter's announcement to everyone, or null when there is none. */
+  readonly announcement: Announcement | null;
   readonly stateId: number;
   readonly phaseId: number;
   /** Epoch ms of the next deadline, 0 when none. */
@@ -52,6 +54,14 @@ export interface ArenaSnapshot {
   readonly privates: Readonly<Record<string, SeatPrivate>>;
   /** Live measures of the match as it stands (experimenter only), else null. */
   readonly measures: LiveMeasures | null;
+}
+
+export interface Announcement {
+  /** Its number in the session's record: a new announcement has a new id. */
+  readonly id: number;
+  readonly text: string;
+  /** Session-clock ms when it was posted. */
+  readonly at: number;
 }
 
 export interface LiveMeasures {
@@ -106,6 +116,7 @@ interface DecodedState {
   rules: string;
   status: string;
   alert?: string;
+  announcement?: string;
   stateId: number;
   phaseId: number;
   deadline: number;
@@ -286,6 +297,7 @@ export class ArenaConnection {
       rules: state.rules,
       status: state.status,
       alert: state.alert ?? '',
+      announcement: state.announcement ? this.#json<Announcement | null>('announcement', state.announcement, null) : null,
       stateId: state.stateId,
       phaseId: state.phaseId,
       deadline: state.deadline,
