@@ -29,7 +29,7 @@ import { PatchScheduler } from './patch-scheduler.ts';
 import { mirrorOf, type PublicSnapshot, type SpectatorRoom, type SpectatorRoomOptions } from './spectator-room.ts';
 import { agentRecord } from './agent-record.ts';
 import { Journal, StoreFailed } from './write-ahead.ts';
-import { Seating, type JoinRequest, type Refused } from './seating.ts';
+import { Seating, type ClassSeats, type JoinRequest, type Refused } from './seating.ts';
 import { Budgets } from './budget.ts';
 import { SessionClock } from './session-clock.ts';
 
@@ -183,7 +183,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
     const communication = (config as { communication?: Communication }).communication ?? { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true };
     this.#conversation = new Conversation(communication, [...this.#seats.keys()]);
-    this.#seating = new Seating(this.session, seats, { standIn: this.#resolved.spec.standIn });
+    this.#seating = new Seating(this.session, seats, { standIn: this.#resolved.spec.standIn, reclaim: this.#resolved.spec.dropout.policy === 'replace' });
     // Seats, spectators and experimenters are counted by role (seating.ts); Colyseus' own
     // limit stays above their sum, so it never refuses (or locks the room) before them.
     const limits = this.#seating.limits;
@@ -630,6 +630,21 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     info.connected = false;
     if (info.holder === 'human') info.holder = 'open';
     return { ok: true };
+  }
+
+  /**
+   * The class link (server/class-api.ts): the next free human seat (of `role`, when given),
+   * kept for the person it goes to for a while, so that two people asking at once get two
+   * seats; null when none is free or the session has ended.
+   */
+  seatFree(role: string | null): string | null {
+    if (this.state.status === 'ended') return null;
+    return this.#seating.reserveFree(role, Date.now());
+  }
+
+  /** The human seats as the class link counts them. */
+  classSeats(): ClassSeats {
+    return this.#seating.classSeats(Date.now());
   }
 
   /**

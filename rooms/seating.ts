@@ -64,6 +64,17 @@ interface SeatEntry {
   readonly assignment: SeatAssignment;
   holder: Holder | null;
   joining: Granted | null;
+  /** A person has held the seat: it is theirs to come back to, never handed out by the class link again. */
+  everHuman: boolean;
+  /** Handed out by the class link until then (epoch ms): its token is on its way to a person. */
+  reservedUntil: number;
+}
+
+/** How many human seats a class link can still hand out, in all and by role. */
+export interface ClassSeats {
+  readonly total: number;
+  readonly taken: number;
+  readonly roles: readonly { readonly role: string; readonly total: number; readonly free: number }[];
 }
 
 export interface JoinRequest {
@@ -80,6 +91,7 @@ const refuse = (status: Refused['status'], code: Refused['code'], message: strin
 export class Seating {
   readonly #session: string;
   readonly #standIn: boolean;
+  readonly #reclaim: boolean;
   readonly #limits: SeatingLimits;
   readonly #seats = new Map<string, SeatEntry>();
   /** Spectator and experimenter joins not yet connected, by ticket. */
@@ -89,11 +101,12 @@ export class Seating {
   /** Spectators watch elsewhere (the delayed mirror room). */
   spectatorsElsewhere = false;
 
-  constructor(session: string, seats: readonly SeatAssignment[], options: { standIn: boolean; limits?: SeatingLimits }) {
+  constructor(session: string, seats: readonly SeatAssignment[], options: { standIn: boolean; reclaim?: boolean; limits?: SeatingLimits }) {
     this.#session = session;
     this.#standIn = options.standIn;
+    this.#reclaim = options.reclaim ?? false;
     this.#limits = options.limits ?? SEATING_LIMITS;
-    for (const assignment of seats) this.#seats.set(assignment.seat, { assignment, holder: null, joining: null });
+    for (const assignment of seats) this.#seats.set(assignment.seat, { assignment, holder: null, joining: null, everHuman: false, reservedUntil: 0 });
   }
 
   get limits(): SeatingLimits {
@@ -156,6 +169,10 @@ export class Seating {
     entry.joining = null;
     const replaces = entry.holder?.client ?? null;
     entry.holder = { client, bot: granted.bot, state: 'connected', until: 0 };
+    if (!granted.bot) {
+      entry.everHuman = true;
+      entry.reservedUntil = 0;
+    }
     return { ...granted, replaces };
   }
 
@@ -209,9 +226,53 @@ export class Seating {
     return h ? { client: h.client, bot: h.bot, state: h.state } : null;
   }
 
-  /** A stand-in session lets a person take a human seat over from the bot that plays it. */
+  /**
+   * A stand-in session lets a person take a human seat over from the bot that plays it; a
+   * session whose dropouts are replaced by bots lets a person come back to their seat (with
+   * its token) and take it back from the bot.
+   */
   #claimable(entry: SeatEntry, bot: boolean): boolean {
-    return this.#standIn && !bot && entry.holder?.bot === true && entry.assignment.kind === 'human';
+    return (this.#standIn || (this.#reclaim && entry.everHuman)) && !bot && entry.holder?.bot === true && entry.assignment.kind === 'human';
+  }
+
+  /** A human seat the class link may hand out now: nobody joining, nobody reserved it, no person ever held it, no person or bot of its own holds it. */
+  #free(entry: SeatEntry, now: number): boolean {
+    if (entry.assignment.kind !== 'human' || entry.joining || entry.everHuman || entry.reservedUntil > now) return false;
+    return !entry.holder || (this.#standIn && entry.holder.bot);
+  }
+
+  /**
+   * The class link: picks the first free human seat (of `role`, when given) and keeps it
+   * for the person it goes to for `holdMs`, so two people asking at once get two seats.
+   * Null when none is free.
+   */
+  reserveFree(role: string | null, now: number, holdMs = 3 * this.#limits.joinMs): string | null {
+    this.#expire(now);
+    for (const entry of this.#seats.values()) {
+      if ((role === null || entry.assignment.role === role) && this.#free(entry, now)) {
+        entry.reservedUntil = now + holdMs;
+        return entry.assignment.seat;
+      }
+    }
+    return null;
+  }
+
+  /** The human seats as the class link counts them: taken (held by a person, joining, or handed out) or free. */
+  classSeats(now: number): ClassSeats {
+    this.#expire(now);
+    const roles = new Map<string, { role: string; total: number; free: number }>();
+    let total = 0;
+    let taken = 0;
+    for (const entry of this.#seats.values()) {
+      if (entry.assignment.kind !== 'human') continue;
+      const r = roles.get(entry.assignment.role) ?? { role: entry.assignment.role, total: 0, free: 0 };
+      roles.set(entry.assignment.role, r);
+      total++;
+      r.total++;
+      if (this.#free(entry, now)) r.free++;
+      else taken++;
+    }
+    return { total, taken, roles: [...roles.values()] };
   }
 
   #granted(ticket: string): Granted | null {

@@ -22,6 +22,8 @@ import { sessionCsv, sessionJsonl, sessionTranscript, writeChunks, type SessionR
 import { ArenaDirectory, type DirectoryEntry } from './directory.ts';
 import { apiHeaders } from './headers.ts';
 import { RecordReplays, ReplayRefusal } from './record-replay.ts';
+import { classLink, mountClassApi } from './class-api.ts';
+import type { ClassSeats } from '../rooms/seating.ts';
 import { mountResultsApi } from './results-api.ts';
 
 /** A room's answer to a command (ArenaRoom.control, ArenaRoom.release). */
@@ -36,6 +38,9 @@ export interface LiveSessions {
   spectatorRoomId(session: string): Promise<string | null>;
   /** Its directory entry, from its live room wherever it runs. */
   entry(row: SessionRow): Promise<DirectoryEntry>;
+  /** The class link (class-api.ts): the next free human seat (of a role), kept for its person; null when none is free or it is not live. */
+  seatFree?(session: string, role: string | null): Promise<string | null>;
+  classSeats?(session: string): Promise<ClassSeats | null>;
 }
 
 export interface ApiDeps {
@@ -322,6 +327,8 @@ export function mountApi(app: Application, deps: ApiDeps): void {
 
   mountResultsApi(app, deps);
 
+  mountClassApi(app, deps);
+
   app.use('/api', (_req: Request, res: Response) => {
     res.status(404).json({ error: 'no such endpoint' });
   });
@@ -347,6 +354,7 @@ function joinInfo(row: SessionRow, deps: ApiDeps, req: Request) {
     status: row.status,
     seats: Object.entries(row.codes).map(([seat, code]) => ({ seat, code, link: `${base}/join/${code}` })),
     spectate: `${base}/watch/${row.id}`,
+    class: classLink(row, base, deps.adminToken),
     experimenterToken: deps.tokens.sign({ session: row.id, seat: '-', role: 'experimenter' }),
   };
 }

@@ -14,7 +14,7 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import { Server as SocketIOServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { ArenaRoom, SPECTATOR_ROOM, type ArenaAuth, type ArenaRoomOptions } from '../rooms/arena-room.ts';
-import type { Refused } from '../rooms/seating.ts';
+import type { ClassSeats, Refused } from '../rooms/seating.ts';
 import type { AdminMessage } from '../rooms/protocol.ts';
 import { SpectatorRoom } from '../rooms/spectator-room.ts';
 import { setArenaEnvironment } from '../rooms/environment.ts';
@@ -288,6 +288,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
       return row ? directoryEntry(row, localRoom(session)) : null;
     },
     admit: (auth: ArenaAuth): Refused | null => ArenaRoom.admit(auth),
+    seatFree: (session: string, role: string | null): string | null => localRoom(session)?.seatFree(role) ?? null,
+    classSeats: (session: string): ClassSeats | null => localRoom(session)?.classSeats() ?? null,
   };
 
   /**
@@ -314,6 +316,8 @@ export async function startArenaServer(options: ArenaServerOptions): Promise<Are
     release: (session, seat) => onHost<RoomVerdict>(session, 'release', [session, seat]),
     spectatorRoomId: (session) => onHost<string>(session, 'spectatorRoomId', [session]),
     entry: async (row) => (await onHost<DirectoryEntry>(row.id, 'entry', [row.id])) ?? directoryEntry(row, null),
+    seatFree: (session, role) => onHost<string>(session, 'seatFree', [session, role]),
+    classSeats: (session) => onHost<ClassSeats>(session, 'classSeats', [session]),
   };
 
   const httpServer = http.createServer();

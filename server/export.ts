@@ -12,6 +12,7 @@ import { ROUND_RECORD, type ParticipantRound, type RoundRecordData } from '../me
 import { csvLine } from '../studies/output.ts';
 import { llmDecisionsByRound } from '../studies/llm-decisions.ts';
 import type { SessionRow } from './storage/sessions.ts';
+import { holderStints, stintOfRound } from './holders.ts';
 
 /** A record that can be read again and again, each pass from its start (ledger.stream behind an iterable). */
 export type SessionRecord = Iterable<LedgerEvent>;
@@ -118,6 +119,7 @@ export function* sessionCsv(row: SessionRow, events: SessionRecord): Generator<s
   const holder = holdersByRound(events);
   const policy = policiesByRound(events);
   const llm = llmDecisionsByRound(events);
+  const stints = holderStints(events);
   let header = false;
   for (const e of events) {
     if (e.kind !== ROUND_RECORD) continue;
@@ -125,6 +127,7 @@ export function* sessionCsv(row: SessionRow, events: SessionRecord): Generator<s
   }
   function* rowLines(r: ParticipantRound): Generator<string> {
     const counts = llm(r.round, r.seat);
+    const stint = stintOfRound(stints, r.seat, r.round);
     const cells: Record<string, unknown> = {
       session: row.id,
       mechanism: row.mechanism,
@@ -133,6 +136,11 @@ export function* sessionCsv(row: SessionRow, events: SessionRecord): Generator<s
       'participant.role': r.role,
       'participant.holder': holder(r.round, r.seat),
       'participant.policy': policy(r.round, r.seat),
+      // The holder the round was paid to (server/holders.ts): their stint on the seat (0, 1, ...), and who they said they are.
+      'participant.stint': stint?.index ?? '',
+      'participant.stint_holder': stint?.kind ?? '',
+      'participant.nickname': stint?.nickname ?? '',
+      'participant.label': stint?.label ?? '',
       // Decisions of the seat's LLM in the round, and how many of them its fallback made.
       'participant.llm_decisions': counts.decisions,
       'participant.llm_fallbacks': counts.fallbacks,
