@@ -115,7 +115,7 @@ const WALL: ColumnSpec = {
   name: 'wall_time',
   unit: 'ISO 8601 UTC',
   definition:
-    'wall-clock time of the event: the latest earlier wall-clock reading of the record (session start, pause, resume, jump, release, end) plus the match time since it; during a pause, the time the pause began; empty for headless episodes (simulated clock)',
+    'wall-clock time of the event: the latest earlier wall-clock reading of the record (session start, pause, resume, jump, release, end) plus the match time since it; during a pause, the time the pause began; empty before the session started (the lobby) and for headless episodes (simulated clock)',
 };
 
 /** Wall-clock readings of one match (events with a numeric data.wall), to date its other events. */
