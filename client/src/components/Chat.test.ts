@@ -13,6 +13,7 @@ function connectionWith(channels: ('public' | 'private' | 'coalition')[]): Arena
     rules: '',
     status: 'running',
     alert: '',
+    announcement: null,
     stateId: 1,
     phaseId: 1,
     deadline: 0,
