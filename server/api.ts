@@ -25,6 +25,7 @@ import { RecordReplays, ReplayRefusal } from './record-replay.ts';
 import { classLink, mountClassApi } from './class-api.ts';
 import type { ClassSeats } from '../rooms/seating.ts';
 import { mountResultsApi } from './results-api.ts';
+import { mountTablesApi } from './tables-api.ts';
 
 /** A room's answer to a command (ArenaRoom.control, ArenaRoom.release). */
 export type RoomVerdict = ReturnType<ArenaRoom['control']>;
@@ -326,6 +327,8 @@ export function mountApi(app: Application, deps: ApiDeps): void {
   });
 
   mountResultsApi(app, deps);
+
+  mountTablesApi(app, deps);
 
   mountClassApi(app, deps);
 

@@ -109,7 +109,7 @@ describe('the tidy tables of a live session', () => {
     expect(listed).toEqual(written);
     for (const d of dictionary) {
       expect(d.unit).not.toBe('');
-      expect(d.definition.length).toBeGreaterThan(5);
+      expect((d.definition ?? '').length).toBeGreaterThan(5);
     }
   });
 
