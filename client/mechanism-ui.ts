@@ -8,9 +8,10 @@
  *   virtual:mechanism-ui/boards   { boards: { [id]: () => import(Board.svelte) } }
  *   virtual:mechanism-ui/watches  { watches: { [id]: () => import(Watch.svelte) } }
  *   virtual:mechanism-ui/presets  { presets: { [id]: preset.ts's default export } }
+ *   virtual:mechanism-ui/glossaries  { glossaries: { [id]: glossary.ts's default export } }
  *
  * Boards and watch views load on demand (one chunk each), so a seat page fetches only its
- * own board; presets are small and the console lists them all at once.
+ * own board; presets and glossaries are small and load with the page.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -26,7 +27,7 @@ export function mechanismRoots(env: string | undefined = process.env.ARENA_MECHA
   return [resolve(import.meta.dirname, '..', 'mechanisms'), ...(env ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p))];
 }
 
-const UI_FILES = { board: 'Board.svelte', watch: 'Watch.svelte', preset: 'preset.ts' } as const;
+const UI_FILES = { board: 'Board.svelte', watch: 'Watch.svelte', preset: 'preset.ts', glossary: 'glossary.ts' } as const;
 type UiKind = keyof typeof UI_FILES;
 
 export interface MechanismUi {
@@ -63,7 +64,7 @@ export function scanMechanismUi(roots: readonly string[] = mechanismRoots()): Me
 }
 
 const PREFIX = 'virtual:mechanism-ui/';
-const MODULES = { boards: 'board', watches: 'watch', presets: 'preset' } as const satisfies Record<string, UiKind>;
+const MODULES = { boards: 'board', watches: 'watch', presets: 'preset', glossaries: 'glossary' } as const satisfies Record<string, UiKind>;
 type ModuleName = keyof typeof MODULES;
 
 /** The source of one virtual module. */
@@ -71,10 +72,10 @@ export function moduleSource(name: ModuleName, ui: readonly MechanismUi[]): stri
   const kind = MODULES[name];
   const withFile = ui.filter((m) => m.files[kind]);
   const path = (m: MechanismUi) => JSON.stringify(m.files[kind]);
-  if (name === 'presets') {
-    const imports = withFile.map((m, i) => `import preset${i} from ${path(m)};`);
-    const entries = withFile.map((m, i) => `  ${JSON.stringify(m.id)}: preset${i},`);
-    return [...imports, 'export const presets = {', ...entries, '};', ''].join('\n');
+  if (name === 'presets' || name === 'glossaries') {
+    const imports = withFile.map((m, i) => `import ${kind}${i} from ${path(m)};`);
+    const entries = withFile.map((m, i) => `  ${JSON.stringify(m.id)}: ${kind}${i},`);
+    return [...imports, `export const ${name} = {`, ...entries, '};', ''].join('\n');
   }
   const entries = withFile.map((m) => `  ${JSON.stringify(m.id)}: () => import(${path(m)}),`);
   return [`export const ${name} = {`, ...entries, '};', ''].join('\n');
@@ -103,7 +104,7 @@ export function mechanismUi(options: { roots?: readonly string[] } = {}): Plugin
     configureServer(server: ViteDevServer) {
       server.watcher.add(roots);
       const changed = (file: string) => {
-        if (!/[\\/](ui[\\/](Board\.svelte|Watch\.svelte|preset\.ts)|index\.ts)$/.test(file)) return;
+        if (!/[\\/](ui[\\/](Board\.svelte|Watch\.svelte|preset\.ts|glossary\.ts)|index\.ts)$/.test(file)) return;
         for (const name of Object.keys(MODULES)) {
           const mod = server.moduleGraph.getModuleById(resolved(name));
           if (mod) server.moduleGraph.invalidateModule(mod);

@@ -8,6 +8,7 @@
  * public view as they were `spectatorDelayMs` ago.
  */
 import type { ArenaRoom } from '../rooms/arena-room.ts';
+import { findMechanism } from '../mechanisms/registry.ts';
 import { mirrorOf } from '../rooms/spectator-room.ts';
 import type { ArenaStateT } from '../rooms/schema.ts';
 import type { SessionRow, Sessions } from './storage/sessions.ts';
@@ -52,6 +53,8 @@ export function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
     session: row.id,
     title: row.title,
     mechanism: row.mechanism,
+    /** The mechanism in words, for the page ("Continuous double auction"); `mechanism` is its id. */
+    mechanismTitle: findMechanism(row.mechanism)?.title ?? 'A market game',
     status: shown?.status ?? row.status,
     demo: row.demo,
     seats: { total: seats.length, humans: count('human'), bots: count('bot'), open: open.length },

@@ -31,6 +31,32 @@ export interface EventLine {
   readonly summary: string;
 }
 
+/** One chat message of a record, as the replay page's chat pane shows it. */
+export interface ChatLine {
+  readonly seq: number;
+  readonly at: number;
+  readonly channel: 'public' | 'private' | 'coalition';
+  readonly from: SeatId;
+  /** The other party of a private message. */
+  readonly to: SeatId | null;
+  readonly coalition: string | null;
+  readonly text: string;
+  /** The seats it was delivered to; 'public' for everyone. */
+  readonly audience: Audience;
+}
+
+/** Who held a human seat, as they said when joining (the last `participant` event of the seat). */
+export interface SeatPerson {
+  readonly nickname: string | null;
+  readonly label: string | null;
+}
+
+/** A seat's holder: a person, or a bot with its policy. */
+export interface SeatHolding {
+  readonly kind: 'human' | 'bot';
+  readonly policy: string | null;
+}
+
 /** What GET /api/records/:match answers. */
 export interface RecordSummary {
   readonly match: string;
@@ -38,6 +64,14 @@ export interface RecordSummary {
   readonly header: Pick<MatchHeader, 'mechanism' | 'config' | 'seats' | 'seed' | 'population'> | null;
   /** The mechanism's title, null when the server does not know the mechanism. */
   readonly mechanismTitle: string | null;
+  /** Each seat's role under the record's config ('buyer', 'bidder'…), empty when the mechanism is unknown. */
+  readonly roles: Readonly<Record<string, string>>;
+  /** The people on human seats (nickname, label), for the experimenter's names. */
+  readonly people: Readonly<Record<string, SeatPerson>>;
+  /** Every chat message of the record, in order. */
+  readonly chat: readonly ChatLine[];
+  /** Who held each seat, in order of change (a headless record's population; a live one's seat_joined and seat_replaced events). */
+  readonly holders: Readonly<Record<string, readonly SeatHolding[]>>;
   readonly events: readonly EventLine[];
   /** The final state hash the record ends with (match_ended or session_ended), null while it goes on. */
   readonly finalHash: string | null;
@@ -260,6 +294,31 @@ export class RecordReplays {
     }
     let finalHash: string | null = null;
     for (const e of events) if ((e.kind === 'match_ended' || e.kind === 'session_ended') && typeof e.data.hash === 'string') finalHash = e.data.hash;
+    const chat: ChatLine[] = [];
+    const people: Record<string, SeatPerson> = {};
+    const holders: Record<string, SeatHolding[]> = {};
+    const held = (seat: string, holding: SeatHolding) => {
+      const list = (holders[seat] ??= []);
+      const last = list.at(-1);
+      if (!last || last.kind !== holding.kind || last.policy !== holding.policy) list.push(holding);
+    };
+    for (const p of recorded?.population ?? []) if (p.kind !== 'open') held(p.seat, { kind: p.kind === 'human' ? 'human' : 'bot', policy: p.kind === 'human' ? null : (p.policy ?? null) });
+    for (const e of events) {
+      if ((e.kind === 'seat_joined' || e.kind === 'seat_replaced') && e.seat !== null) {
+        const kind = e.kind === 'seat_replaced' || e.data.holder === 'bot' ? 'bot' : 'human';
+        const policy = e.kind === 'seat_replaced' ? e.data.to : e.data.policy;
+        held(e.seat, { kind, policy: kind === 'bot' && typeof policy === 'string' ? policy : null });
+      }
+      const text = e.data.text;
+      if (e.kind === 'chat' && e.seat !== null && typeof text === 'string') {
+        const d = e.data;
+        const channel = d.channel === 'private' || d.channel === 'coalition' ? d.channel : 'public';
+        chat.push({ seq: e.seq, at: e.at, channel, from: (typeof d.from === 'string' ? d.from : e.seat) as SeatId, to: typeof d.to === 'string' ? (d.to as SeatId) : null, coalition: typeof d.coalition === 'string' ? d.coalition : null, text, audience: e.audience });
+      } else if (e.kind === 'participant' && e.seat !== null) {
+        people[e.seat] = { nickname: typeof e.data.nickname === 'string' ? e.data.nickname : null, label: typeof e.data.label === 'string' ? e.data.label : null };
+      }
+    }
+    const roles = folded && recorded ? seatRoles(folded.mechanism, recorded) : {};
     const header = recorded ? { mechanism: recorded.mechanism, config: recorded.config, seats: recorded.seats, seed: recorded.seed, ...(recorded.population ? { population: recorded.population } : {}) } : null;
     return {
       count: events.length,
@@ -270,6 +329,10 @@ export class RecordReplays {
         match,
         header,
         mechanismTitle: folded ? folded.mechanism.title : null,
+        roles,
+        people,
+        chat,
+        holders,
         events: lines,
         finalHash,
         replayedHash: verdict.hash,
@@ -296,6 +359,16 @@ export class RecordReplays {
       if (i > 0 && i % every === 0) checkpoints.push({ seq: e.seq, ...match.checkpoint() });
     });
     return { mechanism, header, checkpoints, inputs };
+  }
+}
+
+/** Each seat's role under the record's config, as the mechanism assigns them. */
+function seatRoles(mechanism: AnyMechanism, header: MatchHeader): Record<string, string> {
+  try {
+    const roles = mechanism.seats(mechanism.configSchema.parse(header.config)).roles(header.seats.length);
+    return Object.fromEntries(header.seats.map((seat, i) => [seat, roles[i] ?? '']));
+  } catch {
+    return {};
   }
 }
 

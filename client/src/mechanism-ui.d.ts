@@ -16,3 +16,8 @@ declare module 'virtual:mechanism-ui/presets' {
   /** Each mechanism's ui/preset.ts (its default export). */
   export const presets: Readonly<Record<string, import('./console/preset.ts').MechanismPreset>>;
 }
+
+declare module 'virtual:mechanism-ui/glossaries' {
+  /** Each mechanism's ui/glossary.ts (its default export): the economic terms its seat page explains. */
+  export const glossaries: Readonly<Record<string, import('./lib/glossary.svelte.ts').Glossary>>;
+}

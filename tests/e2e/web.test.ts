@@ -48,7 +48,7 @@ describe.runIf(run)('web client in Chromium', () => {
     await admin.fill('#spec-json', JSON.stringify(spec, null, 2));
     await admin.click('button:has-text("Create session")');
     await admin.waitForSelector('[data-testid=session-panel] [data-testid=join-code-p3]');
-    await admin.waitForSelector('[data-testid=seat-monitor] td:has-text("bot (zi-c)")');
+    await admin.waitForSelector('[data-testid=seat-monitor] [data-testid^=policy-]:has-text("Zero intelligence, constrained")');
     const codes = await admin.$$eval('[data-testid^=join-code-]', (els) => els.map((e) => ({ seat: e.getAttribute('data-testid')?.slice(10), code: e.textContent?.trim() ?? '' })));
     expect(codes.map((c) => c.seat)).toEqual(['p0', 'p3']);
     const session = (await admin.textContent('#session-h'))?.match(/s[a-z0-9]{6,}/)?.[0] as string;
@@ -90,7 +90,7 @@ describe.runIf(run)('web client in Chromium', () => {
     const profitBefore = await buyer.textContent('[data-testid=total-profit]');
     await buyer.reload();
     await buyer.waitForSelector('text=You are a buyer');
-    expect(await buyer.textContent('header')).toContain('Seat p0');
+    expect(await buyer.textContent('header')).toContain('You are Buyer 1');
     expect(await buyer.textContent('[data-testid=total-profit]')).toBe(profitBefore);
 
     // The buyer moves to a new phone: the seat is held for the first one until the experimenter releases it.

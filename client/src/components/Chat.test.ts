@@ -42,11 +42,11 @@ describe('Chat', () => {
 
     c.chat = [line({ channel: 'private', from: 'p2', to: 'p0', text: 'psst' }), line({ channel: 'private', from: 'p2', to: 'p0', text: 'deal?' })];
     flushSync();
-    const tab = screen.getByRole('tab', { name: /Private · p2/ });
+    const tab = screen.getByRole('tab', { name: /Private · Seat 3/ });
     expect(within(tab).getByLabelText('2 unread')).toBeTruthy();
     await fireEvent.click(tab);
     expect(screen.getByTestId('chat-lines').textContent).toContain('deal?');
-    expect(within(screen.getByRole('tab', { name: /Private · p2/ })).queryByLabelText(/unread/)).toBeNull();
+    expect(within(screen.getByRole('tab', { name: /Private · Seat 3/ })).queryByLabelText(/unread/)).toBeNull();
     await fireEvent.input(screen.getByLabelText('Message'), { target: { value: 'yes' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect(say).toHaveBeenLastCalledWith({ channel: 'private', to: 'p2', text: 'yes' });
@@ -63,7 +63,22 @@ describe('Chat', () => {
     c.coalitionNews = [...c.coalitionNews, { coalition: 'c41', op: 'accept', seat: 'p0', by: 'p0', members: ['p0', 'p1'], at: 1 }];
     flushSync();
     expect(screen.queryByRole('button', { name: 'Accept' })).toBeNull();
-    expect(screen.getByRole('tab', { name: /Coalition c41/ })).toBeTruthy();
+    // A coalition is named by its number on this page and its members by name, never by id.
+    expect(screen.getByRole('tab', { name: /Coalition 1/ })).toBeTruthy();
+    expect(document.body.textContent).not.toContain('c41');
+  });
+
+  it('names seats as the page says (role and number, or a nickname), never by id', async () => {
+    const c = connectionWith(['public', 'private']);
+    const names: Record<string, string> = { p0: 'Buyer 1', p1: 'Ana', p2: 'Seller 1' };
+    render(Chat, { connection: c, me: 'p0', seats: ['p0', 'p1', 'p2'], seatName: (s: string) => names[s] ?? s });
+    c.chat = [line({ from: 'p1', text: 'hello' }), line({ from: 'p0', text: 'hi Ana' })];
+    flushSync();
+    const lines = screen.getByTestId('chat-lines').textContent ?? '';
+    expect(lines).toContain('Ana hello');
+    expect(lines).toContain('you hi Ana');
+    expect([...document.querySelectorAll('#peer option')].map((o) => o.textContent)).toEqual(['Private chat with…', 'Ana', 'Seller 1']);
+    expect(document.body.textContent).not.toMatch(/\bp[0-9]\b/);
   });
 
   it('shows nothing when the session has no chat', () => {

@@ -38,3 +38,31 @@ describe('session presets', () => {
     expect(spec('second-price').dropout).toMatchObject({ bot: 'truthful' });
   });
 });
+
+describe('the market preset with a schedule set in the form', () => {
+  const market = preset('double-auction');
+  const smith = market.economics?.find((e) => e.label.startsWith('Smith')) as NonNullable<typeof market.economics>[number];
+
+  it("previews Smith's symmetric schedule: one price, 200, and 6 units", () => {
+    const config = { ...market.config(22, 3, 60_000), ...smith.config(22) };
+    expect(market.seatsOf?.(config)).toBe(22);
+    expect(market.preview?.(config)).toMatchObject({ quantity: 6, priceLow: 200, priceHigh: 200 });
+    // Drawn values have no picture before the draw.
+    expect(market.preview?.(market.config(6, 3, 60_000))).toBeNull();
+    expect(market.seatsOf?.(market.config(6, 3, 60_000))).toBeNull();
+  });
+
+  it('seats people on both sides and bots on the rest, sides sized by the schedule', () => {
+    const overrides = { buyers: [[150], [140], [130], [120]], sellers: [[60], [70]] };
+    const s = specOf(market, { ...defaultChoice(market), humans: 3, bots: 3 }, overrides);
+    expect(s.seats).toEqual([
+      { kind: 'human', role: 'buyer' },
+      { kind: 'human', role: 'seller' },
+      { kind: 'human', role: 'buyer' },
+      { kind: 'bot', policy: 'zi-c', role: 'buyer', count: 2 },
+      { kind: 'bot', policy: 'zi-c', role: 'seller' },
+    ]);
+    expect(s.config).toMatchObject(overrides);
+    expect(s.public).toBe(false);
+  });
+});

@@ -73,6 +73,8 @@ export interface ArenaEntry {
   readonly session: string;
   readonly title: string;
   readonly mechanism: string;
+  /** The mechanism in words ("Continuous double auction"). */
+  readonly mechanismTitle?: string;
   readonly status: string;
   readonly demo: boolean;
   readonly seats: { total: number; humans: number; bots: number; open: number };
@@ -108,6 +110,18 @@ export interface RecordEventLine {
   readonly summary: string;
 }
 
+/** One chat message of a record. */
+export interface RecordChatLine {
+  readonly seq: number;
+  readonly at: number;
+  readonly channel: 'public' | 'private' | 'coalition';
+  readonly from: string;
+  readonly to: string | null;
+  readonly coalition: string | null;
+  readonly text: string;
+  readonly audience: RecordAudience;
+}
+
 /** What GET /api/records/:match answers (experimenter). */
 export interface RecordSummary {
   readonly match: string;
@@ -119,6 +133,14 @@ export interface RecordSummary {
     readonly population?: readonly { readonly seat: string; readonly kind: string; readonly policy?: string; readonly params?: unknown }[];
   } | null;
   readonly mechanismTitle: string | null;
+  /** Each seat's role ('buyer', 'bidder'…). */
+  readonly roles: Readonly<Record<string, string>>;
+  /** The people on human seats, as they said when joining. */
+  readonly people: Readonly<Record<string, { readonly nickname: string | null; readonly label: string | null }>>;
+  /** Every chat message of the record, in order. */
+  readonly chat: readonly RecordChatLine[];
+  /** Who held each seat, in order of change. */
+  readonly holders: Readonly<Record<string, readonly { readonly kind: 'human' | 'bot'; readonly policy: string | null }[]>>;
   readonly events: readonly RecordEventLine[];
   readonly finalHash: string | null;
   readonly replayedHash: string | null;

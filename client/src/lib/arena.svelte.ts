@@ -22,6 +22,8 @@ export interface SeatSummary {
   readonly waiting: boolean;
 }
 
+  /** The holder's nickname when the session shows nicknames to everyone, else ''. */
+  readonly name: string;
 export interface SeatPrivate {
   readonly view: unknown;
   readonly legal: Legal;
@@ -111,6 +113,7 @@ interface DecodedSeatInfo {
 
 interface DecodedState {
   session: string;
+  name?: string;
   mechanism: string;
   title: string;
   rules: string;
@@ -280,7 +283,7 @@ export class ArenaConnection {
 
   #read(state: DecodedState): void {
     const seats: SeatSummary[] = [];
-    state.seats?.forEach((s) => seats.push({ seat: s.seat, role: s.role, holder: s.holder, policy: s.policy, connected: s.connected, waiting: s.waiting }));
+    state.seats?.forEach((s) => seats.push({ seat: s.seat, role: s.role, holder: s.holder, policy: s.policy, connected: s.connected, waiting: s.waiting, name: s.name ?? '' }));
     seats.sort((a, b) => Number(a.seat.slice(1)) - Number(b.seat.slice(1)));
     const privates: Record<string, SeatPrivate> = {};
     state.privates?.forEach((p, seat) => {

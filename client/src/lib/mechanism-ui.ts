@@ -8,6 +8,15 @@
 import type { Benchmark, Legal, Progress } from '../../../mechanisms/core/types.ts';
 import type { LiveMeasures } from './arena.svelte.ts';
 
+/** A seat id to the words a page shows for it (lib/seat-names.ts). */
+export type SeatName = (seat: string) => string;
+
+/** For a view given no seatName: "Seat 4" for p3, never the id. */
+export const seatNumberName: SeatName = (seat) => {
+  const m = /^p(\d+)$/.exec(seat);
+  return m ? `Seat ${Number(m[1]) + 1}` : seat;
+};
+
 /** Sends an action for the current state; resolves with the server's verdict. */
 export type Act = (action: { type: string } & Record<string, unknown>) => Promise<unknown>;
 
@@ -21,6 +30,8 @@ export interface BoardProps<V = unknown> {
   legal: Legal;
   act: Act;
   progress?: Progress | null;
+  /** The name a seat id is shown by ("Buyer 3", or a nickname the page may show); seat ids never reach the page. */
+  seatName?: SeatName;
 }
 
 export interface WatchProps<P = unknown> {
@@ -32,6 +43,8 @@ export interface WatchProps<P = unknown> {
   measures: LiveMeasures | null;
   /** The big-screen (projector) layout. */
   big?: boolean;
+  /** The name a seat id is shown by ("Buyer 3", or a nickname the page may show). */
+  seatName?: SeatName;
 }
 
 /** 'Round 3 of 10', 'Period 2 of 3', 'Round 7' (no fixed length). */

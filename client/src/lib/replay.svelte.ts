@@ -4,6 +4,8 @@
  * cursor shows the new event at once and asks for its state a moment later, so scrubbing
  * the slider sends one request for where it stops; answers that arrive for a place the
  * cursor has left are dropped, and the states already seen are kept for stepping back.
+ * A record still being written (a running session's: no final hash yet) is read again
+ * every few seconds; a cursor at its last event follows the new ones as they come.
  */
 import { api, ApiError, type RecordEventLine, type RecordState, type RecordSummary } from './api.ts';
 
@@ -12,6 +14,8 @@ const SETTLE_MS = 90;
 /** Time between steps while playing (ms). */
 export const PLAY_STEP_MS = 600;
 const KEPT_STATES = 400;
+/** How often a record still being written is read again (ms). */
+export const FOLLOW_MS = 2000;
 
 const path = (match: string) => `/api/records/${encodeURIComponent(match)}`;
 
@@ -31,11 +35,14 @@ export class ReplayCursor {
   problem = $state<string | null>(null);
   /** The server refused the token (or there is none): the page asks for it. */
   unauthorized = $state(false);
+  /** For a record still being written: move to each new event as it arrives (while at the last one). */
+  follow = $state(true);
 
   #token: string;
   #wanted: number | null;
   #settle: ReturnType<typeof setTimeout> | null = null;
   #player: ReturnType<typeof setInterval> | null = null;
+  #reader: ReturnType<typeof setInterval> | null = null;
   #asked = 0;
   readonly #states = new Map<string, RecordState>();
 
@@ -54,6 +61,11 @@ export class ReplayCursor {
     return this.record?.events[this.seq] ?? null;
   }
 
+  /** Whether the record is still being written (a session that has not ended). */
+  get growing(): boolean {
+    return this.record !== null && this.record.finalHash === null;
+  }
+
   async load(): Promise<void> {
     this.problem = null;
     try {
@@ -63,9 +75,30 @@ export class ReplayCursor {
       if (at > this.last) this.problem = `The record has no event ${at}; it has events 0 to ${this.last}. Showing event ${this.last}.`;
       this.#wanted = null;
       this.#moveTo(Math.min(at, this.last), true);
+      if (this.growing && this.#reader === null) this.#reader = setInterval(() => void this.refresh(), FOLLOW_MS);
     } catch (error) {
       this.#fail(error);
     }
+  }
+
+  /** Reads the record again; a cursor at its last event (following) moves to the new last one. */
+  async refresh(): Promise<void> {
+    if (!this.record) return;
+    try {
+      const record = await api<RecordSummary>(path(this.match), { token: this.#token });
+      if (record.events.length < (this.record?.events.length ?? 0)) return;
+      const atEnd = this.seq >= this.last;
+      this.record = record;
+      if (!this.growing) this.#stopReading();
+      if (this.follow && atEnd && !this.playing && this.seq < this.last) this.#moveTo(this.last, true);
+    } catch {
+      // A missed reading is retried at the next one; the page keeps what it shows.
+    }
+  }
+
+  #stopReading(): void {
+    if (this.#reader !== null) clearInterval(this.#reader);
+    this.#reader = null;
   }
 
   /** Moves to an event (clamped to the record) and asks for its state once the cursor rests. */
@@ -104,6 +137,7 @@ export class ReplayCursor {
   /** Stops the player and any pending request (the page is leaving). */
   close(): void {
     this.pause();
+    this.#stopReading();
     if (this.#settle !== null) clearTimeout(this.#settle);
     this.#asked++;
   }
@@ -166,9 +200,14 @@ export function clockWords(ms: number): string {
   return `${m}:${(seconds - m * 60).toFixed(1).padStart(4, '0')}`;
 }
 
-/** Who was told of an event, in words. */
-export function audienceWords(audience: RecordEventLine['audience']): string {
+/** Who was told of an event, in words (seats by `seatName`). */
+export function audienceWords(audience: RecordEventLine['audience'], seatName: (seat: string) => string = (s) => s): string {
   if (audience === 'public') return 'everyone';
   if (audience === 'experimenter') return 'experimenter only';
-  return audience.join(', ');
+  return audience.map(seatName).join(', ');
+}
+
+/** The chat lines a seat was sent (or, for null, every line), up to event `seq`. */
+export function chatUpTo<L extends { readonly seq: number; readonly audience: RecordEventLine['audience'] }>(lines: readonly L[], seq: number, seat: string | null): L[] {
+  return lines.filter((l) => l.seq <= seq && (seat === null || l.audience === 'public' || (Array.isArray(l.audience) && l.audience.includes(seat))));
 }

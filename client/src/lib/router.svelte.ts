@@ -6,6 +6,8 @@ export type Page =
   | { readonly name: 'arenas' }
   | { readonly name: 'watch'; readonly session: string; readonly big: boolean }
   | { readonly name: 'console' }
+  /** Every mechanism's settings with their meaning. */
+  | { readonly name: 'settings' }
   /** A record at an event: `/replay/<match id>?at=<seq>`; the id may hold slashes, encoded or not. */
   | { readonly name: 'replay'; readonly match: string; readonly at: number | null }
   | { readonly name: 'missing'; readonly path: string };
@@ -19,6 +21,7 @@ export function pageOf(path: string, search = ''): Page {
   if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
   if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
   if (head === 'console' && parts.length === 1) return { name: 'console' };
+  if (head === 'settings' && parts.length === 1) return { name: 'settings' };
   if (head === 'replay' && arg) {
     const at = params.get('at');
     return { name: 'replay', match: parts.slice(1).join('/'), at: at !== null && /^\d{1,9}$/.test(at) ? Number(at) : null };
