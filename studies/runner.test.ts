@@ -25,7 +25,7 @@ describe('runStudy', () => {
   it('writes manifest, episodes, rounds, summary (and events when asked) with matching hashes', async () => {
     const out = join(tmp(), 'results');
     const report = runStudy(resolveStudy(study), { out, events: true });
-    expect(readdirSync(out).sort()).toEqual(['episodes.csv', 'episodes.parquet', 'events.jsonl', 'events.parquet', 'manifest.json', 'report.html', 'rounds.csv', 'rounds.parquet', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['episodes.csv', 'episodes.parquet', 'events.jsonl', 'events.parquet', 'manifest.json', 'report.html', 'rounds.csv', 'rounds.parquet', 'summary.json', 'tables']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.mechanism).toBe('first-price@1');
     expect(manifest.treatments.map((t: { name: string }) => t.name)).toEqual(['eq', 'truthful']);

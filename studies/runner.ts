@@ -20,6 +20,7 @@ import { principalOf, principalsOf, studyHasPrincipals, type FactorLevels, type 
 import { CellValues, EFFECTS_METHOD, mainEffects, type FactorEffects } from './effects.ts';
 import { episodeMetrics, IrCount, MetricSet, RunningStat, type MetricSummary } from './metrics.ts';
 import { CsvFile, StagedDir, StreamFile } from './output.ts';
+import { writeStudyTables } from './tables.ts';
 import { llmDecisionsByRound, llmDecisionsOf, type LlmDecisions } from './llm-decisions.ts';
 import { impulseResponse, limitCycle, numericParams, profitGain } from './learning.ts';
 import { writeParquetFiles } from './parquet.ts';
@@ -143,6 +144,8 @@ export function writeResults(dir: StagedDir, resolved: ResolvedStudy, summary: S
   const { study, mechanism } = resolved;
   const principals = studyHasPrincipals(study);
   const files: Record<string, string> = { ...data };
+  // The tidy tables and their dictionary, from the record (only a folder with events.jsonl has one).
+  if (data['events.jsonl']) Object.assign(files, writeStudyTables(dir.staging, dir.file('events.jsonl')));
   // Parquet copies of the row files are hashed with them; report.html comes after the manifest, unhashed (it shows the manifest; `arena report DIR` rebuilds it).
   if (facts.exports !== false) Object.assign(files, writeParquetFiles(dir.staging, { study: study.name, studyHash: hashOf(study), mechanism: mechanismKey(mechanism), code: facts.code ?? null }, data));
   const json = (name: string, value: unknown) => {

@@ -23,7 +23,10 @@ import { Match, type MatchHeader } from '../mechanisms/core/match.ts';
 import { EVENT_COLUMNS, eventCells, type Cell, type ColumnSpec, type RoundFieldSpec, type TableReader, type TableRow, type TableSpec } from '../mechanisms/core/tables.ts';
 import { ROUND_RECORD, type AnyMechanism, type RoundRecordData, type SeatId } from '../mechanisms/core/types.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
-import { csvLine } from './output.ts';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { csvLine, StreamFile } from './output.ts';
 
 /** A table as written: its columns (keys and wall-clock columns included) and its rows, read afresh each time. */
 export interface Table {
@@ -74,8 +77,10 @@ export type StintsOf = (events: Iterable<LedgerEvent>) => readonly Stint[];
 
 /**
  * Holder stints from the record's header (who played each seat when the match began) and
- * its seating events (seat_joined, seat_replaced, seat_claimed, seat_released); each round
- * is paid to the stint holding the seat when it closed.
+ * its seating events (seat_joined, seat_replaced, seat_claimed, seat_released, participant);
+ * each round is paid to the stint holding the seat when it closed. The plain fold for
+ * headless records; a live session's exports use server/holders.ts, which also keeps a
+ * person's stint through reloads and dropped connections.
  */
 export function recordStints(events: Iterable<LedgerEvent>): Stint[] {
   type Open = { -readonly [K in keyof Stint]: Stint[K] } & { rounds: number[] };
@@ -83,8 +88,10 @@ export function recordStints(events: Iterable<LedgerEvent>): Stint[] {
   const start = (seat: string, kind: Stint['kind'], policy: string | null, from: { seq: number; at: number }) => {
     const list = bySeat.get(seat) ?? [];
     const last = list.at(-1);
-    if (last && last.kind === kind && last.policy === policy) return;
+    if (last && last.kind === kind && last.policy === policy && kind !== 'human') return;
     if (last) last.to = from;
+    // A seat left open with no round paid is no stint worth listing.
+    if (last && last.kind === 'open' && last.rounds.length === 0) list.pop();
     list.push({ seat, index: list.length, kind, policy, nickname: null, label: null, from, to: null, rounds: [], earnings: 0 });
     bySeat.set(seat, list);
   };
@@ -106,9 +113,15 @@ export function recordStints(events: Iterable<LedgerEvent>): Stint[] {
       else if (e.kind === 'seat_replaced') start(e.seat, 'bot', typeof e.data.to === 'string' ? e.data.to : null, point);
       else if (e.kind === 'seat_claimed') start(e.seat, 'human', null, point);
       else if (e.kind === 'seat_released') start(e.seat, 'open', null, point);
+      else if (e.kind === 'participant') {
+        const now = bySeat.get(e.seat)?.at(-1);
+        if (now?.kind === 'human') Object.assign(now, { nickname: typeof e.data.nickname === 'string' ? e.data.nickname : null, label: typeof e.data.label === 'string' ? e.data.label : null });
+      }
     }
   }
-  return [...bySeat.keys()].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).flatMap((seat) => bySeat.get(seat) as Open[]);
+  return [...bySeat.keys()]
+    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+    .flatMap((seat) => (bySeat.get(seat) as Open[]).filter((s, i, all) => !(s.kind === 'open' && s.rounds.length === 0 && i === all.length - 1)).map((s, i) => ({ ...s, index: i })));
 }
 
 const WALL: ColumnSpec = {
@@ -584,3 +597,41 @@ export function* tableFiles(tables: readonly Table[]): Generator<{ readonly name
   yield { name: 'dictionary.csv', chunks: () => dictionaryCsv(tables) };
 }
 
+
+/** The events of a JSONL record, read synchronously in 1 MB pieces (a results folder's events.jsonl). */
+export function* jsonlEvents(file: string): Generator<LedgerEvent> {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    // The decoder keeps a character whose bytes a piece splits until the next piece completes it.
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
+      rest = lines.pop() ?? '';
+      for (const text of lines) if (text.trim()) yield JSON.parse(text) as LedgerEvent;
+    }
+    rest += decoder.end();
+    if (rest.trim()) yield JSON.parse(rest) as LedgerEvent;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a results folder's tidy tables from its events.jsonl into `dir/tables/` (each
+ * table and dictionary.csv); returns their SHA-256 by path (`tables/trades.csv`) for the
+ * manifest. Deterministic: the record's times are the simulated clock's.
+ */
+export function writeStudyTables(dir: string, eventsFile: string): Record<string, string> {
+  const folder = join(dir, 'tables');
+  mkdirSync(folder, { recursive: true });
+  const hashes: Record<string, string> = {};
+  // Each table reads the record once more.
+  for (const file of tableFiles(recordTables(() => jsonlEvents(eventsFile), { keys: EPISODE_KEYS }))) {
+    const out = new StreamFile(join(folder, file.name));
+    for (const chunk of file.chunks()) out.write(chunk);
+    hashes[`tables/${file.name}`] = out.close();
+  }
+  return hashes;
+}
