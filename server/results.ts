@@ -193,14 +193,15 @@ export function participantLabels(events: readonly LedgerEvent[]): Map<string, P
   return labels;
 }
 
-/** The payment list: each seat's points at `rate` money per point, plus the show-up fee for seats a person held. */
+/** The payment list: for each seat a person held, its points at `rate` money per point plus the show-up fee; bots' seats are listed with their points and no money. */
 export function payments(events: readonly LedgerEvent[], terms: PaymentTerms): PaymentRow[] {
   const labels = participantLabels(events);
   const holder = holdersByRound(events);
   return earningsBySeat(events).map((s) => {
     const held = [...new Set(s.rounds.flatMap((r) => holder(r.round, s.seat).split('>')))].filter((h) => h !== 'open');
     const person = held.includes('human');
-    const earnings = cents(Math.max(0, s.total) * terms.rate);
+    // Bots are not paid: a seat only a bot held earns nothing in money.
+    const earnings = person ? cents(Math.max(0, s.total) * terms.rate) : 0;
     const showUpFee = person ? terms.showUpFee : 0;
     const label = labels.get(s.seat);
     return { seat: s.seat, role: s.role, nickname: label?.nickname ?? '', label: label?.label ?? '', holder: held.join('>') || 'open', points: s.total, earnings, showUpFee, total: cents(earnings + showUpFee) };

@@ -75,6 +75,8 @@ describe.runIf(run)('web client in Chromium', () => {
     const projector = await admin.context().newPage();
     await projector.goto(`${f.url}/watch/${session}?big`);
     await expect.poll(async () => Number(await projector.textContent('[data-testid=trade-count]')), { timeout: 20_000 }).toBeGreaterThan(0);
+    // The big screen shows the public view until the experimenter turns the measures on.
+    await projector.check('[data-testid=measures-toggle]');
     await expect.poll(() => projector.textContent('[data-testid=efficiency]'), { timeout: 20_000 }).toMatch(/^\d+%$/);
     await projector.waitForSelector('canvas');
     await f.shoot(projector, 'projector-double-auction');

@@ -10,6 +10,9 @@ export type Page =
   | { readonly name: 'settings' }
   /** A record at an event: `/replay/<match id>?at=<seq>`; the id may hold slashes, encoded or not. */
   | { readonly name: 'replay'; readonly match: string; readonly at: number | null }
+  /** A finished session's results for the class, and the experimenter's payment list. */
+  | { readonly name: 'debrief'; readonly session: string }
+  | { readonly name: 'payments'; readonly session: string }
   | { readonly name: 'missing'; readonly path: string };
 
 export function pageOf(path: string, search = ''): Page {
@@ -21,6 +24,8 @@ export function pageOf(path: string, search = ''): Page {
   if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
   if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
   if (head === 'console' && parts.length === 1) return { name: 'console' };
+  if (head === 'debrief' && arg && parts.length === 2) return { name: 'debrief', session: arg };
+  if (head === 'payments' && arg && parts.length === 2) return { name: 'payments', session: arg };
   if (head === 'settings' && parts.length === 1) return { name: 'settings' };
   if (head === 'replay' && arg) {
     const at = params.get('at');
