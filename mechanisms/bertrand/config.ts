@@ -13,15 +13,15 @@ const perFirm = (value: z.ZodNumber) => z.union([value, z.array(value).min(2).ma
 
 export const bertrandConfigSchema = strictObject({
   /** Product qualities a_i. */
-  qualities: perFirm(z.number().min(-1000).max(1000)).default(2),
+  qualities: perFirm(z.number().min(-1000).max(1000)).default(2).meta({ title: 'Qualities', description: 'Product qualities a_i.' }),
   /** Marginal costs c_i (public). */
-  costs: perFirm(z.number().min(0).max(1000)).default(1),
+  costs: perFirm(z.number().min(0).max(1000)).default(1).meta({ title: 'Costs', description: 'Marginal costs c_i (public).' }),
   /** Quality of the outside good a_0. */
-  outsideQuality: z.number().min(-1000).max(1000).default(0),
+  outsideQuality: z.number().min(-1000).max(1000).default(0).meta({ title: 'Outside quality', description: 'Quality of the outside good a_0.' }),
   /** Horizontal differentiation μ: the larger, the less price matters. */
-  mu: z.number().min(0.001).max(100).default(0.25),
+  mu: z.number().min(0.001).max(100).default(0.25).meta({ title: 'Differentiation (μ)', description: 'Horizontal differentiation μ: the larger, the less price matters.' }),
   /** What every firm learns when a period closes: all firms' prices, or only its own (each firm always learns its own sales and profit). */
-  reveal: z.enum(BERTRAND_REVEALS).default('allPrices'),
+  reveal: z.enum(BERTRAND_REVEALS).default('allPrices').meta({ title: 'Reveal', description: 'What every firm learns when a period closes: all firms\' prices, or only its own (each firm always learns its own sales and profit).' }),
   ...repeatedMarketFields,
 }).refine((c) => sameLengths(c.qualities, c.costs), { message: 'qualities and costs must list the same number of firms', path: ['costs'] });
 export type BertrandConfig = z.infer<typeof bertrandConfigSchema>;

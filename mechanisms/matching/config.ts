@@ -26,7 +26,7 @@ const schoolName = z
 const schoolSchema = strictObject({
   name: schoolName,
   /** Seats the school fills. */
-  capacity: z.number().int().min(1).max(MAX_CAPACITY).default(1),
+  capacity: z.number().int().min(1).max(MAX_CAPACITY).default(1).meta({ title: 'Capacity', description: 'Seats the school fills.' }),
 });
 
 const seatId = z.string().regex(/^p\d+$/, 'a student is named by its seat, p0, p1, ...');
@@ -37,8 +37,8 @@ const seatId = z.string().regex(/^p\d+$/, 'a student is named by its seat, p0, p
  * order of `schools`, each a list of seats). The number of students is then fixed.
  */
 export const givenSchema = strictObject({
-  students: z.array(z.array(schoolName)).min(2).max(MAX_STUDENTS),
-  priorities: z.array(z.array(seatId)).min(2).max(MAX_SCHOOLS),
+  students: z.array(z.array(schoolName)).min(2).max(MAX_STUDENTS).meta({ title: 'Students' }),
+  priorities: z.array(z.array(seatId)).min(2).max(MAX_SCHOOLS).meta({ title: 'Priorities' }),
 });
 export type GivenPreferences = z.infer<typeof givenSchema>;
 
@@ -50,35 +50,35 @@ const DEFAULT_SCHOOLS = [
 
 export const matchingConfigSchema = strictObject({
   /** The schools (the mechanism's side: they do not play, they rank students by priority). */
-  schools: z.array(schoolSchema).min(2).max(MAX_SCHOOLS).default(DEFAULT_SCHOOLS),
+  schools: z.array(schoolSchema).min(2).max(MAX_SCHOOLS).default(DEFAULT_SCHOOLS).meta({ title: 'Schools', description: 'The schools (the mechanism\'s side: they do not play, they rank students by priority).' }),
   /** Deferred acceptance with students ('student-da') or schools ('school-da') proposing, or immediate acceptance ('boston'). */
-  rule: z.enum(RULES).default('student-da'),
+  rule: z.enum(RULES).default('student-da').meta({ title: 'Rule', description: 'Deferred acceptance with students (\'student-da\') or schools (\'school-da\') proposing, or immediate acceptance (\'boston\').' }),
   /** Rounds, each with fresh preferences and priorities (the same given ones every round). */
-  rounds: z.number().int().min(1).max(10_000).default(3),
+  rounds: z.number().int().min(1).max(10_000).default(3).meta({ title: 'Rounds', description: 'Rounds, each with fresh preferences and priorities (the same given ones every round).' }),
   /**
    * Weight of the schools' common quality in a student's values, from 0 (purely private
    * tastes) to 1 (every student ranks the schools alike): value = 100·(w·quality + (1 − w)·taste).
    */
-  correlation: z.number().min(0).max(1).default(0.5),
+  correlation: z.number().min(0).max(1).default(0.5).meta({ title: 'Correlation', description: 'Weight of the schools\' common quality in a student\'s values, from 0 (purely private tastes) to 1 (every student ranks the schools alike): value = 100·(w·quality + (1 − w)·taste).' }),
   /** Weight of a student's common score in the schools' priorities, from 0 (each school its own view) to 1 (one ranking for all). */
-  priorityCorrelation: z.number().min(0).max(1).default(0.5),
+  priorityCorrelation: z.number().min(0).max(1).default(0.5).meta({ title: 'Priority correlation', description: 'Weight of a student\'s common score in the schools\' priorities, from 0 (each school its own view) to 1 (one ranking for all).' }),
   /**
    * Whether the schools are seats too (the last seats, one per school, in the order of
    * `schools`): each then holds private values for the students (a common score, weight
    * `priorityCorrelation`, plus its own taste), submits its priority order and earns the
    * values of the students it admits. false: the schools are the mechanism's side with public priorities.
    */
-  schoolsPlay: z.boolean().default(false),
+  schoolsPlay: z.boolean().default(false).meta({ title: 'Schools play', description: 'Whether the schools are seats too (the last seats, one per school, in the order of `schools`): each then holds private values for the students (a common score, weight `priorityCorrelation`, plus its own taste), submits its priority order and earns the values of the students it admits. false: the schools are the mechanism\'s side with public priorities.' }),
   /** Preferences and priorities given instead of drawn; null: drawn each round. */
-  given: givenSchema.nullable().default(null),
+  given: givenSchema.nullable().default(null).meta({ title: 'Given', description: 'Preferences and priorities given instead of drawn; null: drawn each round.' }),
   /** How many schools of a rank-order list count (the first ones); null: all of them. */
-  maxList: z.number().int().min(1).max(MAX_SCHOOLS).nullable().default(null),
+  maxList: z.number().int().min(1).max(MAX_SCHOOLS).nullable().default(null).meta({ title: 'Max list', description: 'How many schools of a rank-order list count (the first ones); null: all of them.' }),
   /** What everyone learns after a round: who got which school ('matching'), or only their own school ('own'). */
-  reveal: z.enum(REVEALS).default('matching'),
+  reveal: z.enum(REVEALS).default('matching').meta({ title: 'Reveal', description: 'What everyone learns after a round: who got which school (\'matching\'), or only their own school (\'own\').' }),
   /** How long a round stays open in ms; null: until every student has submitted. A student without a list by then stays unmatched that round. */
-  roundMs: z.number().int().positive().nullable().default(null),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open in ms; null: until every student has submitted. A student without a list by then stays unmatched that round.' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(20),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows (the record keeps them all).' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   const names = c.schools.map((s) => s.name);

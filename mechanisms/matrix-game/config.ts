@@ -66,12 +66,12 @@ const label = z
 
 export const gameTableSchema = strictObject({
   /** One list of action labels per player, player 0 first. */
-  actions: z.array(z.array(label).min(2).max(MAX_ACTIONS)).min(2).max(MAX_PLAYERS),
+  actions: z.array(z.array(label).min(2).max(MAX_ACTIONS)).min(2).max(MAX_PLAYERS).meta({ title: 'Actions', description: 'One list of action labels per player, player 0 first.' }),
   /**
    * Every profile 'a/b/…' (one label per player, in player order) with one payoff per player.
    * The entries are checked below, after the keys, so that a misspelt profile is named as such.
    */
-  payoffs: z.record(z.string(), z.custom<number[]>(() => true)),
+  payoffs: z.record(z.string(), z.custom<number[]>(() => true)).meta({ title: 'Payoffs', description: 'Every profile \'a/b/…\' (one label per player, in player order) with one payoff per player. The entries are checked below, after the keys, so that a misspelt profile is named as such.' }),
 }).superRefine((g, ctx) => {
   g.actions.forEach((labels, p) => {
     if (new Set(labels).size !== labels.length) ctx.addIssue({ code: 'custom', path: ['actions', p], message: `player ${p}'s action labels repeat` });
@@ -101,19 +101,19 @@ export type Reveal = (typeof REVEALS)[number];
 
 export const matrixGameConfigSchema = strictObject({
   /** A preset's name, or 'custom' for the game in `table`. */
-  game: z.enum(['prisoners-dilemma', 'stag-hunt', 'chicken', 'matching-pennies', 'custom'] as const satisfies readonly (PresetName | 'custom')[]).default('prisoners-dilemma'),
+  game: z.enum(['prisoners-dilemma', 'stag-hunt', 'chicken', 'matching-pennies', 'custom'] as const satisfies readonly (PresetName | 'custom')[]).default('prisoners-dilemma').meta({ title: 'Game', description: 'A preset\'s name, or \'custom\' for the game in `table`.' }),
   /** With game 'custom': the actions and payoffs; null otherwise. */
-  table: gameTableSchema.nullable().default(null),
+  table: gameTableSchema.nullable().default(null).meta({ title: 'Table', description: 'With game \'custom\': the actions and payoffs; null otherwise.' }),
   /** The number of rounds; with a continuation probability, the most rounds a match may last. */
-  rounds: z.number().int().min(1).max(100_000_000).default(10),
+  rounds: z.number().int().min(1).max(100_000_000).default(10).meta({ title: 'Rounds', description: 'The number of rounds; with a continuation probability, the most rounds a match may last.' }),
   /** After each round the match goes on with this probability (drawn by the seed); null: exactly `rounds` rounds. */
-  continuation: z.number().gt(0).lt(1).nullable().default(null),
+  continuation: z.number().gt(0).lt(1).nullable().default(null).meta({ title: 'Continuation', description: 'After each round the match goes on with this probability (drawn by the seed); null: exactly `rounds` rounds.' }),
   /** What everyone learns after a round: every player's action and payoff ('actions'), or only their own ('own'). */
-  reveal: z.enum(REVEALS).default('actions'),
+  reveal: z.enum(REVEALS).default('actions').meta({ title: 'Reveal', description: 'What everyone learns after a round: every player\'s action and payoff (\'actions\'), or only their own (\'own\').' }),
   /** How long a round stays open in ms; null: until everyone has chosen. A player who has not chosen repeats last round's action (round 1: their first action). */
-  roundMs: z.number().int().positive().nullable().default(null),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open in ms; null: until everyone has chosen. A player who has not chosen repeats last round\'s action (round 1: their first action).' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(20),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows (the record keeps them all).' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   if (c.game === 'custom' && !c.table) ctx.addIssue({ code: 'custom', path: ['table'], message: "game 'custom' needs a table: { actions: [[...], [...]], payoffs: { 'a/b': [1, 2], ... } }" });
