@@ -25,6 +25,8 @@ import { UsageError } from './usage-error.ts';
 import { addProbeCommands } from './probe-command.ts';
 import { addExploitCommands } from './exploit-command.ts';
 import { verifyRecords, readJsonl, type Verdict } from '../studies/records.ts';
+import { openRecords, recordFile } from './replay-open.ts';
+import { replayUrl } from '../studies/probe-report.ts';
 import { counterfactualCommand, indicatorsCommand, usageNumber } from './instruments.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -278,11 +280,12 @@ function printVerdicts(verdicts: readonly Verdict[]): void {
   if (bad) process.exitCode = 1;
 }
 
-async function replayCommand(file: string | undefined, opts: { session?: string; db: string }): Promise<void> {
+async function replayCommand(file: string | undefined, opts: { session?: string; db: string; open?: boolean; baseUrl?: string }): Promise<void> {
   if (file && opts.session) throw new UsageError('give a FILE or --session ID, not both');
+  if (opts.open && !file) throw new UsageError('--open takes a results folder or an events.jsonl');
+  if (file && opts.open) return openCommand(recordFile(file), opts.db, opts.baseUrl ?? process.env.ARENA_PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 2567}`);
   if (file) {
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-    printVerdicts(await verifyRecords(readJsonl(file)));
+    printVerdicts(await verifyRecords(readJsonl(recordFile(file))));
     return;
   }
   if (!opts.session) throw new UsageError('give a record FILE (events.jsonl) or --session ID');
@@ -296,6 +299,23 @@ async function replayCommand(file: string | undefined, opts: { session?: string;
       throw new UsageError(`no session '${opts.session}' in ${ledger.path}${known.length ? `; recent: ${known.join(', ')}` : ''}`);
     }
     printVerdicts(await verifyRecords(events));
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** `arena replay DIR --open`: the folder's verified episodes into the server's ledger, and their replay pages. */
+async function openCommand(file: string, db: string, base: string): Promise<void> {
+  const ledger = openLedger(storeFor(process.env, db));
+  try {
+    const opened = await openRecords(readJsonl(file), ledger);
+    for (const r of opened) {
+      if (r.outcome === 'refused') console.log(`${pc.red('✗')} ${r.match}  ${r.problem}`);
+      else console.log(`${pc.green('✓')} ${r.match}  ${r.events} events${r.outcome === 'present' ? ' (already in the ledger)' : ''}  ${pc.cyan(replayUrl(base, r.match, 0))}`);
+    }
+    const refused = opened.filter((r) => r.outcome === 'refused').length;
+    console.log(pc.dim(`${opened.length - refused} of ${opened.length} record${opened.length === 1 ? '' : 's'} in ${ledger.path}; the server on that ledger opens them on its replay page (experimenter token).`));
+    if (refused) process.exitCode = 1;
   } finally {
     await ledger.close();
   }
@@ -353,9 +373,11 @@ export function buildProgram(): Command {
   program
     .command('replay')
     .description('verify a record: hash chain intact, replay reproduces the final hash')
-    .argument('[file]', 'events.jsonl written by `arena run --events`')
+    .argument('[file]', 'events.jsonl written by `arena run --events`, or its results folder')
     .option('--session <id>', 'a match recorded in the ledger (the SQLite file, or PostgreSQL when ARENA_DATABASE_URL is set)')
     .option('--db <file>', 'SQLite ledger', DEFAULT_DB)
+    .option('--open', "copy the file's verified episodes into the ledger (--db, the server's by default) and print each one's replay page")
+    .option('--base-url <url>', 'where the web client runs, for the replay links (default ARENA_PUBLIC_URL or http://127.0.0.1:PORT)')
     .action(replayCommand);
   program
     .command('serve')
