@@ -87,8 +87,8 @@ export const participantMessage = z
   .strict();
 export type Participant = { nickname: string | null; label: string | null; fields: Record<string, string> };
 
-/** What the seat page notices about its own use, never blocking anything: tab hidden/visible, window focus/blur, a paste into chat. */
-export const INTEGRITY_SIGNALS = ['hidden', 'visible', 'focus', 'blur', 'paste'] as const;
+/** What the seat page notices about its own use, never blocking anything: tab hidden/visible, window focus/blur, a paste into chat, and (`onTask`, every half minute while it is in use) the time on task so far. */
+export const INTEGRITY_SIGNALS = ['hidden', 'visible', 'focus', 'blur', 'paste', 'onTask'] as const;
 export type IntegritySignal = (typeof INTEGRITY_SIGNALS)[number];
 export const integrityMessage = z
   .object({

@@ -12,7 +12,7 @@ import { pageHeaders } from './headers.ts';
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../client/dist');
 
 // A match id may hold slashes, encoded or not: /replay/study/treatment/3 is one page.
-const PAGE_PATHS = ['/', '/arenas', '/console', '/join/:code', '/watch/:session', '/replay/*match', '/debrief/:session', '/payments/:session'];
+const PAGE_PATHS = ['/', '/arenas', '/console', '/join/:code', '/class/:code', '/slips/:session', '/watch/:session', '/replay/*match', '/debrief/:session', '/payments/:session'];
 
 export function mountWebClient(app: Application, dist = CLIENT_DIST): boolean {
   const index = path.join(dist, 'index.html');

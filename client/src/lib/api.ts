@@ -65,6 +65,8 @@ export interface SessionInfo {
   readonly status: string;
   readonly seats: readonly { seat: string; code: string; link: string }[];
   readonly spectate: string;
+  /** The class link: one code and link for everyone, seating each on the next free seat (server/class-api.ts). */
+  readonly class?: { readonly code: string; readonly link: string };
   readonly experimenterToken: string;
 }
 

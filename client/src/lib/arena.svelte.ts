@@ -9,6 +9,8 @@ import type { Benchmark, Legal, Progress } from '../../../mechanisms/core/types.
 import type { Communication } from '../../../mechanisms/core/policy.ts';
 import type { AdminMessage, ChatMessage, CoalitionMessage, EventMessage, ServerMessages } from '../../../rooms/protocol.ts';
 import { rejectionWords } from './rejections.ts';
+import type { IntegrityMessage, Participant } from '../../../rooms/protocol.ts';
+import type { SeatPerson } from '../../../rooms/participants.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -56,6 +58,8 @@ export interface ArenaSnapshot {
   readonly privates: Readonly<Record<string, SeatPrivate>>;
   /** Live measures of the match as it stands (experimenter only), else null. */
   readonly measures: LiveMeasures | null;
+  /** Who holds each human seat and its integrity counts (experimenter only), else {}. */
+  readonly people?: Readonly<Record<string, SeatPerson>>;
 }
 
 export interface Announcement {
@@ -128,6 +132,7 @@ interface DecodedState {
   benchmarks?: string;
   communication: string;
   measures?: string;
+  people?: string;
   seats: { forEach(cb: (value: DecodedSeatInfo, key: string) => void): void };
   privates: { forEach(cb: (value: { view: string; legal: string }, key: string) => void): void };
 }
@@ -172,13 +177,13 @@ export class ArenaConnection {
    * token belongs to (a reloaded page); resolves once the first state has arrived.
    * `resumable` is told the reconnection token whenever it changes, for the device to keep.
    */
-  async join(roomId: string, token: string, options: { endpoint?: string; reconnection?: string; resumable?: (reconnection: string) => void } = {}): Promise<void> {
+  async join(roomId: string, token: string, options: { endpoint?: string; reconnection?: string; resumable?: (reconnection: string) => void; participant?: Participant | null } = {}): Promise<void> {
     this.status = 'connecting';
     this.problem = null;
     const client = new Client(options.endpoint ?? location.origin);
     let room: Room;
     try {
-      room = options.reconnection ? await client.reconnect(options.reconnection) : await client.joinById(roomId, { token, agent: 'human:web' });
+      room = options.reconnection ? await client.reconnect(options.reconnection) : await client.joinById(roomId, { token, agent: 'human:web', ...(options.participant ? { participant: options.participant } : {}) });
     } catch (error) {
       this.status = 'closed';
       this.problem = joinProblem(error);
@@ -238,6 +243,11 @@ export class ArenaConnection {
 
   say(message: ChatMessage): void {
     this.#room?.send('chat', message);
+  }
+
+  /** An integrity signal of the seat page (lib/integrity.ts), for the experimenter; never refused for what it says. */
+  report(signal: IntegrityMessage): void {
+    if (this.status === 'live') this.#room?.send('integrity', signal);
   }
 
   coalition(message: CoalitionMessage): void {
@@ -311,6 +321,7 @@ export class ArenaConnection {
       seats: prior && sameSeats(prior.seats, seats) ? prior.seats : seats,
       privates,
       measures: this.#json<LiveMeasures | null>('measures', state.measures, null),
+      people: this.#json<Record<string, SeatPerson>>('people', state.people, {}),
     };
   }
 }

@@ -3,6 +3,9 @@
 export type Page =
   | { readonly name: 'landing' }
   | { readonly name: 'join'; readonly code: string }
+  /** A session's class link (one for everyone) and its printable seat slips (experimenter). */
+  | { readonly name: 'class'; readonly code: string }
+  | { readonly name: 'slips'; readonly session: string }
   | { readonly name: 'arenas' }
   | { readonly name: 'watch'; readonly session: string; readonly big: boolean }
   | { readonly name: 'console' }
@@ -21,6 +24,8 @@ export function pageOf(path: string, search = ''): Page {
   const [head, arg] = parts;
   if (parts.length === 0) return { name: 'landing' };
   if (head === 'join' && arg) return { name: 'join', code: arg };
+  if (head === 'class' && arg && parts.length === 2) return { name: 'class', code: arg };
+  if (head === 'slips' && arg && parts.length === 2) return { name: 'slips', session: arg };
   if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
   if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
   if (head === 'console' && parts.length === 1) return { name: 'console' };
