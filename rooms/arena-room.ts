@@ -250,7 +250,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const s = this.state;
     const seats: PublicSnapshot['seats'][number][] = [];
     s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
-    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, progress: s.progress, seats };
+    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, announcement: s.announcement, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, progress: s.progress, seats };
     const key = JSON.stringify(snapshot);
     if (key === this.#mirrored) return;
     this.#mirrored = key;

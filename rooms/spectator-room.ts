@@ -20,6 +20,8 @@ import { Seating, type Refused } from './seating.ts';
 export interface PublicSnapshot {
   readonly status: string;
   readonly alert: string;
+  /** The experimenter's announcement, as the arena's state holds it. */
+  readonly announcement: string;
   readonly stateId: number;
   readonly phaseId: number;
   readonly deadline: number;
@@ -116,6 +118,7 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
     const s = this.state;
     s.status = snapshot.status;
     s.alert = snapshot.alert;
+    s.announcement = snapshot.announcement;
     s.stateId = snapshot.stateId;
     s.phaseId = snapshot.phaseId;
     s.deadline = snapshot.deadline;

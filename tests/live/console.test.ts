@@ -82,6 +82,13 @@ describe('announcements', () => {
     await waitFor(() => announcementOf(p0) === null && announcementOf(spectator) === null, 3000, 'the announcement withdrawn');
   });
 
+  it("reach a delayed session's spectators after the delay, with the rest of the public view", async () => {
+    const delayed = await createSession(t, auction({ title: 'Delayed', spectatorDelayMs: 200 }));
+    const watcher = await joinSpectator(t, delayed.session);
+    expect((await t.api('POST', `/api/sessions/${delayed.session}/announce`, { text: 'Seen late' }, true)).status).toBe(200);
+    await waitFor(() => announcementOf(watcher)?.text === 'Seen late', 5000, "the announcement in the spectators' mirror");
+  });
+
   it('the room command is the experimenter\'s alone', async () => {
     expect(await p0.request('announce', { text: 'I am the experimenter' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await experimenter.request('announce', { text: 'Trading is open' })).toEqual({ ok: true });
