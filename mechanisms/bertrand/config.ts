@@ -21,7 +21,7 @@ export const bertrandConfigSchema = strictObject({
   /** Horizontal differentiation μ: the larger, the less price matters. */
   mu: z.number().min(0.001).max(100).default(0.25).meta({ title: 'Differentiation (μ)', description: 'Horizontal differentiation μ: the larger, the less price matters.' }),
   /** What every firm learns when a period closes: all firms' prices, or only its own (each firm always learns its own sales and profit). */
-  reveal: z.enum(BERTRAND_REVEALS).default('allPrices').meta({ title: 'Reveal', description: 'What every firm learns when a period closes: all firms\' prices, or only its own (each firm always learns its own sales and profit).' }),
+  reveal: z.enum(BERTRAND_REVEALS).default('allPrices').meta({ title: 'What everyone learns', description: 'What every firm learns when a period closes: all firms\' prices, or only its own (each firm always learns its own sales and profit).' }),
   ...repeatedMarketFields,
 }).refine((c) => sameLengths(c.qualities, c.costs), { message: 'qualities and costs must list the same number of firms', path: ['costs'] });
 export type BertrandConfig = z.infer<typeof bertrandConfigSchema>;

@@ -27,17 +27,17 @@ export const rangeSchema = strictObject({ low: z.number().min(0), high: z.number
 export const repeatedMarketFields = {
   periods: z.number().int().min(1).max(MAX_PERIODS).default(1000).meta({ title: 'Periods' }),
   /** How many closed periods a view lists (last period is always shown; the record keeps them all). */
-  recall: z.number().int().min(0).max(MAX_RECALL).default(10).meta({ title: 'Recall', description: 'How many closed periods a view lists (last period is always shown; the record keeps them all).' }),
+  recall: z.number().int().min(0).max(MAX_RECALL).default(10).meta({ title: 'Periods shown', description: 'How many closed periods a view lists (last period is always shown; the record keeps them all).' }),
   /** Points of each firm's grid; null: any number in the range (continuous). */
-  grid: z.number().int().min(2).max(1000).nullable().default(15).meta({ title: 'Grid', description: 'Points of each firm\'s grid; null: any number in the range (continuous).' }),
+  grid: z.number().int().min(2).max(1000).nullable().default(15).meta({ title: 'Choice grid points', description: 'Points of each firm\'s grid; none: any number in the range (continuous).' }),
   /** How far the range reaches beyond a firm's Nash and collusive choices, as a share of their gap. */
   xi: z.number().min(0).max(10).default(0.1).meta({ title: 'Range margin (ξ)', description: 'How far the range reaches beyond a firm\'s Nash and collusive choices, as a share of their gap.' }),
   /** The same explicit range for every firm, replacing the span from its Nash and collusive choices. */
   range: rangeSchema.nullable().default(null).meta({ title: 'Range', description: 'The same explicit range for every firm, replacing the span from its Nash and collusive choices.' }),
   /** Period length in ms; null: a period closes only when every firm has chosen. */
-  periodMs: z.number().int().min(1).max(86_400_000).nullable().default(null).meta({ title: 'Period length', unit: 'ms', description: 'Period length in ms; null: a period closes only when every firm has chosen.' }),
+  periodMs: z.number().int().min(1).max(86_400_000).nullable().default(null).meta({ title: 'Period length', unit: 'ms', description: 'Period length; none: a period closes only when every firm has chosen.' }),
   /** The measures' window: the last this many periods of the match; null: the whole match. */
-  gainWindow: z.number().int().min(1).max(MAX_PERIODS).nullable().default(null).meta({ title: 'Gain window', description: 'The measures\' window: the last this many periods of the match; null: the whole match.' }),
+  gainWindow: z.number().int().min(1).max(MAX_PERIODS).nullable().default(null).meta({ title: 'Measures\' window', description: 'The measures\' window: the last this many periods of the match; none: the whole match.' }),
   communication: communicationSchema,
 };
 

@@ -13,12 +13,12 @@ const itemFields = {
   /** Items sold one after another, one per round. */
   rounds: z.number().int().min(1).max(1_000_000).default(5).meta({ title: 'Rounds', description: 'Items sold one after another, one per round.' }),
   /** How many past items a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(50).meta({ title: 'Recall', description: 'How many past items a view shows (the record keeps them all).' }),
+  recall: z.number().int().min(0).max(1000).default(50).meta({ title: 'Items shown', description: 'How many past items a view shows (the record keeps them all).' }),
   values: distributionSchema.default({ kind: 'uniform', low: 0, high: 100 }).meta({ title: 'Values' }),
   /** Draw fresh values for every item, or keep the first item's values throughout. */
-  freshValues: z.boolean().default(true).meta({ title: 'Fresh values', description: 'Draw fresh values for every item, or keep the first item\'s values throughout.' }),
+  freshValues: z.boolean().default(true).meta({ title: 'Draw afresh each round', description: 'Draw fresh values for every item, or keep the first item\'s values throughout.' }),
   /** No sale below this price. */
-  reserve: z.number().min(0).default(0).meta({ title: 'Reserve', description: 'No sale below this price.' }),
+  reserve: z.number().min(0).default(0).meta({ title: 'Reserve price', description: 'No sale below this price.' }),
   /** Milliseconds between two moves of the clock. */
   tickMs: z.number().int().min(10).max(600_000).default(1000).meta({ title: 'Tick length', unit: 'ms', description: 'Milliseconds between two moves of the clock.' }),
   /**
@@ -26,9 +26,9 @@ const itemFields = {
    * Dutch clock at the same price; the English clock reaches its top with several in):
    * one of them drawn from the seeded shared stream, or the lowest-numbered seat.
    */
-  tieBreak: z.enum(['random', 'lowestSeat']).default('random').meta({ title: 'Tie break', description: 'Who wins when bidders tie (all the last ones drop at the same tick; several stop the Dutch clock at the same price; the English clock reaches its top with several in): one of them drawn from the seeded shared stream, or the lowest-numbered seat.' }),
+  tieBreak: z.enum(['random', 'lowestSeat']).default('random').meta({ title: 'Ties', description: 'Who wins when bidders tie (all the last ones drop at the same tick; several stop the Dutch clock at the same price; the English clock reaches its top with several in): one of them drawn from the seeded shared stream, or the lowest-numbered seat.' }),
   /** Whether public reports name bidders (who dropped out, who holds the standing bid, who won); false: prices and counts only. */
-  identities: z.boolean().default(true).meta({ title: 'Identities', description: 'Whether public reports name bidders (who dropped out, who holds the standing bid, who won); false: prices and counts only.' }),
+  identities: z.boolean().default(true).meta({ title: 'Name the bidders', description: 'Whether public reports name bidders (who dropped out, who holds the standing bid, who won); off: prices and counts only.' }),
   communication: communicationSchema,
 };
 
@@ -41,15 +41,15 @@ export const englishConfigSchema = strictObject({
   /** How much the clock rises per tick; in open outcry the smallest raise over the standing bid. */
   increment: z.number().positive().default(5).meta({ title: 'Increment', description: 'How much the clock rises per tick; in open outcry the smallest raise over the standing bid.' }),
   /** The clock's top, and the highest bid; null: the top of the value distribution's support (or the opening price, if higher). */
-  maxPrice: z.number().positive().nullable().default(null).meta({ title: 'Max price', description: 'The clock\'s top, and the highest bid; null: the top of the value distribution\'s support (or the opening price, if higher).' }),
+  maxPrice: z.number().positive().nullable().default(null).meta({ title: 'Highest price', description: 'The clock\'s top, and the highest bid; none: the top of the value distribution\'s support (or the opening price, if higher).' }),
   /** Clock format: whether everyone sees how many bidders are still in. */
-  showActive: z.boolean().default(true).meta({ title: 'Show active', description: 'Clock format: whether everyone sees how many bidders are still in.' }),
+  showActive: z.boolean().default(true).meta({ title: 'Show how many are still in', description: 'Clock format: whether everyone sees how many bidders are still in.' }),
   /** Clock format: whether each drop-out is shown as it happens, with its price (and, with identities, who). */
-  showDropouts: z.boolean().default(true).meta({ title: 'Show dropouts', description: 'Clock format: whether each drop-out is shown as it happens, with its price (and, with identities, who).' }),
+  showDropouts: z.boolean().default(true).meta({ title: 'Show each drop-out', description: 'Clock format: whether each drop-out is shown as it happens, with its price (and, with identities, who).' }),
   /** Open outcry: how long bidding on an item runs, in ms, before any extension. */
-  durationMs: z.number().int().min(10).max(3_600_000).default(30_000).meta({ title: 'Duration', unit: 'ms', description: 'Open outcry: how long bidding on an item runs, in ms, before any extension.' }),
+  durationMs: z.number().int().min(10).max(3_600_000).default(30_000).meta({ title: 'Duration', unit: 'ms', description: 'Open outcry: how long bidding on an item runs before any extension.' }),
   /** Open outcry: 'soft', a late bid moves the close; 'hard', the close is fixed (so bids at the last moment cannot be answered). */
-  close: z.enum(['soft', 'hard']).default('soft').meta({ title: 'Close', description: 'Open outcry: \'soft\', a late bid moves the close; \'hard\', the close is fixed (so bids at the last moment cannot be answered).' }),
+  close: z.enum(['soft', 'hard']).default('soft').meta({ title: 'Close rule', description: 'Open outcry: \'soft\', a late bid moves the close; \'hard\', the close is fixed (so bids at the last moment cannot be answered).' }),
   /** Open outcry, soft close: a bid with less than this left moves the close to this long after the bid. */
   extendMs: z.number().int().min(1).max(600_000).default(5000).meta({ title: 'Extension', unit: 'ms', description: 'Open outcry, soft close: a bid with less than this left moves the close to this long after the bid.' }),
 }).superRefine((c, ctx) => {
@@ -60,7 +60,7 @@ export type EnglishConfig = z.infer<typeof englishConfigSchema>;
 export const dutchConfigSchema = strictObject({
   ...itemFields,
   /** The clock's first price; null: the top of the value distribution's support (or the floor, if higher). */
-  startPrice: z.number().positive().nullable().default(null).meta({ title: 'Start price', description: 'The clock\'s first price; null: the top of the value distribution\'s support (or the floor, if higher).' }),
+  startPrice: z.number().positive().nullable().default(null).meta({ title: 'Start price', description: 'The clock\'s first price; none: the top of the value distribution\'s support (or the floor, if higher).' }),
   /** How much the clock falls per tick. */
   decrement: z.number().positive().default(5).meta({ title: 'Decrement', description: 'How much the clock falls per tick.' }),
   /** The clock's lowest price (it stops at the reserve when that is higher): nobody stopping by then leaves the item unsold. */

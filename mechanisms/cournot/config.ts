@@ -19,9 +19,9 @@ export const cournotConfigSchema = strictObject({
   /** Constant marginal costs c_i (public). */
   costs: perFirm(z.number().min(0).max(1e6)).default(1).meta({ title: 'Costs', description: 'Constant marginal costs c_i (public).' }),
   /** Most a firm can produce in a period; null: no limit. */
-  capacities: perFirm(z.number().positive().max(1e6)).nullable().default(null).meta({ title: 'Capacities', description: 'Most a firm can produce in a period; null: no limit.' }),
+  capacities: perFirm(z.number().positive().max(1e6)).nullable().default(null).meta({ title: 'Capacities', description: 'Most a firm can produce in a period; none: no limit.' }),
   /** What every firm learns when a period closes: every firm's quantity and the price, or the price only (each firm always learns its own quantity and profit). */
-  reveal: z.enum(COURNOT_REVEALS).default('allQuantities').meta({ title: 'Reveal', description: 'What every firm learns when a period closes: every firm\'s quantity and the price, or the price only (each firm always learns its own quantity and profit).' }),
+  reveal: z.enum(COURNOT_REVEALS).default('allQuantities').meta({ title: 'What everyone learns', description: 'What every firm learns when a period closes: every firm\'s quantity and the price, or the price only (each firm always learns its own quantity and profit).' }),
   ...repeatedMarketFields,
 })
   .refine((c) => sameLengths(c.costs, c.capacities), { message: 'costs and capacities must list the same number of firms', path: ['capacities'] })

@@ -68,17 +68,17 @@ export const matchingConfigSchema = strictObject({
    * `priorityCorrelation`, plus its own taste), submits its priority order and earns the
    * values of the students it admits. false: the schools are the mechanism's side with public priorities.
    */
-  schoolsPlay: z.boolean().default(false).meta({ title: 'Schools play', description: 'Whether the schools are seats too (the last seats, one per school, in the order of `schools`): each then holds private values for the students (a common score, weight `priorityCorrelation`, plus its own taste), submits its priority order and earns the values of the students it admits. false: the schools are the mechanism\'s side with public priorities.' }),
+  schoolsPlay: z.boolean().default(false).meta({ title: 'Schools are players', description: 'Whether the schools are seats too (the last seats, one per school, in the order of `schools`): each then holds private values for the students (a common score, weight `priorityCorrelation`, plus its own taste), submits its priority order and earns the values of the students it admits. false: the schools are the mechanism\'s side with public priorities.' }),
   /** Preferences and priorities given instead of drawn; null: drawn each round. */
-  given: givenSchema.nullable().default(null).meta({ title: 'Given', description: 'Preferences and priorities given instead of drawn; null: drawn each round.' }),
+  given: givenSchema.nullable().default(null).meta({ title: 'Given preferences and priorities', description: 'Preferences and priorities given instead of drawn; none: drawn each round.' }),
   /** How many schools of a rank-order list count (the first ones); null: all of them. */
-  maxList: z.number().int().min(1).max(MAX_SCHOOLS).nullable().default(null).meta({ title: 'Max list', description: 'How many schools of a rank-order list count (the first ones); null: all of them.' }),
+  maxList: z.number().int().min(1).max(MAX_SCHOOLS).nullable().default(null).meta({ title: 'Longest list counted', description: 'How many schools of a rank-order list count (the first ones); none: all of them.' }),
   /** What everyone learns after a round: who got which school ('matching'), or only their own school ('own'). */
-  reveal: z.enum(REVEALS).default('matching').meta({ title: 'Reveal', description: 'What everyone learns after a round: who got which school (\'matching\'), or only their own school (\'own\').' }),
+  reveal: z.enum(REVEALS).default('matching').meta({ title: 'What everyone learns', description: 'What everyone learns after a round: who got which school (\'matching\'), or only their own school (\'own\').' }),
   /** How long a round stays open in ms; null: until every student has submitted. A student without a list by then stays unmatched that round. */
-  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open in ms; null: until every student has submitted. A student without a list by then stays unmatched that round.' }),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open; none: until every student has submitted. A student without a list by then stays unmatched that round.' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows (the record keeps them all).' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Rounds shown', description: 'How many past rounds a view shows (the record keeps them all).' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   const names = c.schools.map((s) => s.name);

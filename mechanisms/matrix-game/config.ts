@@ -107,13 +107,13 @@ export const matrixGameConfigSchema = strictObject({
   /** The number of rounds; with a continuation probability, the most rounds a match may last. */
   rounds: z.number().int().min(1).max(100_000_000).default(10).meta({ title: 'Rounds', description: 'The number of rounds; with a continuation probability, the most rounds a match may last.' }),
   /** After each round the match goes on with this probability (drawn by the seed); null: exactly `rounds` rounds. */
-  continuation: z.number().gt(0).lt(1).nullable().default(null).meta({ title: 'Continuation', description: 'After each round the match goes on with this probability (drawn by the seed); null: exactly `rounds` rounds.' }),
+  continuation: z.number().gt(0).lt(1).nullable().default(null).meta({ title: 'Continuation probability', description: 'After each round the match goes on with this probability (drawn by the seed); none: exactly `rounds` rounds.' }),
   /** What everyone learns after a round: every player's action and payoff ('actions'), or only their own ('own'). */
-  reveal: z.enum(REVEALS).default('actions').meta({ title: 'Reveal', description: 'What everyone learns after a round: every player\'s action and payoff (\'actions\'), or only their own (\'own\').' }),
+  reveal: z.enum(REVEALS).default('actions').meta({ title: 'What everyone learns', description: 'What everyone learns after a round: every player\'s action and payoff (\'actions\'), or only their own (\'own\').' }),
   /** How long a round stays open in ms; null: until everyone has chosen. A player who has not chosen repeats last round's action (round 1: their first action). */
-  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open in ms; null: until everyone has chosen. A player who has not chosen repeats last round\'s action (round 1: their first action).' }),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long a round stays open; none: until everyone has chosen. A player who has not chosen repeats last round\'s action (round 1: their first action).' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows (the record keeps them all).' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Rounds shown', description: 'How many past rounds a view shows (the record keeps them all).' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   if (c.game === 'custom' && !c.table) ctx.addIssue({ code: 'custom', path: ['table'], message: "game 'custom' needs a table: { actions: [[...], [...]], payoffs: { 'a/b': [1, 2], ... } }" });

@@ -32,7 +32,7 @@ export const predictionMarketConfigSchema = strictObject({
   /** The event's outcomes, by label; exactly one of them happens. */
   outcomes: z.array(label).min(2).max(MAX_OUTCOMES).default(['yes', 'no']).meta({ title: 'Outcomes', description: 'The event\'s outcomes, by label; exactly one of them happens.' }),
   /** The probability of each outcome (the seed draws the outcome from it); null: all alike. */
-  prior: z.array(z.number().min(0).max(1)).nullable().default(null).meta({ title: 'Prior', description: 'The probability of each outcome (the seed draws the outcome from it); null: all alike.' }),
+  prior: z.array(z.number().min(0).max(1)).nullable().default(null).meta({ title: 'Outcome probabilities', description: 'The probability of each outcome (the seed draws the outcome from it); none: all alike.' }),
   signal: signalSchema.default({ kind: 'symmetric', accuracy: 0.7 }).meta({ title: 'Signal' }),
   /** The market maker's liquidity b: larger b, prices move less per share and the maker may lose more (at most b·ln n). */
   liquidity: z.number().positive().max(1_000_000).default(10).meta({ title: 'Liquidity', description: 'The market maker\'s liquidity b: larger b, prices move less per share and the maker may lose more (at most b·ln n).' }),
@@ -41,18 +41,18 @@ export const predictionMarketConfigSchema = strictObject({
   /** Markets (events) in a match, one after another, each with a fresh outcome and fresh signals. */
   markets: z.number().int().min(1).max(10_000).default(3).meta({ title: 'Markets', description: 'Markets (events) in a match, one after another, each with a fresh outcome and fresh signals.' }),
   /** Length of a market's trading period in ms; its clock starts with the first tick or trade. */
-  marketMs: z.number().int().min(1).max(86_400_000).default(120_000).meta({ title: 'Market length', unit: 'ms', description: 'Length of a market\'s trading period in ms; its clock starts with the first tick or trade.' }),
+  marketMs: z.number().int().min(1).max(86_400_000).default(120_000).meta({ title: 'Market length', unit: 'ms', description: 'Length of a market\'s trading period; its clock starts with the first tick or trade.' }),
   /**
    * Allow betting against an outcome: spending cash on equal shares of every other outcome,
    * the covered form of selling it short (no borrowing: the cash is the collateral).
    */
-  betAgainst: z.boolean().default(false).meta({ title: 'Bet against', description: 'Allow betting against an outcome: spending cash on equal shares of every other outcome, the covered form of selling it short (no borrowing: the cash is the collateral).' }),
+  betAgainst: z.boolean().default(false).meta({ title: 'Allow betting against', description: 'Allow betting against an outcome: spending cash on equal shares of every other outcome, the covered form of selling it short (no borrowing: the cash is the collateral).' }),
   /** Show which seat made each trade on the public tape. */
-  showTraders: z.boolean().default(false).meta({ title: 'Show traders', description: 'Show which seat made each trade on the public tape.' }),
+  showTraders: z.boolean().default(false).meta({ title: 'Show who traded', description: 'Show which seat made each trade on the public tape.' }),
   /** How many trades of the open market the views keep (the record keeps them all). */
   tapeLength: z.number().int().min(1).max(5000).default(400).meta({ title: 'Tape length', description: 'How many trades of the open market the views keep (the record keeps them all).' }),
   /** How many closed markets views show. */
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many closed markets views show.' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Markets shown', description: 'How many closed markets views show.' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   if (new Set(c.outcomes).size !== c.outcomes.length) ctx.addIssue({ code: 'custom', path: ['outcomes'], message: 'outcome labels repeat' });

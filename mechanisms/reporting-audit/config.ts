@@ -34,10 +34,10 @@ export const reportingAuditConfigSchema = strictObject({
   /** An audit that finds tax unpaid collects it and a fine of this multiple of it. */
   fineMultiple: z.number().min(0).max(100).default(1).meta({ title: 'Fine multiple', description: 'An audit that finds tax unpaid collects it and a fine of this multiple of it.' }),
   /** What everyone learns after a round: nothing about the others ('none'), or who was audited and what they paid ('audits'). */
-  reveal: z.enum(REVEALS).default('none').meta({ title: 'Reveal', description: 'What everyone learns after a round: nothing about the others (\'none\'), or who was audited and what they paid (\'audits\').' }),
+  reveal: z.enum(REVEALS).default('none').meta({ title: 'What everyone learns', description: 'What everyone learns after a round: nothing about the others (\'none\'), or who was audited and what they paid (\'audits\').' }),
   /** How long reporting (and the regulator's choice) stays open in ms; null: until everyone is in. A taxpayer who misses it reports 0; a regulator who misses it audits nobody. */
-  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long reporting (and the regulator\'s choice) stays open in ms; null: until everyone is in. A taxpayer who misses it reports 0; a regulator who misses it audits nobody.' }),
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall' }),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'How long reporting (and the regulator\'s choice) stays open; none: until everyone is in. A taxpayer who misses it reports 0; a regulator who misses it audits nobody.' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Rounds shown' }),
   communication: communicationSchema,
 });
 export type ReportingAuditConfig = z.infer<typeof reportingAuditConfigSchema>;

@@ -35,21 +35,21 @@ export const reputationConfigSchema = strictObject({
   /** Buyers the mechanism adds every round. Each buys from the seller whose rating promises the most surplus (value expected from the rating − price), if that is at least 0, and rates truthfully (top stars for high quality, bottom for low). */
   simulatedBuyers: z.number().int().min(0).max(100_000).default(0).meta({ title: 'Simulated buyers', description: 'Buyers the mechanism adds every round. Each buys from the seller whose rating promises the most surplus (value expected from the rating − price), if that is at least 0, and rates truthfully (top stars for high quality, bottom for low).' }),
   /** How simulated buyers choose: 'rating' as above, or 'random' (any seller, at random, whatever its rating). */
-  simulatedChoice: z.enum(['rating', 'random']).default('rating').meta({ title: 'Simulated choice', description: 'How simulated buyers choose: \'rating\' as above, or \'random\' (any seller, at random, whatever its rating).' }),
+  simulatedChoice: z.enum(['rating', 'random']).default('rating').meta({ title: 'How simulated buyers choose', description: 'How simulated buyers choose: \'rating\' as above, or \'random\' (any seller, at random, whatever its rating).' }),
   /** The chance that a simulated buyer steering by ratings picks a seller at random instead (exploration). */
-  simulatedExplore: z.number().min(0).max(1).default(0.1).meta({ title: 'Simulated explore', description: 'The chance that a simulated buyer steering by ratings picks a seller at random instead (exploration).' }),
+  simulatedExplore: z.number().min(0).max(1).default(0.1).meta({ title: 'Simulated buyers\' exploration', description: 'The chance that a simulated buyer steering by ratings picks a seller at random instead (exploration).' }),
   /** The weight a rating keeps per round of age: 1 counts every rating alike, 0.5 halves it each round, 0 keeps only the latest round with ratings. */
   decay: z.number().min(0).max(1).default(1).meta({ title: 'Decay', description: 'The weight a rating keeps per round of age: 1 counts every rating alike, 0.5 halves it each round, 0 keeps only the latest round with ratings.' }),
   /** Only ratings from the last `window` rounds count; null: all of them. */
-  window: z.number().int().min(1).max(1000).nullable().default(null).meta({ title: 'Window', description: 'Only ratings from the last `window` rounds count; null: all of them.' }),
+  window: z.number().int().min(1).max(1000).nullable().default(null).meta({ title: 'Window', description: 'Only ratings from the last `window` rounds count; none: all of them.' }),
   /** What buyers see before choosing: each seller's price, average rating and rating count ('ratings'), or only the prices ('prices': quality cannot be learnt, the lemons market). */
   information: z.enum(INFORMATION).default('ratings').meta({ title: 'Information', description: 'What buyers see before choosing: each seller\'s price, average rating and rating count (\'ratings\'), or only the prices (\'prices\': quality cannot be learnt, the lemons market).' }),
   /** The interest rate per round for the Klein–Leffler benchmark (not used in play). */
-  interest: z.number().min(0).max(100).default(0.1).meta({ title: 'Interest', description: 'The interest rate per round for the Klein–Leffler benchmark (not used in play).' }),
+  interest: z.number().min(0).max(100).default(0.1).meta({ title: 'Interest rate', description: 'The interest rate per round for the Klein–Leffler benchmark (not used in play).' }),
   /** How long sellers have to offer, buyers to choose and to rate, each in ms; null: no deadline. A seller who misses it keeps its last offer (round 1: low quality at the middle price); a buyer who misses choosing buys nothing, one who misses rating leaves no rating. */
-  stageMs: z.number().int().positive().nullable().default(null).meta({ title: 'Stage length', unit: 'ms', description: 'How long sellers have to offer, buyers to choose and to rate, each in ms; null: no deadline. A seller who misses it keeps its last offer (round 1: low quality at the middle price); a buyer who misses choosing buys nothing, one who misses rating leaves no rating.' }),
+  stageMs: z.number().int().positive().nullable().default(null).meta({ title: 'Stage length', unit: 'ms', description: 'How long sellers have to offer, buyers to choose and to rate, each; none: no deadline. A seller who misses it keeps its last offer (round 1: low quality at the middle price); a buyer who misses choosing buys nothing, one who misses rating leaves no rating.' }),
   /** How many past rounds a view shows. */
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows.' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Rounds shown', description: 'How many past rounds a view shows.' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   if (c.priceRange.high <= c.priceRange.low) ctx.addIssue({ code: 'custom', path: ['priceRange', 'high'], message: 'priceRange.high must exceed priceRange.low' });

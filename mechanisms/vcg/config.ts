@@ -64,24 +64,24 @@ export const vcgConfigSchema = strictObject({
   /** A preset market, or 'custom' for `items` and `valuations` (A and B with complementary values when left out). */
   preset: z.enum(['custom', 'single-item', 'global-local', 'low-revenue'] as const satisfies readonly (PresetName | 'custom')[]).default('custom').meta({ title: 'Preset', description: 'A preset market, or \'custom\' for `items` and `valuations` (A and B with complementary values when left out).' }),
   /** The items for sale, at most 6; null: the preset's. */
-  items: z.array(itemLabel).min(1).max(MAX_ITEMS).nullable().default(null).meta({ title: 'Items', description: 'The items for sale, at most 6; null: the preset\'s.' }),
+  items: z.array(itemLabel).min(1).max(MAX_ITEMS).nullable().default(null).meta({ title: 'Items', description: 'The items for sale, at most 6; none: the preset\'s.' }),
   /** How bidders value bundles; null: the preset's. */
-  valuations: valuationsSchema.nullable().default(null).meta({ title: 'Valuations', description: 'How bidders value bundles; null: the preset\'s.' }),
+  valuations: valuationsSchema.nullable().default(null).meta({ title: 'Valuations', description: 'How bidders value bundles; none: the preset\'s.' }),
   rounds: z.number().int().min(1).max(100_000_000).default(5).meta({ title: 'Rounds' }),
   /** Draw fresh values every round, or keep the first round's values throughout (explicit valuations never change). */
-  freshValues: z.boolean().default(true).meta({ title: 'Fresh values', description: 'Draw fresh values every round, or keep the first round\'s values throughout (explicit valuations never change).' }),
+  freshValues: z.boolean().default(true).meta({ title: 'Draw afresh each round', description: 'Draw fresh values every round, or keep the first round\'s values throughout (explicit valuations never change).' }),
   /** Most bids (bundles) in one bidder's list; null: one for every bundle (2^items − 1). */
-  maxBids: z.number().int().min(1).max(63).nullable().default(null).meta({ title: 'Max bids', description: 'Most bids (bundles) in one bidder\'s list; null: one for every bundle (2^items − 1).' }),
+  maxBids: z.number().int().min(1).max(63).nullable().default(null).meta({ title: 'Most bids per bidder', description: 'Most bids (bundles) in one bidder\'s list; none: one for every bundle (2^items − 1).' }),
   /** Highest price a bid may name; null: the most any bundle can be worth. */
-  maxBid: z.number().positive().nullable().default(null).meta({ title: 'Max bid', description: 'Highest price a bid may name; null: the most any bundle can be worth.' }),
+  maxBid: z.number().positive().nullable().default(null).meta({ title: 'Highest bid', description: 'Highest price a bid may name; none: the most any bundle can be worth.' }),
   /** Prices must be multiples of this; 0 accepts any amount. */
   bidStep: z.number().min(0).default(0).meta({ title: 'Bid step', description: 'Prices must be multiples of this; 0 accepts any amount.' }),
   /** What everyone learns when a round closes (each bidder always learns its own result). */
-  reveal: z.enum(REVEALS).default('allocation').meta({ title: 'Reveal', description: 'What everyone learns when a round closes (each bidder always learns its own result).' }),
+  reveal: z.enum(REVEALS).default('allocation').meta({ title: 'What everyone learns', description: 'What everyone learns when a round closes (each bidder always learns its own result).' }),
   /** Round length in ms; null: a round closes only when every bidder has bid. */
-  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'Round length in ms; null: a round closes only when every bidder has bid.' }),
+  roundMs: z.number().int().positive().nullable().default(null).meta({ title: 'Round length', unit: 'ms', description: 'Round length; none: a round closes only when every bidder has bid.' }),
   /** How many past rounds a view shows (the record keeps them all). */
-  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Recall', description: 'How many past rounds a view shows (the record keeps them all).' }),
+  recall: z.number().int().min(0).max(1000).default(20).meta({ title: 'Rounds shown', description: 'How many past rounds a view shows (the record keeps them all).' }),
   communication: communicationSchema,
 }).superRefine((c, ctx) => {
   if (c.preset === 'global-local' || c.preset === 'low-revenue') {
