@@ -7,12 +7,13 @@
  * prices and quantities, and the equilibrium and efficiency only when the market's own
  * reveal policy made the schedules public (a public event carried an `equilibrium`);
  * never a seat's values, costs, payoffs or name. A seat (`seatResults`): its own rounds.
- * The experimenter (`fullResults`, `payments`): everything, with participant labels.
+ * The experimenter (`fullResults`, `payments`): everything, with participant labels; payments
+ * by holder (server/holders.ts), so a person and the bot that stood in for them are paid apart.
  */
 import type { LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { ROUND_RECORD, type ParticipantRound, type RoundRecordData } from '../mechanisms/core/types.ts';
 import { csvLine } from '../studies/output.ts';
-import { holdersByRound } from './export.ts';
+import { holderStints } from './holders.ts';
 
 /** One period of a market as the class may see it. */
 export interface MarketPeriod {
@@ -65,7 +66,9 @@ export interface PaymentRow {
   readonly role: string;
   readonly nickname: string;
   readonly label: string;
-  /** Who held the seat over the session ('human', 'bot', 'human>bot'...). */
+  /** The online panel's participant id (PROLIFIC_PID) when the person came with one, else ''. */
+  readonly panelId: string;
+  /** 'human' (a person), or 'bot (policy)' for the bots that played the seat. */
   readonly holder: string;
   readonly points: number;
   /** points × rate, in cents of the currency, rounded to the cent. */
@@ -193,19 +196,38 @@ export function participantLabels(events: readonly LedgerEvent[]): Map<string, P
   return labels;
 }
 
-/** The payment list: for each seat a person held, its points at `rate` money per point plus the show-up fee; bots' seats are listed with their points and no money. */
+/**
+ * The payment list from the record's holder stints (server/holders.ts): one row for the
+ * person who held a seat (their stints on it together: a person who came back after a
+ * dropout is one person) with their points at `rate` money per point plus the show-up fee,
+ * and one row for the bots that played it meanwhile, with their points and no money.
+ */
 export function payments(events: readonly LedgerEvent[], terms: PaymentTerms): PaymentRow[] {
-  const labels = participantLabels(events);
-  const holder = holdersByRound(events);
-  return earningsBySeat(events).map((s) => {
-    const held = [...new Set(s.rounds.flatMap((r) => holder(r.round, s.seat).split('>')))].filter((h) => h !== 'open');
-    const person = held.includes('human');
-    // Bots are not paid: a seat only a bot held earns nothing in money.
-    const earnings = person ? cents(Math.max(0, s.total) * terms.rate) : 0;
-    const showUpFee = person ? terms.showUpFee : 0;
-    const label = labels.get(s.seat);
-    return { seat: s.seat, role: s.role, nickname: label?.nickname ?? '', label: label?.label ?? '', holder: held.join('>') || 'open', points: s.total, earnings, showUpFee, total: cents(earnings + showUpFee) };
-  });
+  const roles = new Map(earningsBySeat(events).map((s) => [s.seat, s.role]));
+  const rows = new Map<string, { seat: string; kind: 'human' | 'bot'; nickname: string; label: string; panelId: string; policies: string[]; points: number }>();
+  for (const st of holderStints(events)) {
+    if (st.kind === 'open') continue;
+    const key = `${st.seat}/${st.kind}`;
+    const row = rows.get(key) ?? { seat: st.seat, kind: st.kind, nickname: '', label: '', panelId: '', policies: [], points: 0 };
+    row.points += st.earnings;
+    // The latest a person gave wins: a returning person may correct a typo.
+    if (st.nickname) row.nickname = st.nickname;
+    if (st.label) row.label = st.label;
+    if (st.fields.PROLIFIC_PID) row.panelId = st.fields.PROLIFIC_PID;
+    if (st.policy && !row.policies.includes(st.policy)) row.policies.push(st.policy);
+    rows.set(key, row);
+  }
+  const order = (r: { seat: string; kind: string }) => Number(r.seat.slice(1)) * 2 + (r.kind === 'human' ? 0 : 1);
+  return [...rows.values()]
+    .sort((a, b) => order(a) - order(b))
+    .map((r) => {
+      const person = r.kind === 'human';
+      const points = cents(r.points);
+      // Bots are not paid.
+      const earnings = person ? cents(Math.max(0, points) * terms.rate) : 0;
+      const showUpFee = person ? terms.showUpFee : 0;
+      return { seat: r.seat, role: roles.get(r.seat) ?? '', nickname: r.nickname, label: r.label, panelId: r.panelId, holder: person ? 'human' : `bot${r.policies.length ? ` (${r.policies.join(', ')})` : ''}`, points, earnings, showUpFee, total: cents(earnings + showUpFee) };
+    });
 }
 
 /** Text a participant typed, kept from being read as a formula by a spreadsheet. */
@@ -213,6 +235,6 @@ const typed = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` 
 
 /** The payment list as CSV, one line per seat. */
 export function* paymentsCsv(rows: readonly PaymentRow[], terms: PaymentTerms): Generator<string> {
-  yield `${csvLine(['seat', 'role', 'nickname', 'label', 'holder', 'points', 'rate', 'earnings', 'show_up_fee', 'total', 'currency'])}\n`;
-  for (const r of rows) yield `${csvLine([r.seat, r.role, typed(r.nickname), typed(r.label), r.holder, r.points, terms.rate, r.earnings, r.showUpFee, r.total, terms.currency])}\n`;
+  yield `${csvLine(['seat', 'role', 'nickname', 'label', 'panel_id', 'holder', 'points', 'rate', 'earnings', 'show_up_fee', 'total', 'currency'])}\n`;
+  for (const r of rows) yield `${csvLine([r.seat, r.role, typed(r.nickname), typed(r.label), typed(r.panelId), r.holder, r.points, terms.rate, r.earnings, r.showUpFee, r.total, terms.currency])}\n`;
 }

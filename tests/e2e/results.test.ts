@@ -52,7 +52,8 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     await projectorContext.addInitScript((token) => localStorage.setItem('arena.experimenter', JSON.stringify(token)), ADMIN_TOKEN);
     const projector = await projectorContext.newPage();
     await projector.goto(`${f.url}/watch/${s}?big`);
-    await projector.waitForSelector('[data-testid=price-path] canvas');
+    // Before the start it seats the room (the class link); the market once it runs.
+    await projector.waitForSelector('[data-testid=join-screen]');
 
     // Before the end the class's debrief is closed.
     const classroom = await (await f.context({ width: 1280, height: 800 })).newPage();
@@ -64,6 +65,8 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     await seat.waitForSelector('#units-h');
 
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'start' })).status).toBe(200);
+    await projector.waitForSelector('[data-testid=price-path] canvas');
+    expect(await projector.$('[data-testid=join-screen]')).toBeNull();
     const clockSize = () => projector.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-testid=big-clock]') ?? document.body).fontSize));
     await expect.poll(clockSize, { timeout: 10_000 }).toBeGreaterThanOrEqual(48);
 
@@ -137,12 +140,12 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     await f.shoot(payments, 'payments');
     const [download] = await Promise.all([payments.waitForEvent('download'), payments.click('button:has-text("Download CSV")')]);
     const csv = readFileSync((await download.path()) as string, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('seat,role,nickname,label,holder,points,rate,earnings,show_up_fee,total,currency');
+    expect(csv[0]).toBe('seat,role,nickname,label,panel_id,holder,points,rate,earnings,show_up_fee,total,currency');
     expect(csv).toHaveLength(7);
     const p0 = csv[1]?.split(',') ?? [];
     expect(p0.slice(0, 2)).toEqual(['p0', 'buyer']);
-    expect(p0[4]).toContain('human');
-    expect(Number(p0[7])).toBeCloseTo(Math.max(0, Number(p0[5])) * 0.1, 2);
-    expect(p0[8]).toBe('5');
+    expect(p0[5]).toBe('human');
+    expect(Number(p0[8])).toBeCloseTo(Math.max(0, Number(p0[6])) * 0.1, 2);
+    expect(p0[9]).toBe('5');
   }, 180_000);
 });

@@ -3,7 +3,7 @@
  * results and the payment list are refused before the end (and without the right token),
  * open after it; the debrief carries no seat's values, costs, payoffs or name, and the
  * equilibrium only when the market revealed its schedules; the payment CSV converts
- * points at the rate asked, with the show-up fee for the seats people held.
+ * points at the rate asked, with the show-up fee for each person (a bot that stood in is listed apart, unpaid).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@colyseus/sdk';
@@ -28,7 +28,8 @@ const COSTS = [
   [21.19, 51.19, 81.19],
   [31.91, 61.91, 111.91],
 ];
-const PRIVATE = [...VALUES.flat(), ...COSTS.flat()].map(String);
+const PERSON = { nickname: 'Zebra Quill', label: '=S1234', fields: { PROLIFIC_PID: 'PPID5f9a' } };
+const PRIVATE = [...VALUES.flat(), ...COSTS.flat()].map(String).concat(['Zebra', 'S1234', 'PPID5f9a']);
 
 const market = (revealSchedules: 'never' | 'afterPeriod') => ({
   title: 'Results check',
@@ -73,7 +74,7 @@ describe('results of a market that never reveals its schedules', () => {
     info = await createSession(t, { ...market('never'), autoStart: false });
     const join = await t.api('POST', '/api/join', { code: info.seats[0]?.code });
     seatToken = (join.body as { token: string }).token;
-    const room = await new Client(t.url).joinById(info.roomId, { token: seatToken });
+    const room = await new Client(t.url).joinById(info.roomId, { token: seatToken, participant: PERSON });
     t.rooms.push(room);
   });
 
@@ -132,20 +133,21 @@ describe('results of a market that never reveals its schedules', () => {
     const json = await t.api('GET', `/api/sessions/${info.session}/payments?rate=0.1&showUpFee=5&currency=GBP`, undefined, true);
     expect(json.status).toBe(200);
     const rows = (json.body as { rows: { seat: string; holder: string; points: number; earnings: number; showUpFee: number; total: number }[] }).rows;
-    expect(rows.map((r) => r.seat)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(rows.map((r) => `${r.seat} ${r.holder}`)).toEqual(['p0 human', 'p1 bot (zi-c)', 'p2 bot (zi-c)', 'p3 bot (zi-c)']);
+    expect(rows[0]).toMatchObject({ nickname: 'Zebra Quill', label: '=S1234', panelId: 'PPID5f9a' });
     for (const r of rows) {
       expect(r.earnings).toBeCloseTo(r.holder.includes('human') ? Math.max(0, r.points) * 0.1 : 0, 2);
       expect(r.showUpFee).toBe(r.holder.includes('human') ? 5 : 0);
       expect(r.total).toBeCloseTo(r.earnings + r.showUpFee, 2);
     }
-    expect(rows[0]?.holder).toContain('human');
-    const csv = await t.api('GET', `/api/sessions/${info.session}/payments.csv?rate=0.1&showUpFee=5&currency=GBP`, undefined, true);
+        const csv = await t.api('GET', `/api/sessions/${info.session}/payments.csv?rate=0.1&showUpFee=5&currency=GBP`, undefined, true);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('seat,role,nickname,label,holder,points,rate,earnings,show_up_fee,total,currency');
+    expect(lines[0]).toBe('seat,role,nickname,label,panel_id,holder,points,rate,earnings,show_up_fee,total,currency');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^p0,buyer,,,human,[-\d.]+,0\.1,[\d.]+,5,[\d.]+,GBP$/);
+    // A label typed as a formula stays text in a spreadsheet.
+    expect(lines[1]).toMatch(/^p0,buyer,Zebra Quill,'=S1234,PPID5f9a,human,[-\d.]+,0\.1,[\d.]+,5,[\d.]+,GBP$/);
   });
 });
 

@@ -49,6 +49,9 @@ export interface PaymentRow {
   readonly role: string;
   readonly nickname: string;
   readonly label: string;
+  /** PROLIFIC_PID when the person came with one. */
+  readonly panelId: string;
+  /** 'human', or 'bot (policy)'. */
   readonly holder: string;
   readonly points: number;
   readonly earnings: number;
