@@ -168,38 +168,72 @@ function withWall(columns: readonly ColumnSpec[]): { columns: ColumnSpec[]; wall
 }
 
 /** A table from a spec: each match's events through a fresh reader, with its keys and wall-clock times. */
-function tableOf(spec: TableSpec, read: () => Iterable<LedgerEvent>, keys: TableKeys): Table {
-  const { columns, walls } = withWall(spec.columns);
-  return {
-    name: spec.name,
-    definition: spec.definition,
-    columns: [...keys.columns, ...columns],
-    *rows() {
-      let match: string | null = null;
-      let reader: TableReader | null = null;
-      let clock = new WallClock();
-      let key: Readonly<Record<string, Cell>> = {};
-      const dated = function* (rows: readonly TableRow[] | undefined): Generator<TableRow> {
-        for (const r of rows ?? []) {
-          const row: Record<string, Cell> = { ...key, ...r };
-          for (const w of walls) row[w.wall] = clock.of(r[w.seq] ?? null, r[w.at] ?? null);
-          yield row;
-        }
-      };
-      for (const e of read()) {
-        if (e.match !== match) {
-          if (reader?.end) yield* dated(reader.end());
-          match = e.match;
-          reader = spec.reader();
-          clock = new WallClock();
-          key = keys.of(match);
-        }
-        clock.see(e);
-        yield* dated((reader as TableReader).see(e));
-      }
-      if (reader?.end) yield* dated(reader.end());
-    },
+class RecordTable implements Table {
+  readonly name: string;
+  readonly definition: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly spec: TableSpec;
+  readonly walls: readonly { at: string; seq: string; wall: string }[];
+  readonly read: () => Iterable<LedgerEvent>;
+  readonly keys: TableKeys;
+
+  constructor(spec: TableSpec, read: () => Iterable<LedgerEvent>, keys: TableKeys) {
+    const { columns, walls } = withWall(spec.columns);
+    this.name = spec.name;
+    this.definition = spec.definition;
+    this.columns = [...keys.columns, ...columns];
+    this.spec = spec;
+    this.walls = walls;
+    this.read = read;
+    this.keys = keys;
+  }
+
+  *rows(): Generator<TableRow> {
+    for (const [, row] of rowsTogether([this])) yield row;
+  }
+}
+
+/**
+ * The rows of several tables of one record in one pass over it, each with the index of its
+ * table: a results folder's tables are written together so the record is parsed once.
+ */
+function* rowsTogether(tables: readonly RecordTable[]): Generator<readonly [number, TableRow]> {
+  const first = tables[0];
+  if (!first) return;
+  let match: string | null = null;
+  let readers: TableReader[] = [];
+  let clock = new WallClock();
+  let key: Readonly<Record<string, Cell>> = {};
+  const dated = function* (i: number, rows: readonly TableRow[] | undefined): Generator<readonly [number, TableRow]> {
+    const walls = (tables[i] as RecordTable).walls;
+    for (const r of rows ?? []) {
+      const row: Record<string, Cell> = { ...key, ...r };
+      for (const w of walls) row[w.wall] = clock.of(r[w.seq] ?? null, r[w.at] ?? null);
+      yield [i, row];
+    }
   };
+  const end = function* () {
+    for (let i = 0; i < readers.length; i++) {
+      const rows = readers[i]?.end?.();
+      if (rows?.length) yield* dated(i, rows);
+    }
+  };
+  for (const e of first.read()) {
+    if (e.match !== match) {
+      yield* end();
+      match = e.match;
+      readers = tables.map((t) => t.spec.reader());
+      clock = new WallClock();
+      key = first.keys.of(match);
+    }
+    clock.see(e);
+    // Most events make no row: skip the generator for them (a results folder's record is millions of events).
+    for (let i = 0; i < readers.length; i++) {
+      const rows = (readers[i] as TableReader).see(e);
+      if (rows?.length) yield* dated(i, rows);
+    }
+  }
+  yield* end();
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -558,14 +592,15 @@ function mechanismOf(read: () => Iterable<LedgerEvent>): AnyMechanism | undefine
  * called (one match, or a study's episodes one after another); each table reads it once
  * more, so nothing is held whole but one match's seating and round events.
  */
-export function recordTables(read: () => Iterable<LedgerEvent>, options: { readonly keys: TableKeys; readonly stints?: StintsOf }): Table[] {
+export function recordTables(read: () => Iterable<LedgerEvent>, options: { readonly keys: TableKeys; readonly stints?: StintsOf; readonly rounds?: () => Iterable<LedgerEvent> }): Table[] {
   const mechanism = mechanismOf(read);
   const stintsOf = options.stints ?? recordStints;
-  const fields = roundFieldsOf(read, mechanism);
+  // `rounds`: a quicker read that may skip every event but the round records (which fix the columns).
+  const fields = roundFieldsOf(options.rounds ?? read, mechanism);
   const specs: TableSpec[] = [participantRounds(fields.scalar, stintsOf)];
   if (fields.lists.length) specs.push(roundLists(fields.lists));
   specs.push(seatHolders(stintsOf), decisions(mechanism), CHAT, LLM_CALLS, ...(mechanism?.tables ?? []));
-  return specs.map((s) => tableOf(s, read, options.keys));
+  return specs.map((s) => new RecordTable(s, read, options.keys));
 }
 
 /** A table as CSV text: the header, then one line per row. */
@@ -598,8 +633,11 @@ export function* tableFiles(tables: readonly Table[]): Generator<{ readonly name
 }
 
 
-/** The events of a JSONL record, read synchronously in 1 MB pieces (a results folder's events.jsonl). */
-export function* jsonlEvents(file: string): Generator<LedgerEvent> {
+/**
+ * The events of a JSONL record, read synchronously in 1 MB pieces (a results folder's
+ * events.jsonl); with `only`, just the lines that contain it (others are not parsed).
+ */
+export function* jsonlEvents(file: string, only?: string): Generator<LedgerEvent> {
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(1 << 20);
@@ -609,10 +647,10 @@ export function* jsonlEvents(file: string): Generator<LedgerEvent> {
     for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
       const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
       rest = lines.pop() ?? '';
-      for (const text of lines) if (text.trim()) yield JSON.parse(text) as LedgerEvent;
+      for (const text of lines) if (text.trim() && (only === undefined || text.includes(only))) yield JSON.parse(text) as LedgerEvent;
     }
     rest += decoder.end();
-    if (rest.trim()) yield JSON.parse(rest) as LedgerEvent;
+    if (rest.trim() && (only === undefined || rest.includes(only))) yield JSON.parse(rest) as LedgerEvent;
   } finally {
     closeSync(fd);
   }
@@ -627,11 +665,18 @@ export function writeStudyTables(dir: string, eventsFile: string): Record<string
   const folder = join(dir, 'tables');
   mkdirSync(folder, { recursive: true });
   const hashes: Record<string, string> = {};
-  // Each table reads the record once more.
-  for (const file of tableFiles(recordTables(() => jsonlEvents(eventsFile), { keys: EPISODE_KEYS }))) {
-    const out = new StreamFile(join(folder, file.name));
-    for (const chunk of file.chunks()) out.write(chunk);
-    hashes[`tables/${file.name}`] = out.close();
-  }
+  const tables = recordTables(() => jsonlEvents(eventsFile), { keys: EPISODE_KEYS, rounds: () => jsonlEvents(eventsFile, `"kind":"${ROUND_RECORD}"`) }) as RecordTable[];
+  const names = tables.map((t) => t.columns.map((c) => c.name));
+  const files = tables.map((t, i) => {
+    const file = new StreamFile(join(folder, `${t.name}.csv`));
+    file.write(`${csvLine(names[i] as string[])}\n`);
+    return file;
+  });
+  // One pass over the record for all the tables.
+  for (const [i, row] of rowsTogether(tables)) (files[i] as StreamFile).write(`${csvLine((names[i] as string[]).map((n) => row[n] ?? null))}\n`);
+  tables.forEach((t, i) => (hashes[`tables/${t.name}.csv`] = (files[i] as StreamFile).close()));
+  const dictionary = new StreamFile(join(folder, 'dictionary.csv'));
+  for (const chunk of dictionaryCsv(tables)) dictionary.write(chunk);
+  hashes['tables/dictionary.csv'] = dictionary.close();
   return hashes;
 }
