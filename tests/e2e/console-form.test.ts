@@ -7,7 +7,8 @@
  * until dismissed, and reads the settings page. Screenshots go to artifacts/screenshots.
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, browserAvailable, useWebFixture } from './browser.ts';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, SCREENSHOTS, browserAvailable, useWebFixture } from './browser.ts';
 
 const run = browserAvailable();
 
@@ -110,5 +111,10 @@ describe.runIf(run)('the console form in Chromium', () => {
     expect(await page.textContent('[data-testid=settings-public-goods]')).toContain('how much each player gets from each point in the group account');
     expect(await page.$$('[data-testid^=settings-]')).toHaveLength(((await f.api('GET', '/api/settings')).body as unknown[]).length);
     await f.shoot(page, 'settings-page');
+    // The screen as one reads it, at the double auction's settings.
+    await page.goto(`${f.url}/settings#double-auction`);
+    await page.waitForSelector('[data-testid=settings-double-auction]');
+    await page.locator('[data-testid=settings-double-auction]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'settings-page-market.png') });
   }, 60_000);
 });
