@@ -176,12 +176,13 @@ describe('PublicGoodsBoard', () => {
     });
     const legal: Legal = [{ type: 'punish', params: { points: { kind: 'allocation', keys: ['p1', 'p2'], min: 0, max: 5, step: 1, total: 6 } } }];
     render(PublicGoodsBoard, { view, legal, act });
-    expect(screen.getByText(/p2 0/)).toBeTruthy();
-    const p2 = screen.getByLabelText('p2');
+    // Players by number ("Seat 3" without the page's names), never by seat id.
+    expect(screen.getByText(/Seat 3 0/)).toBeTruthy();
+    const p2 = screen.getByLabelText('Seat 3');
     await fireEvent.input(p2, { target: { value: '5' } });
-    await fireEvent.input(screen.getByLabelText('p1'), { target: { value: '2' } });
+    await fireEvent.input(screen.getByLabelText('Seat 2'), { target: { value: '2' } });
     expect(screen.getByText(/at most 6 in all/, { selector: 'small' })).toBeTruthy();
-    await fireEvent.input(screen.getByLabelText('p1'), { target: { value: '1' } });
+    await fireEvent.input(screen.getByLabelText('Seat 2'), { target: { value: '1' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Submit points' }));
     expect(act).toHaveBeenCalledWith({ type: 'punish', points: { p1: 1, p2: 5 } });
   });
@@ -199,10 +200,10 @@ describe('GenericBoard (a mechanism without a board of its own)', () => {
     expect(screen.getByText(/my-own-view/)).toBeTruthy();
     await fireEvent.change(screen.getByLabelText('number'), { target: { value: '2' } });
     await fireEvent.input(screen.getByLabelText(/count/), { target: { value: '4' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'pick' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Pick' }));
     expect(act).toHaveBeenCalledWith({ type: 'pick', number: 2, count: 4 });
     await fireEvent.click(screen.getByRole('button', { name: 'Move c up' }));
-    await fireEvent.click(screen.getByRole('button', { name: 'rank' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Rank' }));
     expect(act).toHaveBeenCalledWith({ type: 'rank', order: ['a', 'c', 'b'] });
   });
 
@@ -216,11 +217,11 @@ describe('GenericBoard (a mechanism without a board of its own)', () => {
     await fireEvent.input(screen.getByLabelText('up'), { target: { value: '0.7' } });
     expect(screen.getByText(/must add up to 1/)).toBeTruthy();
     await fireEvent.input(screen.getByLabelText('down'), { target: { value: '0.3' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'forecast' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Forecast' }));
     expect(act).toHaveBeenCalledWith({ type: 'forecast', p: { up: 0.7, down: 0.3 } });
     await fireEvent.input(screen.getByLabelText(/units/), { target: { value: '2.5' } });
     expect(screen.getByText('a whole number')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'order' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Order' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('bids on bundles of items', async () => {
@@ -230,7 +231,7 @@ describe('GenericBoard (a mechanism without a board of its own)', () => {
     expect(screen.getByText(/pick at least one item/)).toBeTruthy();
     await fireEvent.click(screen.getByLabelText('B'));
     await fireEvent.input(screen.getByLabelText('price'), { target: { value: '12' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'bids' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Bids' }));
     expect(act).toHaveBeenCalledWith({ type: 'bids', bids: [{ items: ['B'], price: 12 }] });
   });
 });
