@@ -21,6 +21,7 @@ import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { openLedger } from './storage/stores.ts';
 import { storeFor } from './config.ts';
 import { serveCommand, botsCommand, exportCommand } from './serve.ts';
+import { exportTablesCommand } from './tables-command.ts';
 import { UsageError } from './usage-error.ts';
 import { addProbeCommands } from './probe-command.ts';
 import { addExploitCommands } from './exploit-command.ts';
@@ -396,12 +397,12 @@ export function buildProgram(): Command {
     .action(botsCommand);
   program
     .command('export')
-    .description("write a session's record: JSONL (complete) or CSV (one row per participant-round)")
+    .description("write a session's record: JSONL (complete), CSV (one row per participant-round), or its tidy tables")
     .requiredOption('--session <id>', 'session id')
-    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('--format <format>', 'jsonl, csv, or tables (a folder of tidy tables and their dictionary, at --out)', 'jsonl')
     .option('--db <file>', 'SQLite ledger (PostgreSQL instead when ARENA_DATABASE_URL is set)', DEFAULT_DB)
-    .option('-o, --out <file>', 'file to write (default: standard output)')
-    .action(exportCommand);
+    .option('-o, --out <file>', 'file to write (default: standard output); the folder for --format tables')
+    .action((opts: Parameters<typeof exportCommand>[0]) => (opts.format === 'tables' ? exportTablesCommand(opts) : exportCommand(opts)));
   program
     .command('counterfactual')
     .description('fork a record at an event, give seats other policies, play on with the same seeds, and compare both outcomes')

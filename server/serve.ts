@@ -141,7 +141,7 @@ export async function botsCommand(opts: { session: string; policy: string; url: 
 export async function exportCommand(opts: { session: string; format: string; db: string; out?: string }): Promise<void> {
   const config = storeFor(process.env, opts.db);
   if (config.kind === 'sqlite' && !existsSync(opts.db)) throw new UsageError(`${opts.db}: no ledger database here (pass --db FILE, or set ARENA_DATABASE_URL)`);
-  if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new UsageError('--format is jsonl or csv');
+  if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new UsageError('--format is jsonl, csv or tables');
   const stores = openStores(config);
   const { ledger, sessions } = stores;
   try {
