@@ -99,6 +99,22 @@ describe.runIf(run)('the console form in Chromium', () => {
     expect(await projector.$('[data-testid=announcement]')).not.toBeNull();
   }, 120_000);
 
+  it('hides demo sessions from the console\'s list until asked to show them', async () => {
+    const f = fixture.f;
+    const demo = (await f.api('POST', '/api/sessions', { title: 'A demo market', mechanism: 'first-price', seats: [{ kind: 'bot', policy: 'truthful', count: 2 }] })).body as { session: string };
+    f.server.sessions.markDemo(demo.session);
+    const mine = (await f.api('POST', '/api/sessions', { title: 'My lab session', mechanism: 'first-price', seats: [{ kind: 'human', count: 2 }] })).body as { session: string };
+    expect(mine.session).toBeTruthy();
+    const admin = await (await f.context({ width: 1280, height: 900 })).newPage();
+    await admin.goto(`${f.url}/console`);
+    await admin.fill('#token', ADMIN_TOKEN);
+    await admin.click('button:has-text("Sign in")');
+    await admin.waitForSelector('[data-testid=session-list] button:has-text("My lab session")');
+    expect(await admin.$('[data-testid=session-list] button:has-text("A demo market")')).toBeNull();
+    await admin.check('[data-testid=show-demos]');
+    await admin.waitForSelector('[data-testid=session-list] button:has-text("A demo market")');
+  }, 60_000);
+
   it('lists every mechanism\'s settings with their meaning on /settings', async () => {
     const f = fixture.f;
     const page = await (await f.context({ width: 1280, height: 900 })).newPage();
