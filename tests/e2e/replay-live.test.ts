@@ -135,6 +135,36 @@ describe.runIf(run)('replay of a live session in Chromium', () => {
     await f.shoot(phone, 'replay-live-phone');
   }, 120_000);
 
+  it('follows a running session: new events arrive on the page while it stands at the last one', async () => {
+    const f = fixture.f;
+    const created = await f.api('POST', '/api/sessions', {
+      title: 'Replay follow',
+      mechanism: 'public-goods',
+      config: { rounds: 2, communication: { channels: ['public'] } },
+      seats: [{ kind: 'human' }, { kind: 'bot', policy: 'free-rider' }],
+    });
+    expect(created.status, created.text).toBe(201);
+    const info = created.body as { session: string; seats: { seat: string; code: string }[] };
+    expect((await f.api('POST', `/api/sessions/${info.session}/control`, { op: 'start' })).status).toBe(200);
+    const person = await seat(info.seats[0]?.code as string);
+
+    const page = await (await f.context({ width: 1280, height: 900 })).newPage();
+    await page.addInitScript((token) => localStorage.setItem('arena.experimenter', JSON.stringify(token)), ADMIN_TOKEN);
+    await page.goto(`${f.url}/replay/${info.session}`);
+    await page.waitForSelector('[data-testid=replay-live]');
+    const before = Number(await page.inputValue('#event-slider'));
+    // At event 0 the page does not move by itself; at the last event it follows.
+    await page.locator('#event-slider').fill(await page.getAttribute('#event-slider', 'max') as string);
+    await say(person, 'Anyone reading this?');
+    await page.waitForSelector('[data-testid=replay-chat] >> text=Anyone reading this?');
+    const after = Number(await page.inputValue('#event-slider'));
+    expect(after).toBeGreaterThan(before);
+    expect(await page.getAttribute('#event-slider', 'max')).toBe(String(after));
+    await f.shoot(page, 'replay-live-following');
+    expect((await f.api('POST', `/api/sessions/${info.session}/control`, { op: 'end' })).status).toBe(200);
+    await page.waitForSelector('[data-testid=replay-live]', { state: 'detached' });
+  }, 90_000);
+
   it('answers an unknown address with a page-not-found (status 404), and a bad join code in plain words', async () => {
     const f = fixture.f;
     const page = await (await f.context()).newPage();
