@@ -167,3 +167,40 @@ describe('results of a market that reveals each period', () => {
     expect(res.text).not.toMatch(/payoff":\d|earnings/);
   });
 });
+
+describe('results of an auction', () => {
+  it('gives the class the final public view round by round, without payoffs', async () => {
+    const info = await createSession(t, {
+      title: 'Auction results',
+      mechanism: 'first-price',
+      config: { rounds: 3, roundMs: 300, values: { kind: 'uniform', low: 0, high: 100 }, reveal: 'winningPrice' },
+      seats: [{ kind: 'bot', policy: 'truthful', count: 3 }],
+      autoStart: true,
+    });
+    await ended(info);
+    const res = await t.api('GET', `/api/sessions/${info.session}/results`);
+    expect(res.status).toBe(200);
+    const body = res.body as { unit: string; market: unknown; rounds: { round: number; participants: number; totalPayoff: unknown }[]; final: { publicView: unknown } };
+    expect(body.unit).toBe('round');
+    expect(body.market).toBeNull();
+    expect(body.rounds.map((r) => [r.round, r.participants, r.totalPayoff])).toEqual([
+      [1, 3, null],
+      [2, 3, null],
+      [3, 3, null],
+    ]);
+    expect(body.final.publicView).not.toBeNull();
+    // The bids were the values (truthful bidders): the class sees the winning bids the auction revealed, no other.
+    const full = await t.api('GET', `/api/sessions/${info.session}/export.jsonl`, undefined, true);
+    const values = full.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; data: { rows?: { fields: Record<string, unknown> }[] } })
+      .filter((e) => e.kind === 'round_record')
+      .flatMap((e) => (e.data.rows ?? []).map((r) => r.fields.value))
+      .filter((v): v is number => typeof v === 'number' && !Number.isInteger(v));
+    expect(values.length).toBeGreaterThan(0);
+    const winning = new Set(JSON.stringify(body.final.publicView).match(/\d+\.\d+/g) ?? []);
+    const losing = values.filter((v) => !winning.has(String(v)));
+    for (const v of losing) expect(res.text).not.toContain(String(v));
+  });
+});
