@@ -49,7 +49,8 @@ describe('observatory', () => {
     experimenter.emit('watch-all');
     await sleep(50);
 
-    const info: JoinInfo = await createSession(t, spec([{ kind: 'bot', policy: 'truthful', count: 3 }]));
+    // Public: the public socket's directory lists it.
+    const info: JoinInfo = await createSession(t, { ...spec([{ kind: 'bot', policy: 'truthful', count: 3 }]), public: true });
     const seen: { kind: string; data: Record<string, unknown> }[] = [];
     publicSocket.on('event', (e: { kind: string; data: Record<string, unknown> }) => seen.push(e));
     const ack = await publicSocket.emitWithAck('watch', { session: info.session });
