@@ -294,7 +294,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    */
   #write(entry: MatchEntry): void {
     if (entry.kind === 'rejection' && entry.seat !== null && !this.#budgets.recordRefusal(entry.seat, String(entry.data.code), Date.now())) return;
-    // `responseMs`: match-clock ms from the seat being shown its current decision (its legal actions changed) to this action.
+    // `responseMs`: match-clock ms from the seat being shown its current decision (its legal actions changed, or its previous action) to this action.
     const responding = this.#responding;
     if (entry.kind === 'action' && responding && responding.seat === entry.seat && responding.ms !== null) entry = { ...entry, data: { ...entry.data, responseMs: responding.ms } };
     this.#journal.entry(entry);
@@ -807,6 +807,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       this.#attempt(() => this.#summariseRefusals(seat));
       return { ok: false, code: result.code, message: result.message };
     }
+    this.#participants.acted(seat, this.now());
     // The views are rebuilt once per patch (broadcastPatch), however many actions came in since.
     this.#deliver(result.events);
     return { ok: true, stateId: result.stateId };

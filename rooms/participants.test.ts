@@ -11,7 +11,7 @@ describe('Participants', () => {
     expect(p.summary().p0).toMatchObject({ integrity: { blur: 8 }, unrecorded: 3, onTaskMs: 9000 });
   });
 
-  it("times a seat's response from the moment its legal actions changed", () => {
+  it("times a seat's response from the moment its legal actions changed or it last acted", () => {
     const p = new Participants();
     expect(p.responseMs('p0', 5)).toBeNull();
     p.offer('p0', '[{"type":"bid"}]', 100);
@@ -20,6 +20,10 @@ describe('Participants', () => {
     p.offer('p0', '[]', 1300);
     p.offer('p0', '[{"type":"bid"}]', 2000);
     expect(p.responseMs('p0', 2500)).toBe(500);
+    // A market's next order: the same legal actions, timed from the seat's previous action.
+    p.acted('p0', 2500);
+    p.offer('p0', '[{"type":"bid"}]', 2600);
+    expect(p.responseMs('p0', 3000)).toBe(500);
   });
 
   it('keeps who holds a seat, and a bot clears it', () => {

@@ -2,7 +2,8 @@
  * What the room knows of the people on its human seats, for the experimenter: who each
  * says they are (nickname, label, panel fields), what the seat page noticed (tab hidden
  * or visible, focus, paste into chat) with its time on task, and when each seat was
- * shown its current decision, so that an action can carry its response time.
+ * shown its current decision (its legal actions changed, or it had just acted), so that an
+ * action can carry its response time.
  *
  * Integrity signals never block anyone: past a seat's bounds they are counted here and
  * no longer written to the record. Pure bookkeeping, told the time.
@@ -94,6 +95,12 @@ export class Participants {
     const last = this.#offered.get(seat);
     if (last?.legal === legal) return;
     this.#offered.set(seat, { legal, at });
+  }
+
+  /** The seat acted at `at`: its next decision starts now, even when its legal actions stay the same (a market's next order). */
+  acted(seat: string, at: number): void {
+    const last = this.#offered.get(seat);
+    if (last) this.#offered.set(seat, { legal: last.legal, at });
   }
 
   /** Ms from the moment the seat was shown its current decision to `at` (its action), or null when it was never shown one. */
