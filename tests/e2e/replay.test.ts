@@ -3,7 +3,7 @@
  * `arena run --db`, a server on that ledger, and a link as a report writes it,
  * `/replay/<match id>?at=<seq>`. The page asks for the experimenter token, opens at that
  * event with it marked in the list, shows the auction's watch view of the state after it
- * (as the API rebuilds it) and a seat's view, and steps forward with the address following.
+ * (as the API rebuilds it) and a seat's view (its own board), and steps forward with the address following.
  * Screenshots go to artifacts/screenshots.
  */
 import { spawnSync } from 'node:child_process';
@@ -98,9 +98,11 @@ describe.runIf(run)('replay page in Chromium', () => {
 
     // A seat's view after that event.
     await page.selectOption('#seat-select', 'p0');
-    await page.waitForSelector('[data-testid=seat-view]');
+    await page.waitForSelector('[data-testid=seat-board] section');
     const seat = await stateAt(at + 1, 'p0');
     expect(JSON.parse((await page.textContent('[data-testid=seat-view]')) as string)).toEqual(seat.seat?.view);
+    // The seat's own board, as the bidder saw it.
+    expect(await page.textContent('[data-testid=seat-board]')).toContain('Your value');
 
     // Stepping back returns to the event of the link; a reload opens where the address says.
     await page.click('button[aria-label="Step back one event"]');
@@ -124,7 +126,7 @@ describe.runIf(run)('replay page in Chromium', () => {
     await wide.goto(`${f.url}/replay/${encodeURIComponent(MATCH)}?at=${at}`);
     await wide.waitForSelector(`[data-testid=state-seq]:text-is("${at}")`);
     await wide.selectOption('#seat-select', 'p2');
-    await wide.waitForSelector('[data-testid=seat-view]');
+    await wide.waitForSelector('[data-testid=seat-board] section');
     await f.shoot(wide, 'replay');
   }, 90_000);
 
