@@ -430,6 +430,11 @@ function decisions(mechanism: AnyMechanism | undefined): TableSpec {
       { name: 'state_id', unit: 'state id', definition: 'the state the seat acted on (the stateId it named)' },
       { name: 'opened_at_ms', unit: 'ms', definition: "match time the decision opened: the later of the decision phase's start and the seat's previous accepted action in that phase" },
       { name: 'response_ms', unit: 'ms', definition: 'at_ms minus opened_at_ms: how long the seat took' },
+      {
+        name: 'shown_response_ms',
+        unit: 'ms',
+        definition: "live sessions: the room's own measure, recorded with the action, from when the seat was last shown a change of its legal actions to the action; empty when not recorded (headless episodes, refusals)",
+      },
     ],
     reader() {
       let match: Match | null = null;
@@ -487,6 +492,7 @@ function decisions(mechanism: AnyMechanism | undefined): TableSpec {
               state_id: num(e.data.stateId),
               opened_at_ms: opened,
               response_ms: opened === null ? null : e.at - opened,
+              shown_response_ms: num(e.data.responseMs),
             },
           ];
         },

@@ -160,6 +160,8 @@ describe('the tidy tables of a live session', () => {
     expect(placed?.result).toBe('accepted');
     expect(Number(placed?.response_ms)).toBe(Number(placed?.at_ms) - Number(placed?.opened_at_ms));
     expect(Number(placed?.response_ms)).toBeGreaterThanOrEqual(0);
+    // The room's own measure of the same wait, when it recorded one, is a time too.
+    if (placed?.shown_response_ms) expect(Number(placed.shown_response_ms)).toBeGreaterThanOrEqual(0);
 
     const chat = await read('chat.csv');
     expect(chat).toEqual([expect.objectContaining({ channel: 'public', sender: 'p0', audience: 'public', text: 'hello, market' })]);
