@@ -35,7 +35,7 @@ describe.runIf(run)('the end of a session in Chromium', () => {
         buyers: [[180, 150, 120], [170, 140, 110], [160, 130, 100]],
         sellers: [[40, 70, 100], [50, 80, 110], [60, 90, 120]],
         periods: 2,
-        periodMs: 20_000,
+        periodMs: 120_000,
         maxPrice: 200,
         revealSchedules: 'afterPeriod',
         communication: { channels: ['public'] },
@@ -65,21 +65,31 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     await seat.waitForSelector('#units-h');
 
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'start' })).status).toBe(200);
-    await projector.waitForSelector('[data-testid=price-path] canvas');
+    await projector.waitForSelector('[data-testid=price-path] canvas', { timeout: 60_000 });
     expect(await projector.$('[data-testid=join-screen]')).toBeNull();
-    const clockSize = () => projector.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-testid=big-clock]') ?? document.body).fontSize));
-    await expect.poll(clockSize, { timeout: 10_000 }).toBeGreaterThanOrEqual(48);
+    // A large clock (at least 48 px), above the fold.
+    const clock = () =>
+      projector.evaluate(() => {
+        const el = document.querySelector('[data-testid=big-clock]');
+        if (!el) return null;
+        const box = el.getBoundingClientRect();
+        return { large: parseFloat(getComputedStyle(el).fontSize) >= 48, above: box.height > 0 && box.bottom <= innerHeight };
+      });
+    await expect.poll(clock, { timeout: 30_000 }).toEqual({ large: true, above: true });
 
     // Public view by default: the efficiency only once the experimenter turns the measures on.
     expect(await projector.$('[data-testid=efficiency]')).toBeNull();
-    await projector.check('[data-testid=measures-toggle]');
-    await projector.waitForSelector('[data-testid=efficiency]');
-    await projector.uncheck('[data-testid=measures-toggle]');
+    // Clicked in the page: the projector redraws several times a second, which Playwright's own click waits out.
+    const toggle = () => projector.$eval('[data-testid=measures-toggle]', (box) => (box as HTMLInputElement).click());
+    await toggle();
+    await projector.waitForSelector('[data-testid=efficiency]', { timeout: 60_000 });
+    await toggle();
+    await projector.waitForSelector('[data-testid=efficiency]', { state: 'detached', timeout: 60_000 });
     expect(await projector.$('[data-testid=efficiency]')).toBeNull();
 
     // Paused: the whole screen says so.
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'pause' })).status).toBe(200);
-    await projector.waitForSelector('[data-testid=paused-overlay]');
+    await projector.waitForSelector('[data-testid=paused-overlay]', { timeout: 60_000 });
     await projector.screenshot({ path: join(SCREENSHOTS, 'projector-paused-1920x1080.png') });
     const cover = await projector.$eval('[data-testid=paused-overlay]', (el) => {
       const box = el.getBoundingClientRect();
@@ -87,27 +97,40 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     });
     expect(cover).toBe(true);
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'resume' })).status).toBe(200);
-    await projector.waitForSelector('[data-testid=paused-overlay]', { state: 'detached' });
+    await projector.waitForSelector('[data-testid=paused-overlay]', { state: 'detached', timeout: 60_000 });
 
-    // Period 2: the revealed period 1 draws supply and demand beside the price path, both above the fold.
+    // The experimenter closes period 1 once the bots have traded (periods close by command, not by the clock, here).
+    await expect.poll(async () => Number(await projector.textContent('[data-testid=trade-count]')), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'advance' })).status).toBe(200);
+
+    // Period 2: the revealed period 1 draws supply and demand beside the price path, both above
+    // the fold. Measured while paused, so the period cannot close meanwhile; the screenshots
+    // leave the pause screen out.
     await projector.waitForSelector('[data-testid=supply-demand] canvas', { timeout: 60_000 });
     await projector.waitForSelector('[data-testid=period]:has-text("2 /")');
+    expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'pause' })).status).toBe(200);
+    await projector.waitForSelector('[data-testid=paused-overlay]', { timeout: 60_000 });
+    const hidePause = await projector.addStyleTag({ content: '[data-testid=paused-overlay] { display: none !important; }' });
     for (const size of [
       { width: 1920, height: 1080 },
       { width: 1280, height: 720 },
     ]) {
       await projector.setViewportSize(size);
-      await projector.screenshot({ path: join(SCREENSHOTS, `projector-market-${size.width}x${size.height}.png`) });
-      for (const part of ['[data-testid=supply-demand]', '[data-testid=price-path]', '[data-testid=big-clock]']) {
-        await expect.poll(() => aboveFold(projector, part), { timeout: 10_000 }).toEqual({ shown: true, above: true });
+      for (const part of ['[data-testid=supply-demand]', '[data-testid=price-path]']) {
+        await expect.poll(() => aboveFold(projector, part), { timeout: 30_000 }).toEqual({ shown: true, above: true });
       }
       await projector.screenshot({ path: join(SCREENSHOTS, `projector-market-${size.width}x${size.height}.png`) });
     }
+    await hidePause.evaluate((style) => style.remove());
+    expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'resume' })).status).toBe(200);
+    await projector.waitForSelector('[data-testid=paused-overlay]', { state: 'detached', timeout: 60_000 });
+    expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'advance' })).status).toBe(200);
 
     // The end: the projector and the seat switch to the results.
     await projector.waitForSelector('[data-testid=session-results] [data-testid=period-table]', { timeout: 60_000 });
     expect(await projector.$$eval('[data-testid=period-table] tbody tr', (rows) => rows.length)).toBe(2);
     expect(await projector.textContent('[data-testid=session-results]')).toMatch(/Efficiency/);
+    await expect.poll(() => aboveFold(projector, '[data-testid=result-charts]'), { timeout: 30_000 }).toEqual({ shown: true, above: true });
     await projector.screenshot({ path: join(SCREENSHOTS, 'projector-results-1280x720.png') });
     await projector.setViewportSize({ width: 1920, height: 1080 });
     await projector.screenshot({ path: join(SCREENSHOTS, 'projector-results-1920x1080.png') });
@@ -120,7 +143,7 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     expect(await seat.$('textarea, input[name=price]')).toBeNull();
     await f.shoot(seat, 'seat-results-phone');
     // Then the seat is sent back to the study site.
-    await seat.waitForURL(`${f.url}/arenas`, { timeout: 20_000 });
+    await seat.waitForURL(`${f.url}/arenas`, { timeout: 60_000 });
 
     // The class's debrief, without the token.
     await classroom.reload();
@@ -147,5 +170,5 @@ describe.runIf(run)('the end of a session in Chromium', () => {
     expect(p0[5]).toBe('human');
     expect(Number(p0[8])).toBeCloseTo(Math.max(0, Number(p0[6])) * 0.1, 2);
     expect(p0[9]).toBe('5');
-  }, 180_000);
+  }, 300_000);
 });
