@@ -17,3 +17,12 @@ describe('the replay route', () => {
     expect(replayHref('s1a2b3c4')).toBe('/replay/s1a2b3c4');
   });
 });
+
+describe('the results routes', () => {
+  it("opens a session's debrief and payment list, and nothing under them", () => {
+    expect(pageOf('/debrief/s1a2b3c4')).toEqual({ name: 'debrief', session: 's1a2b3c4' });
+    expect(pageOf('/payments/s1a2b3c4')).toEqual({ name: 'payments', session: 's1a2b3c4' });
+    expect(pageOf('/debrief')).toMatchObject({ name: 'missing' });
+    expect(pageOf('/payments/s1a2b3c4/more')).toMatchObject({ name: 'missing' });
+  });
+});
