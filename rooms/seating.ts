@@ -243,10 +243,11 @@ export class Seating {
 
   /**
    * The class link: picks the first free human seat (of `role`, when given) and keeps it
-   * for the person it goes to for `holdMs`, so two people asking at once get two seats.
+   * for the person it goes to for `holdMs` (two minutes by default: time for a slow phone to
+   * open its seat page), so two people asking at once get two seats.
    * Null when none is free.
    */
-  reserveFree(role: string | null, now: number, holdMs = 3 * this.#limits.joinMs): string | null {
+  reserveFree(role: string | null, now: number, holdMs = 12 * this.#limits.joinMs): string | null {
     this.#expire(now);
     for (const entry of this.#seats.values()) {
       if ((role === null || entry.assignment.role === role) && this.#free(entry, now)) {
