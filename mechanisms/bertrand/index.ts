@@ -41,6 +41,7 @@ import { bertrandActionSchema, bertrandConfigSchema, bertrandSeats, type Bertran
 import { logitModel, type LogitModel } from './market.ts';
 import { fmt, gainOf, repeatedMarket, windowMeans } from './repeated-market.ts';
 import { describeFirm, firmView, periodReport, publicMarketView, type BertrandState, type FirmView, type MarketPublicView } from './views.ts';
+import { REPEATED_MARKET_ROUND_FIELDS } from './tables.ts';
 
 export type { BertrandConfig, BertrandAction } from './config.ts';
 export type { BertrandState, FirmView, SeenPeriod, MarketPublicView, PeriodReport } from './views.ts';
@@ -94,6 +95,7 @@ export const bertrand: Mechanism<BertrandConfig, BertrandState, BertrandAction, 
   configSchema: bertrandConfigSchema,
   actionSchema: bertrandActionSchema,
   measures: BERTRAND_MEASURES,
+  roundFields: REPEATED_MARKET_ROUND_FIELDS,
   policies: [],
   /** Honest play: each firm at its Nash price (the benchmark policy), what the indicators' null replays play. */
   baseline: { policy: 'benchmark', params: { benchmark: 'nash_price' } },

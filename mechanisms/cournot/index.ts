@@ -45,6 +45,7 @@ import { cournotActionSchema, cournotConfigSchema, cournotSeats, type CournotAct
 import { linearModel, type LinearModel } from './market.ts';
 import { fmt, gainOf, repeatedMarket, windowMeans } from '../bertrand/repeated-market.ts';
 import { describeFirm, firmView, periodReport, publicMarketView, type CournotState, type FirmView, type MarketPublicView } from './views.ts';
+import { REPEATED_MARKET_ROUND_FIELDS } from '../bertrand/tables.ts';
 
 export type { CournotConfig, CournotAction } from './config.ts';
 export type { CournotState, FirmView, SeenPeriod, MarketPublicView, PeriodReport } from './views.ts';
@@ -98,6 +99,7 @@ export const cournot: Mechanism<CournotConfig, CournotState, CournotAction, Firm
   configSchema: cournotConfigSchema,
   actionSchema: cournotActionSchema,
   measures: COURNOT_MEASURES,
+  roundFields: REPEATED_MARKET_ROUND_FIELDS,
   policies: [],
   /** Honest play: each firm at its Nash quantity (the benchmark policy), what the indicators' null replays play. */
   baseline: { policy: 'benchmark', params: { benchmark: 'nash_quantity' } },

@@ -52,6 +52,7 @@ import { contribute, punish } from './submissions.ts';
 import { playerView, revealedEndowmentFields, spectatorView, type PlayerView, type PublicGoodsPublicView } from './views.ts';
 import { isDrawn } from './config.ts';
 import { support } from '../core/policy.ts';
+import { PUBLIC_GOODS_ROUND_FIELDS } from './tables.ts';
 
 export type { PublicGoodsConfig, PublicGoodsAction } from './config.ts';
 export type { OwnRound, PublicGoodsState, RoundRecord, RoundReport } from './reports.ts';
@@ -66,6 +67,7 @@ export const publicGoods: Mechanism<PublicGoodsConfig, PublicGoodsState, PublicG
   configSchema: publicGoodsConfigSchema,
   actionSchema: publicGoodsActionSchema,
   measures: PUBLIC_GOODS_MEASURES,
+  roundFields: PUBLIC_GOODS_ROUND_FIELDS,
   policies: ['free-rider', 'full-contributor', 'conditional-cooperator', 'punisher'],
   seats: () => ({ min: 2, max: MAX_PLAYERS, roles: (n) => new Array<string>(n).fill('player') }),
   setup: firstRound,

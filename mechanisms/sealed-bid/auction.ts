@@ -12,6 +12,7 @@ import { communicationSchema, distributionSchema, drawFrom, support } from '../c
 import { strictObject } from '../core/config.ts';
 import { draw, seatRng, sharedStream, type RngState, type SeedSet } from '../core/random.ts';
 import { benchmarkPrice, expectedHighest } from './benchmark.ts';
+import { SEALED_BID_ROUND_FIELDS } from './tables.ts';
 
 export const REVEALS = ['nothing', 'winner', 'winningPrice', 'allBids'] as const;
 export type Reveal = (typeof REVEALS)[number];
@@ -289,6 +290,7 @@ export function sealedBidAuction(spec: { id: string; title: string; price: Price
     configSchema: sealedBidConfigSchema,
     actionSchema: sealedBidActionSchema,
     measures: SEALED_BID_MEASURES,
+    roundFields: SEALED_BID_ROUND_FIELDS,
     policies: ['truthful', 'equilibrium', 'shader', 'bid-rotation'],
     // Truthful bidding is dominant under the second price; v·(n−1)/n is the first-price equilibrium for uniform values.
     baseline: { policy: spec.price === 'second' ? 'truthful' : 'equilibrium' },
