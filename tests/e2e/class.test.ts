@@ -98,6 +98,13 @@ describe.runIf(run)('seating a class', () => {
     await desk.keyboard.press('Escape');
     await desk.waitForSelector('[data-testid=join-screen]', { state: 'detached' });
 
+    // A seat link from an online panel records the panel's id too.
+    const phoneC = await (await f.context()).newPage();
+    const free = info.seats.find((s) => s.seat !== seatOfA && s.seat !== seatOfB) as { seat: string; code: string };
+    await phoneC.goto(`${f.url}/join/${free.code}?PROLIFIC_PID=pid77c0ffee`);
+    await phoneC.waitForSelector('header');
+    await expect.poll(() => events().find((e) => e.kind === 'participant' && e.seat === free.seat)?.data).toEqual({ nickname: null, label: 'pid77c0ffee', fields: { PROLIFIC_PID: 'pid77c0ffee' } });
+
     // The other phone never saw Ada's id.
     expect(await phoneB.content()).not.toContain('pid5f3c9e1a');
 

@@ -67,5 +67,11 @@ export function panelFields(search: string): Record<string, string> {
   return out;
 }
 
+/** A person who came by a seat link from an online panel (PROLIFIC_PID in the address), or null. */
+export function panelPerson(search: string): Participant | null {
+  const fields = panelFields(search);
+  return fields.PROLIFIC_PID ? { nickname: null, label: fields.PROLIFIC_PID, fields } : null;
+}
+
 export const classStatus = (code: string): Promise<ClassStatus> => api<ClassStatus>(`/api/class/${encodeURIComponent(normalizeClassCode(code))}`);
 export const takeClassSeat = (code: string, role: string | null): Promise<ClassTicket> => api<ClassTicket>(`/api/class/${encodeURIComponent(normalizeClassCode(code))}`, { body: role ? { role } : {} });
