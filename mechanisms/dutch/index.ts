@@ -23,6 +23,7 @@ import { dutchActionSchema, dutchConfigSchema, dutchStartOf, type DutchAction, t
 import { describeDutch, dutchAdvance, dutchApply, dutchLegal, dutchPublicView, dutchSetup, dutchView, DUTCH_ID, type DutchBidderView, type DutchPublicView, type DutchState } from '../clock-auction/dutch.ts';
 import { COMMON_MEASURES, commonMeasures, itemBenchmarks } from '../clock-auction/items.ts';
 import { dutchRules } from '../clock-auction/rules.ts';
+import { CLOCK_AUCTION_ROUND_FIELDS } from '../clock-auction/tables.ts';
 
 export type { DutchConfig, DutchAction } from '../clock-auction/config.ts';
 export type { DutchState, DutchBidderView, DutchPublicView } from '../clock-auction/dutch.ts';
@@ -35,6 +36,7 @@ export const dutch: Mechanism<DutchConfig, DutchState, DutchAction, DutchBidderV
   rules: dutchRules,
   configSchema: dutchConfigSchema,
   actionSchema: dutchActionSchema,
+  roundFields: CLOCK_AUCTION_ROUND_FIELDS,
   measures: COMMON_MEASURES,
   policies: ['dutch-shader'],
   baseline: { policy: 'dutch-shader' },

@@ -31,6 +31,7 @@ import { englishActionSchema, englishConfigSchema, maxPriceOf, type EnglishActio
 import { describeEnglish, englishAdvance, englishApply, englishLegal, englishPublicView, englishSetup, englishView, ENGLISH_ID, type EnglishBidderView, type EnglishPublicView, type EnglishState } from '../clock-auction/english.ts';
 import { COMMON_MEASURES, commonMeasures, itemBenchmarks } from '../clock-auction/items.ts';
 import { englishRules } from '../clock-auction/rules.ts';
+import { CLOCK_AUCTION_ROUND_FIELDS } from '../clock-auction/tables.ts';
 
 export type { EnglishConfig, EnglishAction } from '../clock-auction/config.ts';
 export type { EnglishState, EnglishBidderView, EnglishPublicView } from '../clock-auction/english.ts';
@@ -43,6 +44,7 @@ export const english: Mechanism<EnglishConfig, EnglishState, EnglishAction, Engl
   rules: englishRules,
   configSchema: englishConfigSchema,
   actionSchema: englishActionSchema,
+  roundFields: CLOCK_AUCTION_ROUND_FIELDS,
   measures: [
     ...COMMON_MEASURES,
     { name: 'extensions_per_item', unit: 'extensions', definition: 'open outcry: mean number of times a late bid moved the close of an item (0 on the clock)' },

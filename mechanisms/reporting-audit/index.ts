@@ -39,6 +39,7 @@ import {
   type Stage,
   type TaxpayerRound,
 } from './play.ts';
+import { REPORTING_AUDIT_ROUND_FIELDS } from './tables.ts';
 
 export type { ReportingAuditConfig, ReportingAuditAction } from './config.ts';
 export type { ReportingAuditState, RoundRecord, TaxpayerRound, RegulatorRound, PublicRound } from './play.ts';
@@ -182,6 +183,7 @@ export const reportingAudit: Mechanism<ReportingAuditConfig, ReportingAuditState
   rules,
   configSchema: reportingAuditConfigSchema,
   actionSchema: reportingAuditActionSchema,
+  roundFields: REPORTING_AUDIT_ROUND_FIELDS,
   measures: REPORTING_AUDIT_MEASURES,
   policies: ['honest', 'evader', 'risk-neutral', 'random-auditor', 'lowest-reports'],
   baseline: { policy: 'honest' },
