@@ -33,6 +33,7 @@ import type { Benchmark, Legal, MeasureSpec, Mechanism, SeatId } from '../core/t
 import { MAX_SEATS, QUALITIES, STARS, reputationActionSchema, reputationConfigSchema, type Information, type Quality, type ReputationAction, type ReputationConfig } from './config.ts';
 import { advanceTo, buyerCount, buyerRound, choose, firstRound, isSeller, MECHANISM_ID, offer, rate, sellerRound, sellerSeats, type BuyerRound, type Offer, type ReputationState, type SellerRound, type Stage } from './play.ts';
 import { qualityAssuringPrice, qualityPremium } from './theory.ts';
+import { REPUTATION_ROUND_FIELDS } from './tables.ts';
 
 export type { ReputationConfig, ReputationAction, Quality } from './config.ts';
 export type { ReputationState, RoundRecord, BuyerRound, SellerRound, Rating, Offer } from './play.ts';
@@ -197,6 +198,7 @@ export const reputation: Mechanism<ReputationConfig, ReputationState, Reputation
   configSchema: reputationConfigSchema,
   actionSchema: reputationActionSchema,
   measures: REPUTATION_MEASURES,
+  roundFields: REPUTATION_ROUND_FIELDS,
   policies: ['honest-seller', 'low-quality-seller', 'milker', 'rating-buyer', 'truthful-rater'],
   baseline: { policy: 'rating-buyer' },
   seats: (config) => ({
