@@ -4,7 +4,7 @@ import type { RoundFieldSpec } from '../core/tables.ts';
 export const REPUTATION_ROUND_FIELDS: Readonly<Record<string, RoundFieldSpec>> = {
   quality: { unit: 'high or low', definition: "seller rows: the quality the seller offered; buyer rows: the quality of the seller's good the buyer bought (empty when it bought nothing)" },
   price: { unit: 'money', definition: "seller rows: the seller's price" },
-  cost_shock: { unit: 'money', definition: "seller rows: the seller's private cost shock this round, added to its cost of each unit sold" },
+  cost_shock: { unit: 'money', definition: "seller rows: the seller's private cost shock this round, drawn from its own stream (how it enters the seller's earnings: the rules)" },
   missed: { unit: '1 (true) or 0 (false)', definition: 'seller rows: the seller offered nothing in time' },
   sold: { unit: 'units', definition: 'seller rows: units the seller sold' },
   rating: { unit: 'stars', definition: "seller rows: the seller's public rating after the round (the mean of the stars counted)" },
