@@ -92,6 +92,13 @@ export class SessionSpecError extends Error {
 /** Checks a bot policy and its params for a mechanism: null when fine, else what is wrong. (Bots live in bots/, which rooms do not import.) */
 export type PolicyCheck = (policy: string, params: Record<string, unknown>, mechanismId: string) => string | null;
 
+/** "exactly 19 seats", "2 to 8 seats", "at least 2 seats": a seat count range in words. */
+export function seatRange(min: number, max: number): string {
+  if (min === max) return `exactly ${min} seat${min === 1 ? '' : 's'}`;
+  if (!Number.isFinite(max)) return `at least ${min} seats`;
+  return `${min} to ${max} seats`;
+}
+
 /** Validates a session spec and assigns seats to roles; throws SessionSpecError naming the bad fields. */
 export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: PolicyCheck): ResolvedSession {
   // Before anything recursive (validation, JSON.stringify of the stored spec) meets it.
@@ -103,13 +110,6 @@ export function resolveSession(raw: unknown, fallbackSeed: number, checkPolicy: 
   const parsed = sessionSpecSchema.safeParse(raw);
   if (!parsed.success) throw new SessionSpecError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const spec = parsed.data;
-/** "exactly 19 seats", "2 to 8 seats", "at least 2 seats": a seat count range in words. */
-export function seatRange(min: number, max: number): string {
-  if (min === max) return `exactly ${min} seat${min === 1 ? '' : 's'}`;
-  if (!Number.isFinite(max)) return `at least ${min} seats`;
-  return `${min} to ${max} seats`;
-}
-
   const mechanism = findMechanism(spec.mechanism);
   if (!mechanism) throw new SessionSpecError([{ path: 'mechanism', message: `unknown mechanism '${spec.mechanism}'` }]);
   const config = mechanism.configSchema.safeParse(spec.config);
