@@ -22,10 +22,10 @@ export interface SeatSummary {
   readonly policy: string;
   readonly connected: boolean;
   readonly waiting: boolean;
-}
-
   /** The holder's nickname when the session shows nicknames to everyone, else ''. */
   readonly name: string;
+}
+
 export interface SeatPrivate {
   readonly view: unknown;
   readonly legal: Legal;
@@ -113,11 +113,11 @@ interface DecodedSeatInfo {
   policy: string;
   connected: boolean;
   waiting: boolean;
+  name?: string;
 }
 
 interface DecodedState {
   session: string;
-  name?: string;
   mechanism: string;
   title: string;
   rules: string;

@@ -29,9 +29,9 @@ export function pageOf(path: string, search = ''): Page {
   if (head === 'arenas' && parts.length === 1) return { name: 'arenas' };
   if (head === 'watch' && arg) return { name: 'watch', session: arg, big: params.has('big') };
   if (head === 'console' && parts.length === 1) return { name: 'console' };
+  if (head === 'settings' && parts.length === 1) return { name: 'settings' };
   if (head === 'debrief' && arg && parts.length === 2) return { name: 'debrief', session: arg };
   if (head === 'payments' && arg && parts.length === 2) return { name: 'payments', session: arg };
-  if (head === 'settings' && parts.length === 1) return { name: 'settings' };
   if (head === 'replay' && arg) {
     const at = params.get('at');
     return { name: 'replay', match: parts.slice(1).join('/'), at: at !== null && /^\d{1,9}$/.test(at) ? Number(at) : null };
