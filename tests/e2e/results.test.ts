@@ -121,7 +121,7 @@ describe.runIf(run)('the end of a session in Chromium', () => {
       }
       await projector.screenshot({ path: join(SCREENSHOTS, `projector-market-${size.width}x${size.height}.png`) });
     }
-    await hidePause.evaluate((style) => style.remove());
+    await hidePause.evaluate((style) => (style as Element).remove());
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'resume' })).status).toBe(200);
     await projector.waitForSelector('[data-testid=paused-overlay]', { state: 'detached', timeout: 60_000 });
     expect((await f.api('POST', `/api/sessions/${s}/control`, { op: 'advance' })).status).toBe(200);
