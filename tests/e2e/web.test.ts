@@ -149,7 +149,7 @@ describe.runIf(run)('web client in Chromium', () => {
         await page.click('button:has-text("Place bid")');
       }
     }
-    for (const { page } of pages) await page.waitForSelector('text=The auction is over');
+    for (const { page } of pages) await page.waitForSelector('[data-testid=seat-results] [data-testid=my-earnings]');
     await f.shoot(pages[0]?.page as Page, 'seat-first-price');
 
     const exported = await f.api('GET', `/api/sessions/${info.session}/export.jsonl`);
