@@ -4,7 +4,8 @@
  * period and keeps its seat, its private view and its right to act; the ledger records
  * the drop and the return. Past the grace period, or after a consented leave, the
  * session's dropout policy decides: 'replace' seats a bot (recorded as seat_replaced, and
- * the bot's actions land in the ledger), 'wait' keeps the seat for its human.
+ * the bot's actions land in the ledger) until its person comes back and takes it over again;
+ * 'wait' keeps the seat for its human.
  */
 import { Client } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -167,16 +168,20 @@ describe("dropout policy 'replace'", () => {
     const joined = seatEvents(arena.session, seat, ['seat_joined']).at(-1) as LedgerEvent;
     expect(joined.seq).toBeGreaterThan(replaced.seq);
     expect(joined.data).toMatchObject({ holder: 'bot', policy: 'truthful' });
-    // The human cannot take a seat a bot now holds.
+    // The person who comes back with the seat's token takes it back from the bot, which is let go.
     const again = await seatToken(live.url, arena.info, seat);
-    expect(await joinError(live.url, arena.info.roomId, again.token)).toMatchObject({ code: 409 });
+    const back = await joinRoom(live.url, arena.info.roomId, again.token);
+    live.track(back);
+    await waitFor(() => seatEvents(arena.session, seat, ['seat_claimed']).length === 1, `${seat} to be taken back`);
+    expect(seatEvents(arena.session, seat, ['seat_claimed'])[0]?.data).toMatchObject({ from: 'bot', policy: 'truthful', to: 'human' });
+    await waitFor(() => room.state.seats.get(seat)?.holder === 'human' && room.clients.filter((c) => c.userData?.seat === seat).length === 1, `the bot to leave ${seat}`);
   }
 
   it('a consented leave hands the seat to the bot at once', async () => {
     const arena = await openArena({ policy: 'replace', graceSeconds: 1, bot: 'truthful' }, false);
     await leave(arena.clients.p0 as ArenaRoomClient);
     await expectBotPlays(arena, 'p0', 'p1');
-    expect(seatEvents(arena.session, 'p0', SEAT_KINDS).map((e) => e.kind)).toEqual(['seat_joined', 'seat_left', 'seat_replaced', 'seat_joined']);
+    expect(seatEvents(arena.session, 'p0', SEAT_KINDS).map((e) => e.kind)).toEqual(['seat_joined', 'seat_left', 'seat_replaced', 'seat_joined', 'seat_joined']);
   });
 
   it('a drop past the grace period hands the seat to the bot, not before', async () => {
@@ -191,7 +196,7 @@ describe("dropout policy 'replace'", () => {
     const dropped = seatEvents(arena.session, 'p0', ['seat_dropped'])[0] as LedgerEvent;
     expect(replaced.at - dropped.at).toBeGreaterThanOrEqual(900); // match time: the grace period passed first
     expect(Date.now() - dropAt).toBeGreaterThanOrEqual(1000);
-    expect(seatEvents(arena.session, 'p0', SEAT_KINDS).map((e) => e.kind)).toEqual(['seat_joined', 'seat_dropped', 'seat_left', 'seat_replaced', 'seat_joined']);
+    expect(seatEvents(arena.session, 'p0', SEAT_KINDS).map((e) => e.kind)).toEqual(['seat_joined', 'seat_dropped', 'seat_left', 'seat_replaced', 'seat_joined', 'seat_joined']);
   });
 });
 
