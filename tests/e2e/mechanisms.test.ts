@@ -105,7 +105,7 @@ describe.runIf(run)('mechanism boards in Chromium', () => {
     // Item 2: the person does nothing, which keeps it in until every bot has dropped out.
     await seat.waitForSelector('text=Item 2 of 2');
     await seat.waitForSelector('text=The auction is over.', { timeout: 20_000 });
-    await seat.waitForSelector('text=The session has ended.');
+    await seat.waitForSelector('[data-testid=seat-results] [data-testid=my-earnings]');
     await f.shoot(seat, 'seat-english');
 
     const events = await exported(session);
@@ -183,7 +183,7 @@ describe.runIf(run)('mechanism boards in Chromium', () => {
     expect(await list()).toEqual(dragged);
     await seat.click('[data-testid=submit-list]');
     await seat.waitForSelector('text=The market is closed.');
-    await seat.waitForSelector('text=The session has ended.');
+    await seat.waitForSelector('[data-testid=seat-results] [data-testid=my-earnings]');
     await seat.waitForSelector(`[data-testid=school-2]:has-text("listed ${dragged.join(' › ')}")`);
     await f.shoot(seat, 'seat-matching');
 
@@ -207,7 +207,7 @@ describe.runIf(run)('mechanism boards in Chromium', () => {
     expect(closed.map((c) => c.round)).toEqual([1, 2]);
     await projector.waitForSelector('h3:text("Matching, round 2")');
     const school = results[1]?.school ?? 'none';
-    expect(await projector.textContent(`[data-testid=matching] tr:has(th:text-is("${school}")) td:last-child`)).toContain('p0');
+    expect(await projector.textContent(`[data-testid=matching] tr:has(th:text-is("${school}")) td:last-child`)).toContain('Seat 1');
     expect(await projector.textContent('[data-testid=blocking-pairs]')).toBe(String(closed[1]?.stats.blockingPairs));
     await f.shoot(projector, 'projector-matching');
 
@@ -243,7 +243,7 @@ describe.runIf(run)('mechanism boards in Chromium', () => {
     const kept = (await seat.textContent('[data-testid=holding-yes]')) as string;
 
     await seat.waitForSelector('text=The markets are closed.', { timeout: 20_000 });
-    await seat.waitForSelector('text=The session has ended.');
+    await seat.waitForSelector('[data-testid=seat-results] [data-testid=my-earnings]');
     await f.shoot(seat, 'seat-prediction-market');
 
     const events = await exported(session);
