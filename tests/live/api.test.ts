@@ -66,7 +66,7 @@ describe('the arena directory', () => {
     expect(res.status).toBe(200);
     const entry = (res.body as Record<string, unknown>[]).find((e) => e.session === info.session);
     expect(entry).toBeDefined();
-    expect(Object.keys(entry as object).sort()).toEqual(['createdAt', 'demo', 'join', 'mechanism', 'public', 'seats', 'session', 'status', 'title']);
+    expect(Object.keys(entry as object).sort()).toEqual(['createdAt', 'demo', 'join', 'mechanism', 'mechanismTitle', 'public', 'seats', 'session', 'status', 'title']);
     // Only demo arenas list the join codes of their open seats.
     expect(entry).toMatchObject({ title: 'Directory check', mechanism: 'first-price@1', status: 'running', demo: false, join: [], seats: { total: 3, humans: 1, bots: 1, open: 1 } });
 
