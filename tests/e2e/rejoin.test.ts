@@ -32,7 +32,7 @@ describe.runIf(run)('seat page across a server restart', () => {
     await f.restart();
     await page.waitForSelector('text=Disconnected from the arena', { timeout: 10_000 });
     await page.waitForSelector('text=Disconnected from the arena', { state: 'detached', timeout: 20_000 });
-    expect(await page.textContent('header')).toContain('Seat p1');
+    expect(await page.textContent('header')).toContain('You are Bidder 2');
     expect(await page.textContent('[data-testid=my-value]')).toBe(value);
     await page.waitForSelector('text=/Your bid 7 is in/');
     // The resumed room takes actions: the other bidder closes round 1, and this seat bids in round 2.

@@ -20,8 +20,9 @@ export interface NamedSeat {
 }
 
 /** 'buyer' → 'Buyer'; '' (no role) → 'Seat'. */
-export function roleWord(role: string): string {
-  const word = role.trim().replace(/[-_]+/g, ' ');
+export function roleWord(role: string | undefined): string {
+  // A seat whose fields have not all arrived yet (the first patch of a resumed room) has no role.
+  const word = (role ?? '').trim().replace(/[-_]+/g, ' ');
   return word ? word[0]!.toUpperCase() + word.slice(1) : 'Seat';
 }
 
