@@ -5,6 +5,7 @@
  * and what the person said about themselves, which the seat page sends when it joins.
  */
 import { api } from './api.ts';
+import { normalizeCode, read, write } from './device.ts';
 import type { Participant } from '../../../rooms/protocol.ts';
 import { PANEL_FIELDS } from '../../../rooms/protocol.ts';
 
@@ -28,33 +29,15 @@ export type { Participant };
 const CLASS_PREFIX = 'arena.class.';
 const PERSON_PREFIX = 'arena.person.';
 
-export const normalizeClassCode = (code: string): string => code.trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
-
-function read<T>(key: string): T | null {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as T) : null;
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: unknown): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Without storage the seat still works until the page is closed.
-  }
-}
+export const normalizeClassCode = normalizeCode;
 
 /** The seat code this device was given by a class link, if any. */
 export const classSeatCode = (classCode: string): string | null => read<string>(CLASS_PREFIX + normalizeClassCode(classCode));
 export const keepClassSeatCode = (classCode: string, seatCode: string | null): void => write(CLASS_PREFIX + normalizeClassCode(classCode), seatCode);
 
 /** What the person on a seat (by its seat code) said about themselves on this device. */
-export const seatPerson = (seatCode: string): Participant | null => read<Participant>(PERSON_PREFIX + seatCode.toUpperCase().replace(/[^A-Z0-9]/g, ''));
-export const keepSeatPerson = (seatCode: string, person: Participant | null): void => write(PERSON_PREFIX + seatCode.toUpperCase().replace(/[^A-Z0-9]/g, ''), person);
+export const seatPerson = (seatCode: string): Participant | null => read<Participant>(PERSON_PREFIX + normalizeCode(seatCode));
+export const keepSeatPerson = (seatCode: string, person: Participant | null): void => write(PERSON_PREFIX + normalizeCode(seatCode), person);
 
 /** The online-panel parameters of a page address (PROLIFIC_PID, STUDY_ID, SESSION_ID), when present and plain. */
 export function panelFields(search: string): Record<string, string> {

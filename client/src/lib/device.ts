@@ -8,7 +8,8 @@ import type { SeatTicket } from './api.ts';
 const SEAT_PREFIX = 'arena.seat.';
 const ADMIN_KEY = 'arena.experimenter';
 
-function read<T>(key: string): T | null {
+/** A value this device keeps under `key`, or null (none, or no storage). */
+export function read<T>(key: string): T | null {
   try {
     const raw = localStorage.getItem(key);
     return raw ? (JSON.parse(raw) as T) : null;
@@ -17,7 +18,8 @@ function read<T>(key: string): T | null {
   }
 }
 
-function write(key: string, value: unknown): void {
+/** Keeps `value` under `key` on this device; null forgets it. */
+export function write(key: string, value: unknown): void {
   try {
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(value));
