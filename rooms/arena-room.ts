@@ -49,7 +49,8 @@ export interface ArenaRoomOptions {
 }
 
 /** What a handler answers: the reply to a request, or (when refused) the `rejected` message of a plain send. */
-type Verdict = { ok: true; stateId?: number } | { ok: false; code: string; message: string };
+type Refusal = { ok: false; code: string; message: string };
+type Verdict = { ok: true; stateId?: number } | Refusal;
 
 /** The verdict on a message that does not match its schema: a code and where it went wrong, never the value itself. */
 function badMessage(type: string, error: z.ZodError): Verdict {
@@ -59,6 +60,14 @@ function badMessage(type: string, error: z.ZodError): Verdict {
 }
 
 const storeFailed = (error: StoreFailed): Verdict => ({ ok: false, code: error.code, message: error.message });
+
+/** A write after the session's record ended (`session_ended`). */
+class RecordClosed extends Error {
+  constructor() {
+    super('the session has ended');
+  }
+}
+const ended: Refusal = { ok: false, code: 'NOT_RUNNING', message: 'the session has ended' };
 
 /** A refused join as Colyseus reports it to the client: the HTTP status, and the code before the plain words. */
 export const joinRefusal = (refused: Refused): ServerError => new ServerError(refused.status, `${refused.code}: ${refused.message}`);
@@ -214,7 +223,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     if (rebuilt) this.#record({ kind: 'session_resumed', seat: null, audience: 'experimenter', data: { after: rebuilt.entries, wall: Date.now() } });
     const was = options.resumeStatus;
     if (rebuilt ? was === 'running' || was === 'paused' : this.#resolved.spec.autoStart) this.#start();
-    if (rebuilt && was === 'paused') this.#admin('pause');
+    if (rebuilt && was === 'paused' && !this.#refusal('pause')) this.#perform('pause');
   }
 
   /** The match as its record left it, or null when there is no record yet. */
@@ -300,7 +309,14 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#journal.entry(entry);
   }
 
+  /**
+   * Appends to the session's record. The record ends with `session_ended`: afterwards the room
+   * lingers only to show the final state, and what its clients still do or say (a page hidden,
+   * a goodbye, a seat leaving) is not written; only an agent's call still in flight is, since
+   * it was made and paid for during the session.
+   */
   #record(entry: Omit<MatchEntry, 'at'>): LedgerEvent {
+    if (this.state.status === 'ended' && entry.kind !== 'llm_call') throw new RecordClosed();
     return this.#journal.entry({ ...entry, at: this.now() });
   }
 
@@ -520,41 +536,51 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       fn();
       return true;
     } catch (error) {
-      if (error instanceof StoreFailed) return false;
+      if (error instanceof StoreFailed || error instanceof RecordClosed) return false;
       throw error;
     }
   }
 
-  #admin(op: AdminMessage['op']): Verdict {
+  /** Why `op` cannot be done now, or null when it can. */
+  #refusal(op: AdminMessage['op']): Refusal | null {
     const status = this.state.status;
-    const notRunning: Verdict = { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
+    const notRunning: Refusal = { ok: false, code: 'NOT_RUNNING', message: `the session is ${status}` };
     switch (op) {
       case 'start':
-        if (status !== 'lobby') return notRunning;
+        return status === 'lobby' ? null : notRunning;
+      case 'pause':
+      case 'advance':
+        if (status !== 'running') return notRunning;
+        if (op === 'advance' && this.#match.state.deadline === null) return { ok: false, code: 'NO_DEADLINE', message: 'the current phase has no deadline to advance to' };
+        return null;
+      case 'resume':
+        return status === 'paused' ? null : notRunning;
+      case 'end':
+        return status === 'ended' ? ended : null;
+    }
+  }
+
+  /** Does `op`, which #refusal allowed; it may end the session (an advance past the last deadline). */
+  #perform(op: AdminMessage['op']): Verdict {
+    switch (op) {
+      case 'start':
         this.#start();
         return { ok: true };
       case 'pause':
-        if (status !== 'running') return notRunning;
         this.#clock.pause();
         this.#setStatus('paused');
         this.#sync();
         return { ok: true };
       case 'resume':
-        if (status !== 'paused') return notRunning;
         this.#clock.resume();
         this.#setStatus('running');
         this.#tick();
         return { ok: true };
-      case 'advance': {
-        const deadline = this.#match.state.deadline;
-        if (status !== 'running') return notRunning;
-        if (deadline === null) return { ok: false, code: 'NO_DEADLINE', message: 'the current phase has no deadline to advance to' };
-        this.#clock.jumpTo(deadline);
+      case 'advance':
+        this.#clock.jumpTo(this.#match.state.deadline as number);
         this.#tick();
         return { ok: true };
-      }
       case 'end':
-        if (status === 'ended') return { ok: false, code: 'NOT_RUNNING', message: 'the session has ended' };
         if (!this.#end()) return storeFailed(this.#journal.down as StoreFailed);
         this.#sync();
         return { ok: true };
@@ -567,6 +593,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    * it goes ahead only once the store takes that write.
    */
   control(op: AdminMessage['op'], by = 'api'): Verdict {
+    if (this.state.status === 'ended') return ended;
     if (this.#journal.down) {
       const probe = this.#journal.probe({ kind: 'store_recovered', at: this.now(), seat: null, audience: 'experimenter', data: { op, by, wall: Date.now() } });
       if (!probe) return storeFailed(this.#journal.down);
@@ -574,10 +601,11 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       this.broadcast('alert', { code: '', message: '' });
     }
     try {
-      const result = this.#admin(op);
       // `wall` (epoch ms) ties the match clock of the record to the calendar: start, pauses, jumps.
-      this.#record({ kind: result.ok ? 'admin' : 'room_rejection', seat: null, audience: 'experimenter', data: { op, by, wall: Date.now(), ...(result.ok ? {} : { code: result.code }) } });
-      return result;
+      // The command is written before what it does: an advance or an end may close the record.
+      const refused = this.#refusal(op);
+      this.#record({ kind: refused ? 'room_rejection' : 'admin', seat: null, audience: 'experimenter', data: { op, by, wall: Date.now(), ...(refused ? { code: refused.code } : {}) } });
+      return refused ?? this.#perform(op);
     } catch (error) {
       if (error instanceof StoreFailed) return storeFailed(error);
       throw error;
@@ -589,6 +617,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    * `announcement`), recorded with public audience; empty text withdraws it.
    */
   announce(text: string, by = 'api'): Verdict {
+    if (this.state.status === 'ended') return ended;
     try {
       const event = this.#record({ kind: 'announcement', seat: null, audience: 'public', data: { text, by, wall: Date.now() } });
       this.state.announcement = text ? JSON.stringify({ id: event.seq, text, at: event.at }) : '';
@@ -717,6 +746,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('chat', chatMessage, (client, msg) => {
       const from = this.#speaker(client);
       if (!from) return { ok: false, code: 'FORBIDDEN', message: 'spectators do not chat' };
+      if (this.state.status === 'ended') return ended;
       if (this.#journal.down) return storeFailed(this.#journal.down);
       const delivery = this.#conversation.chat(from, msg, Date.now());
       if (!delivery.ok) return delivery;
@@ -740,6 +770,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#on('coalition', coalitionMessage, (client, msg) => {
       const seat = this.#playerSeat(client);
       if (!seat) return { ok: false, code: 'FORBIDDEN', message: 'only a seated player joins coalitions' };
+      if (this.state.status === 'ended') return ended;
       if (this.#journal.down) return storeFailed(this.#journal.down);
       const delivery = this.#conversation.coalition(seat, msg, Date.now());
       if (!delivery.ok) return delivery;
