@@ -11,6 +11,7 @@
 import { performance as perf, type EventLoopUtilization } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, type Room } from '@colyseus/sdk';
+import { ViewFollower, type FollowedRoom } from '../rooms/views.ts';
 
 export interface LoadClientSpec {
   readonly roomId: string;
@@ -32,6 +33,8 @@ export interface LoadInput {
   readonly joinConcurrency: number;
   readonly joinTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Which engine events each arena client asks for at join: 'own' (the web client's choice) or 'all'. */
+  readonly events: 'all' | 'own';
 }
 
 export type ToLoad = { type: 'go' } | { type: 'window'; on: boolean } | { type: 'stop' };
@@ -46,6 +49,8 @@ export interface LoadResult {
   /** Share of the window this thread's event loop was busy, in %. */
   readonly eventLoopBusyPercent: number;
   readonly windowBytes: number;
+  /** The window's bytes by what carried them: 'state patches', 'replies', and each message type. */
+  readonly windowBytesByKind: Record<string, number>;
   readonly windowSent: number;
   readonly windowAccepted: number;
   readonly sent: number;
@@ -80,7 +85,6 @@ interface LegalAction {
 interface SyncedState {
   stateId: number;
   status?: string;
-  privates?: { get(seat: string): { legal: string } | undefined };
 }
 
 const input = workerData as LoadInput;
@@ -90,6 +94,16 @@ const post = (m: FromLoad) => port.postMessage(m);
 
 // --- raw bytes: count every frame any WebSocket of this thread receives (the SDK sets onmessage) ---
 let bytesIn = 0;
+const bytesByKind: Record<string, number> = {};
+const PROTOCOL_KINDS: Record<number, string> = { 14: 'full states', 15: 'state patches', 22: 'replies' };
+/** What a Colyseus frame carries: its protocol code, and for a message (code 13) its type, a short string. */
+function kindOf(bytes: Uint8Array): string {
+  const code = bytes[0] ?? -1;
+  if (code !== 13) return PROTOCOL_KINDS[code] ?? `protocol ${code}`;
+  const head = bytes[1] ?? 0;
+  if ((head & 0xe0) !== 0xa0) return 'messages (numbered types)';
+  return `'${Buffer.from(bytes.subarray(2, 2 + (head & 0x1f))).toString('utf8')}' messages`;
+}
 {
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
   if (!desc?.set || !desc.get) throw new Error('WebSocket.prototype.onmessage is not an accessor: cannot count bytes');
@@ -103,7 +117,12 @@ let bytesIn = 0;
         handler &&
           function (this: WebSocket, ev: MessageEvent) {
             const d: unknown = ev.data;
-            bytesIn += d instanceof ArrayBuffer ? d.byteLength : typeof d === 'string' ? Buffer.byteLength(d) : d instanceof Blob ? d.size : 0;
+            const n = d instanceof ArrayBuffer ? d.byteLength : typeof d === 'string' ? Buffer.byteLength(d) : d instanceof Blob ? d.size : 0;
+            bytesIn += n;
+            if (d instanceof ArrayBuffer) {
+              const kind = kindOf(new Uint8Array(d, 0, Math.min(34, d.byteLength)));
+              bytesByKind[kind] = (bytesByKind[kind] ?? 0) + n;
+            }
             return handler.call(this, ev);
           },
       );
@@ -146,6 +165,8 @@ let windowElu: EventLoopUtilization | null = null;
 let eventLoopBusyPercent = 0;
 let windowBytes0 = 0;
 let windowBytes = 0;
+let windowKinds0: Record<string, number> = {};
+let windowBytesByKind: Record<string, number> = {};
 let windowSent = 0;
 let windowAccepted = 0;
 let sent = 0;
@@ -178,8 +199,8 @@ class LoadClient {
   pending: Pending[] = [];
   /** The stateId of this client's last accepted action. */
   lastAccepted = -1;
-  #legalRaw = '';
-  #legal: LegalAction[] = [];
+  /** The seat's legal actions, followed as deltas (rooms/views.ts); the load acts on nothing else, so it builds no views. */
+  #views: ViewFollower | null = null;
 
   constructor(spec: LoadClientSpec) {
     this.spec = spec;
@@ -187,9 +208,10 @@ class LoadClient {
 
   async join(): Promise<void> {
     const client = new Client(input.url);
-    const room = await withTimeout(client.joinById<SyncedState>(this.spec.roomId, this.spec.token ? { token: this.spec.token, agent: 'bench' } : {}), input.joinTimeoutMs, 'join');
+    const room = await withTimeout(client.joinById<SyncedState>(this.spec.roomId, this.spec.token ? { token: this.spec.token, agent: 'bench', events: input.events } : {}), input.joinTimeoutMs, 'join');
     room.reconnection.enabled = false;
     room.onMessage('*', () => undefined);
+    if (input.kind === 'arena') this.#views = new ViewFollower(room as unknown as FollowedRoom, { views: false });
     room.onStateChange((state) => this.#seen(state.stateId));
     room.onLeave(() => {
       if (!stopping) drops++;
@@ -211,14 +233,10 @@ class LoadClient {
   #action(state: SyncedState): unknown {
     if (input.kind === 'echo') return { type: 'noop' };
     if (state.status !== 'running') return null;
-    const raw = state.privates?.get(this.spec.seat)?.legal;
-    if (!raw) return null;
-    if (raw !== this.#legalRaw) {
-      this.#legalRaw = raw;
-      this.#legal = JSON.parse(raw) as LegalAction[];
-    }
-    const cancel = this.#legal.find((a) => a.type === 'cancelOrder');
-    const place = this.#legal.find((a) => a.type === 'placeOrder');
+    const legal = this.#views?.legal(this.spec.seat) as readonly LegalAction[] | null | undefined;
+    if (!legal) return null;
+    const cancel = legal.find((a) => a.type === 'cancelOrder');
+    const place = legal.find((a) => a.type === 'placeOrder');
     const ids = cancel?.params.orderId?.options;
     // A legal list older than this client's own last action may name an order that action replaced:
     // cancel only from a state that shows it (placeOrder is legal either way).
@@ -335,6 +353,7 @@ async function stop(): Promise<void> {
       windowMs,
       eventLoopBusyPercent,
       windowBytes,
+      windowBytesByKind,
       windowSent,
       windowAccepted,
       sent,
@@ -353,6 +372,7 @@ function closeWindow(): void {
   windowOn = false;
   windowMs = performance.now() - windowStart;
   windowBytes = bytesIn - windowBytes0;
+  windowBytesByKind = Object.fromEntries(Object.entries(bytesByKind).map(([k, n]) => [k, n - (windowKinds0[k] ?? 0)]));
   if (windowElu) eventLoopBusyPercent = perf.eventLoopUtilization(windowElu).utilization * 100;
 }
 
@@ -366,6 +386,7 @@ port.on('message', (msg: ToLoad) => {
       windowOn = true;
       windowStart = performance.now();
       windowBytes0 = bytesIn;
+      windowKinds0 = { ...bytesByKind };
       windowElu = perf.eventLoopUtilization();
     } else if (windowOn) closeWindow();
   } else if (msg.type === 'stop') {

@@ -19,7 +19,11 @@
  * Bare: the same number of clients at the same rate on K bare rooms (echo-room.ts) in
  * a second child process, for the CPU ratio.
  *
- *   node bench/live.ts [--rooms K] [--seats M] [--seconds S] [--rate R] [--warmup W] [--workers N] [--profile DIR] [--quick] [--json]
+ * Views travel as deltas (rooms/views.ts); each client asks at join for the engine events
+ * addressed to its own seat only, as the web client does (--events all: the public feed
+ * too, as an LLM seat keeps it). The bytes are reported by what carried them.
+ *
+ *   node bench/live.ts [--rooms K] [--seats M] [--seconds S] [--rate R] [--warmup W] [--workers N] [--events own|all] [--profile DIR] [--quick] [--json]
  *
  * The machine is shared: compare the two columns of one run rather than runs.
  */
@@ -49,6 +53,8 @@ const { values: opts } = parseArgs({
     workers: { type: 'string' },
     /** Write V8 CPU profiles of the server children into this folder (node --cpu-prof). */
     profile: { type: 'string' },
+    /** The engine events each arena client asks for: 'own' (the web client's choice, the default) or 'all' (a client that keeps the public feed too). */
+    events: { type: 'string', default: 'own' },
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -71,6 +77,11 @@ const SECONDS = intOption('seconds', opts.seconds, quick ? 5 : 30, 1, 3600);
 const RATE = intOption('rate', opts.rate, 2, 0.1, 50);
 const WARMUP = intOption('warmup', opts.warmup, quick ? 1 : 3, 0, 600);
 const WORKERS = Math.round(intOption('workers', opts.workers, Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2))), 1, 32));
+if (opts.events !== 'own' && opts.events !== 'all') {
+  console.error(`--events must be 'own' or 'all' (got ${opts.events})`);
+  process.exit(2);
+}
+const EVENTS: 'own' | 'all' = opts.events;
 const CLIENTS = ROOMS * SEATS;
 const BUYERS = Math.ceil(SEATS / 2);
 const SELLERS = SEATS - BUYERS;
@@ -80,6 +91,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const TARGET_ACK_P99_MS = 25;
 const TARGET_ACK_AT_CLIENTS = 500;
 const TARGET_CPU_RATIO = 1.5;
+const TARGET_BYTES_PER_CLIENT = 2000;
 
 const log = (msg: string) => {
   if (!opts.json) process.stderr.write(`${msg}\n`);
@@ -190,6 +202,8 @@ interface PhaseFigures {
   readonly serverEventLoopDelayP99Ms: number;
   readonly serverRunQueueWaitPercent: number | null;
   readonly bytesPerClientPerSecond: number;
+  /** The same, by what carried the bytes (state patches, replies, each message type). */
+  readonly bytesPerClientPerSecondByKind: Record<string, number>;
   readonly loaderCpuPercent: number;
   /** The busiest load thread's event-loop utilisation over the window, in %. */
   readonly loaderEventLoopBusyPercent: number;
@@ -226,6 +240,7 @@ async function drive(kind: 'arena' | 'echo', server: ServerChild, url: string, s
       joinConcurrency: 8,
       joinTimeoutMs: 20_000,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      events: EVENTS,
     };
     const worker = new Worker(new URL('./live-load.ts', import.meta.url), { workerData: input });
     workers.add(worker);
@@ -312,6 +327,11 @@ async function drive(kind: 'arena' | 'echo', server: ServerChild, url: string, s
       serverEventLoopDelayP99Ms: Number(measured.eventLoopDelayP99Ms.toFixed(1)),
       serverRunQueueWaitPercent: measured.runQueueWaitPercent === null ? null : Number(measured.runQueueWaitPercent.toFixed(1)),
       bytesPerClientPerSecond: Math.round(sum(results.map((r) => r.windowBytes)) / joinedCount / windowSeconds),
+      bytesPerClientPerSecondByKind: Object.fromEntries(
+        Object.entries(merge(results.map((r) => r.windowBytesByKind)))
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, n]) => [k, Math.round(n / joinedCount / windowSeconds)]),
+      ),
       loaderCpuPercent: Number(((((loaderCpu.user + loaderCpu.system) / 1000) / loaderMs) * 100).toFixed(1)),
       loaderEventLoopBusyPercent: Number(Math.max(...results.map((r) => r.eventLoopBusyPercent)).toFixed(1)),
       sent: sum(results.map((r) => r.sent)),
@@ -506,13 +526,14 @@ try {
     ack_p99_ms_le_25_at_500_clients: arena.figures.ackP99Ms !== null && arena.figures.ackP99Ms <= TARGET_ACK_P99_MS,
     cpu_ratio_le_1_5: cpuRatio !== null && cpuRatio <= TARGET_CPU_RATIO,
     events_lost_zero: arena.ledger.lost === 0 && arena.ledger.chainsVerify,
+    bytes_per_client_le_2000: arena.figures.bytesPerClientPerSecond <= TARGET_BYTES_PER_CLIENT,
   };
   const result = {
-    config: { rooms: ROOMS, seats: SEATS, clients: CLIENTS, rate_per_client: RATE, seconds: SECONDS, warmup_seconds: WARMUP, load_threads: WORKERS, units_per_trader: UNITS, cancel_share: CANCEL_SHARE, node: process.version, cpus: availableParallelism() },
+    config: { rooms: ROOMS, seats: SEATS, clients: CLIENTS, rate_per_client: RATE, seconds: SECONDS, warmup_seconds: WARMUP, load_threads: WORKERS, units_per_trader: UNITS, cancel_share: CANCEL_SHARE, events: EVENTS, node: process.version, cpus: availableParallelism() },
     arena: { ...arena.figures, ledger: arena.ledger },
     bare,
     cpu_ratio_arena_over_bare: cpuRatio,
-    targets: { ack_p99_ms: TARGET_ACK_P99_MS, ack_target_clients: TARGET_ACK_AT_CLIENTS, cpu_ratio: TARGET_CPU_RATIO, events_lost: 0 },
+    targets: { ack_p99_ms: TARGET_ACK_P99_MS, ack_target_clients: TARGET_ACK_AT_CLIENTS, cpu_ratio: TARGET_CPU_RATIO, events_lost: 0, bytes_per_client_per_second: TARGET_BYTES_PER_CLIENT },
     checks: { ...checks, ack_target_applies: atScale },
   };
 
@@ -544,7 +565,8 @@ try {
       ['server event-loop delay p99', ms(a.serverEventLoopDelayP99Ms), ms(b.serverEventLoopDelayP99Ms), ''],
       ['server waiting for a CPU (% of window)', a.serverRunQueueWaitPercent ?? 'n/a', b.serverRunQueueWaitPercent ?? 'n/a', ''],
       ['server peak RSS (MB)', a.serverPeakRssMb, b.serverPeakRssMb, ''],
-      ['bytes received / client / s', a.bytesPerClientPerSecond, b.bytesPerClientPerSecond, ''],
+      ['bytes received / client / s', a.bytesPerClientPerSecond, b.bytesPerClientPerSecond, `<= ${TARGET_BYTES_PER_CLIENT}: ${met(checks.bytes_per_client_le_2000)}`],
+      ...Object.entries(a.bytesPerClientPerSecondByKind).map(([kind, n]) => [`  of which ${kind}`, n, b.bytesPerClientPerSecondByKind[kind] ?? '', '']),
       ['events lost (acked, not in ledger)', arena.ledger.lost, '', `0: ${met(checks.events_lost_zero)}`],
       ['ledger: acked / action entries', `${arena.ledger.acknowledged} / ${arena.ledger.ledgerActions}`, '', ''],
       ['ledger chains verify', arena.ledger.chainsVerify ? 'yes' : 'NO', '', 'yes'],

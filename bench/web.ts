@@ -27,6 +27,7 @@ import Table from 'cli-table3';
 import { startArenaServer, type ArenaServer } from '../server/arena-server.ts';
 import { buildClient, CHROMIUM } from '../tests/e2e/browser.ts';
 import type { Legal } from '../mechanisms/core/types.ts';
+import { ViewFollower, type FollowedRoom } from '../rooms/views.ts';
 import { median, percentile } from './stats.ts';
 
 const { values: opts } = parseArgs({
@@ -92,6 +93,8 @@ async function participant(server: ArenaServer, browser: Browser, dist: string):
   return { jsGzipKb: bytes / 1024, scripts: scripts.size, joinMs };
 }
 
+const followers = new WeakMap<Room, ViewFollower>();
+
 /** SDK clients holding every seat, placing `rate` orders a second in total from their legal ranges. */
 async function marketLoad(server: ArenaServer, info: SessionInfo): Promise<{ rooms: Room[]; stop: () => number }> {
   const rooms: Room[] = [];
@@ -99,15 +102,16 @@ async function marketLoad(server: ArenaServer, info: SessionInfo): Promise<{ roo
     const ticket = await api<{ roomId: string; token: string }>(server, 'POST', '/api/join', { code: s.code });
     const room = await new Client(server.url).joinById(ticket.roomId, { token: ticket.token, agent: 'bench' });
     room.onMessage('*', () => undefined);
+    followers.set(room, new ViewFollower(room as unknown as FollowedRoom, { views: false }));
     rooms.push(room);
   }
   let sent = 0;
   let k = 0;
   const timer = setInterval(() => {
     const room = rooms[k++ % rooms.length] as Room;
-    const state = room.state as { stateId: number; privates: { forEach(cb: (p: { legal: string }) => void): void } };
-    let legal: Legal = [];
-    state.privates.forEach((p) => (legal = JSON.parse(p.legal) as Legal));
+    const state = room.state as { stateId: number };
+    const views = followers.get(room);
+    const legal: Legal = (views && views.seats[0] !== undefined ? views.legal(views.seats[0]) : null) ?? [];
     const place = legal.find((a) => a.type === 'placeOrder');
     const price = place?.params.price;
     if (!place || price?.kind !== 'number') return;

@@ -1,13 +1,14 @@
 /**
  * The live harness: a policy (scripted or LLM) seated in an arena as an ordinary Colyseus
- * client. It reads the same synchronized state a browser reads (its seat's view and
- * legal actions, the phase's deadline), keeps what the room tells it (chat, coalition
+ * client. It reads what a browser reads (its seat's view and legal actions, followed
+ * as deltas by rooms/views.ts; the phase's deadline from the synchronized state), keeps what the room tells it (chat, coalition
  * news, events) for its next decision, decides, and sends `act`, `chat` and `coalition`
  * through the same protocol as a human. Only a pending decision is awaited.
  */
 import { Client, type Room } from '@colyseus/sdk';
 import type { Legal, SeatId } from '../mechanisms/core/types.ts';
 import { Rng } from '../mechanisms/core/random.ts';
+import { ViewFollower, type FollowedRoom } from '../rooms/views.ts';
 import { isPending, SeatObservation, type AnyPolicy, type InboxItem } from './policy.ts';
 
 export interface LiveBotOptions {
@@ -32,17 +33,11 @@ export interface LiveBot {
   stop(): Promise<void>;
 }
 
-interface DecodedSeat {
-  view: string;
-  legal: string;
-}
-
 interface DecodedState {
   status: string;
   stateId: number;
   /** Wall-clock ms at which the current phase closes; 0 when none. */
   deadline: number;
-  privates: { get(seat: string): DecodedSeat | undefined };
 }
 
 export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
@@ -67,15 +62,18 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     if (inbox.length > INBOX_KEPT) inbox = inbox.slice(-INBOX_KEPT);
   };
 
+  // The views of a state arrive one message after another, just before the patch of that state:
+  // the seat decides at a patch (or a whole snapshot), when its view and legal actions agree.
+  const current = () => Math.max(room.state?.stateId ?? -1, snapshotAt);
+  let snapshotAt = -1;
   const act = async (): Promise<void> => {
     if (stopped || busy) return;
     const state = room.state;
-    const mine = state?.privates?.get(options.seat);
-    if (!mine || state.status !== 'running' || state.stateId === lastTried || state.stateId < acknowledged) return;
-    const legal = JSON.parse(mine.legal) as Legal;
+    const legal: Legal | null = views.legal(options.seat);
+    const stateId = current();
+    if (!legal || state?.status !== 'running' || stateId === lastTried || stateId < acknowledged) return;
     if (legal.length === 0) return;
     busy = true;
-    const stateId = state.stateId;
     lastTried = stateId;
     try {
       const think = maxThink > 0 ? rng.uniform(minThink, maxThink) : 0;
@@ -84,7 +82,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
       const heard = inbox;
       inbox = [];
       const deadline = state.deadline > 0 ? state.deadline : null;
-      const observation = new SeatObservation(options.mechanism, options.seat, stateId, JSON.parse(mine.view) as unknown, legal, Date.now(), options.describe, deadline, heard);
+      const observation = new SeatObservation(options.mechanism, options.seat, stateId, views.view(options.seat), legal, Date.now(), options.describe, deadline, heard);
       const decided = options.policy.decide(observation, rng);
       const decision = isPending(decided) ? await decided : decided;
       if (!decision || stopped || !room.connection?.isOpen) return;
@@ -104,7 +102,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     } finally {
       busy = false;
       // The state may have moved on while this seat was thinking: look again.
-      const now = room.state?.stateId;
+      const now = current();
       if (!stopped && now !== lastTried && now >= acknowledged) queueMicrotask(() => void act());
     }
   };
@@ -115,10 +113,19 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   room.onMessage('events', hear('events'));
   room.onMessage('rejected', hear('rejected'));
   room.onMessage('*', () => undefined);
+  const views = new ViewFollower(room as unknown as FollowedRoom, {
+    onChange: (what) => {
+      if (what !== 'snapshot') return;
+      snapshotAt = views.stateId;
+      void act();
+    },
+    onError: (error) => !stopped && options.onError?.(error),
+  });
   room.onStateChange(() => void act());
   // The room is gone (session ended, server shut down): nothing left to decide.
   room.onLeave(() => {
     stopped = true;
+    views.dispose();
     if (timer) clearTimeout(timer);
     options.policy.dispose?.();
   });
@@ -127,6 +134,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     stats,
     async stop() {
       stopped = true;
+      views.dispose();
       if (timer) clearTimeout(timer);
       options.policy.dispose?.();
       await room.leave(true).catch(() => undefined);

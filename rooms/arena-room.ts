@@ -16,11 +16,12 @@ import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/mat
 import { Chain, type LedgerEvent } from '../mechanisms/core/ledger.ts';
 import { replay } from '../mechanisms/core/replay.ts';
 import { findMechanism } from '../mechanisms/registry.ts';
-import { mechanismKey, type BaseState, type Benchmark, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
+import { mechanismKey, type BaseState, type Benchmark, type Legal, type MechEvent, type SeatId } from '../mechanisms/core/types.ts';
 import type { Communication } from '../mechanisms/core/policy.ts';
-import { actMessage, adminMessage, announceMessage, chatMessage, coalitionMessage, integrityMessage, participantMessage, type AdminMessage, type ActMessage, type ClientMessageType, type Participant, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
+import { actMessage, adminMessage, announceMessage, chatMessage, coalitionMessage, eventsWanted, integrityMessage, participantMessage, viewsRequest, type AdminMessage, type EventsWanted, type ActMessage, type ClientMessageType, type Participant, type Role, type ServerMessages, type EventMessage } from './protocol.ts';
 import { Participants } from './participants.ts';
-import { ArenaState, SeatInfo, SeatPrivate, TAG_EXPERIMENTER, type ArenaStateT, type SeatPrivateT } from './schema.ts';
+import { ArenaState, SeatInfo, TAG_EXPERIMENTER, type ArenaStateT } from './schema.ts';
+import { ViewPublisher, type SeatViewMessage, type ViewsSnapshot } from './views.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
@@ -34,7 +35,7 @@ import { Budgets } from './budget.ts';
 import { SessionClock } from './session-clock.ts';
 
 /** What a client's auth holds: its token's claims, the ticket its join was granted under, and its address. */
-export type ArenaAuth = SeatClaims & { readonly sessionId: string; readonly address: string; readonly participant?: Participant };
+export type ArenaAuth = SeatClaims & { readonly sessionId: string; readonly address: string; readonly participant?: Participant; readonly events?: EventsWanted };
 export type ArenaClient = Client<{ auth: ArenaAuth; userData: { seat: SeatId | null; role: Role }; messages: ServerMessages }>;
 
 /** Options the server creates an arena room with (plain JSON). */
@@ -50,7 +51,7 @@ export interface ArenaRoomOptions {
 
 /** What a handler answers: the reply to a request, or (when refused) the `rejected` message of a plain send. */
 type Refusal = { ok: false; code: string; message: string };
-type Verdict = { ok: true; stateId?: number } | Refusal;
+type Verdict = { ok: true; stateId?: number; views?: ViewsSnapshot } | Refusal;
 
 /** The verdict on a message that does not match its schema: a code and where it went wrong, never the value itself. */
 function badMessage(type: string, error: z.ZodError): Verdict {
@@ -105,10 +106,13 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   #responding: { seat: string; ms: number | null } | null = null;
   #clock = new SessionClock();
   #seats = new Map<string, SeatAssignment>();
-  #privates = new Map<string, SeatPrivateT>();
+  /** The views as last sent (rooms/views.ts): the public view, and each seat's own part and legal actions. */
+  readonly #views = new ViewPublisher();
   /** Every benchmark of the session's config; the public ones are in the state for everyone. */
   #benchmarks: Readonly<Record<string, Benchmark>> = {};
   #experimenters = new Set<ArenaClient>();
+  /** Connections (by session id) that asked for the events addressed to their seat only, not the public ones. */
+  readonly #ownEventsOnly = new Set<string>();
   /** Dropped clients within their grace period, by seat, with the reconnection Colyseus waits for. */
   readonly #grace = new Map<string, { client: ArenaClient; reconnection: Deferred<Client> }>();
   #chatSeq = 0;
@@ -128,16 +132,18 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
    * a spectator place or an experimenter place is granted only to a token that may have
    * it and only while it is free: nobody can hold places with requests they never follow up.
    */
-  static override async onAuth(token: string | undefined, options: { token?: unknown; participant?: unknown } | undefined, context: AuthContext): Promise<ArenaAuth> {
+  static override async onAuth(token: string | undefined, options: { token?: unknown; participant?: unknown; events?: unknown } | undefined, context: AuthContext): Promise<ArenaAuth> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
     if (!claims) throw new ServerError(401, 'invalid or expired token');
+    const events = eventsWanted.safeParse(options?.events);
+    if (!events.success) throw new ServerError(400, "BAD_OPTION: events is 'all' (every event this client may see, the default) or 'own' (only those addressed to its seat)");
     let participant: Participant | undefined;
     if (options?.participant !== undefined) {
       const parsed = participantMessage.safeParse(options.participant);
       if (!parsed.success || claims.role !== 'player' || claims.bot !== undefined) throw new ServerError(400, 'BAD_PARTICIPANT: a nickname or participant label is plain text of at most 40 (nickname) or 80 (label) characters');
       participant = parsed.data;
     }
-    const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown', ...(participant ? { participant } : {}) };
+    const auth: ArenaAuth = { ...claims, sessionId: generateId(), address: context?.ip ?? 'unknown', ...(participant ? { participant } : {}), ...(events.data ? { events: events.data } : {}) };
     // A room of another process decides there, asked through the server; when nobody can
     // be asked, arrive() decides when the socket comes.
     const refused = arenas.has(claims.session) ? ArenaRoom.admit(auth) : await arenaEnvironment().admitElsewhere?.(auth);
@@ -211,9 +217,6 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     s.benchmarks = JSON.stringify(Object.fromEntries(Object.entries(benchmarks).filter(([, b]) => b.audience === 'public')));
     for (const seat of seats) {
       s.seats.set(seat.seat, new SeatInfo({ seat: seat.seat, role: seat.role, holder: seat.kind === 'bot' ? 'bot' : 'open', policy: seat.policy ?? '' }));
-      const entry = new SeatPrivate({ seat: seat.seat });
-      this.#privates.set(seat.seat, entry);
-      s.privates.set(seat.seat, entry);
     }
     this.#registerMessages();
     this.#sync();
@@ -259,7 +262,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const s = this.state;
     const seats: PublicSnapshot['seats'][number][] = [];
     s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
-    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, announcement: s.announcement, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: s.publicView, progress: s.progress, seats };
+    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, announcement: s.announcement, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: this.#views.publicJson, progress: s.progress, seats };
     const key = JSON.stringify(snapshot);
     if (key === this.#mirrored) return;
     this.#mirrored = key;
@@ -369,15 +372,18 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     s.stateId = engine.stateId;
     s.phaseId = engine.phaseId;
     s.deadline = engine.deadline === null || s.status !== 'running' ? 0 : this.#clock.wallOf(engine.deadline);
-    s.publicView = JSON.stringify(mechanism.publicView(engine));
     s.progress = JSON.stringify(mechanism.progress(engine));
-    for (const [seat, entry] of this.#privates) {
+    const pub = this.#views.publishPublic(mechanism.publicView(engine), engine.stateId);
+    if (pub) this.broadcast('pub', pub);
+    let holders: Map<string, ArenaClient[]> | null = null;
+    for (const seat of this.#seats.keys()) {
       const legal = mechanism.legal(engine, seat as SeatId);
-      entry.view = JSON.stringify(mechanism.view(engine, seat as SeatId));
-      entry.legal = JSON.stringify(legal);
-      this.#participants.offer(seat, entry.legal, this.now());
+      const legalJson = JSON.stringify(legal);
+      const own = this.#views.publishSeat(seat, mechanism.view(engine, seat as SeatId), legal, engine.stateId, legalJson);
+      this.#participants.offer(seat, legalJson, this.now());
       const info = s.seats.get(seat);
       if (info) info.waiting = legal.length === 0;
+      if (own) this.#sendOwn(own, (holders ??= this.#holders()));
     }
     if (this.#experimenters.size) this.#syncExperimenterFields();
     if (engine.over && s.status !== 'ended') this.#end();
@@ -434,7 +440,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   /**
    * Sends each client the queued events addressed to it as one `events` message. The
    * public ones are encoded once for every client that gets nothing else; only the
-   * experimenter and seats with events of their own get a message of their own.
+   * experimenter and seats with events of their own get a message of their own, and a
+   * client that asked for its own events only (join option `events: 'own'`) gets only those.
    */
   #flushEvents(): void {
     const events = this.#outbox;
@@ -445,26 +452,29 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     const publicOnly = audiences.every((a) => a === 'public') ? events : events.filter((_, i) => audiences[i] === 'public');
     if (this.#mirror && publicOnly.length) this.#mirrorMessage('events', publicOnly);
     const own: [ArenaClient, EventMessage[]][] = [];
-    if (publicOnly !== events) {
+    const skipped: ArenaClient[] = [];
+    if (publicOnly !== events || this.#ownEventsOnly.size) {
       for (const client of this.clients) {
         const data = client.userData;
         if (!data) continue;
-        const seat = data.seat;
-        if (data.role === 'experimenter') own.push([client, events]);
-        else if (seat !== null && audiences.some((a) => a !== 'public' && a !== 'experimenter' && a.includes(seat))) {
-          own.push([
-            client,
-            events.filter((_, i) => {
-              const a = audiences[i] as MechEvent['audience'];
-              return a === 'public' || (a !== 'experimenter' && a.includes(seat));
-            }),
-          ]);
+        if (data.role === 'experimenter') {
+          own.push([client, events]);
+          continue;
         }
+        const seat = data.seat;
+        const everything = !this.#ownEventsOnly.has(client.sessionId);
+        const addressed = (i: number) => {
+          const a = audiences[i] as MechEvent['audience'];
+          return a !== 'public' && a !== 'experimenter' && seat !== null && a.includes(seat);
+        };
+        if (seat !== null && publicOnly !== events && audiences.some((_, i) => addressed(i))) own.push([client, events.filter((_, i) => addressed(i) || (everything && audiences[i] === 'public'))]);
+        else if (!everything) skipped.push(client);
       }
     }
     if (publicOnly.length) {
-      if (own.length === 0) this.broadcast('events', publicOnly);
-      else if (own.length < this.clients.length) this.broadcast('events', publicOnly, { except: own.map(([c]) => c) });
+      const except = [...own.map(([c]) => c), ...skipped];
+      if (except.length === 0) this.broadcast('events', publicOnly);
+      else if (except.length < this.clients.length) this.broadcast('events', publicOnly, { except });
     }
     for (const [client, mine] of own) client.send('events', mine);
   }
@@ -501,6 +511,42 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       if (!data) continue;
       if (data.role === 'experimenter' || (data.seat !== null && seats.includes(data.seat))) client.send(type, message);
     }
+  }
+
+  /** The clients holding each seat now. */
+  #holders(): Map<string, ArenaClient[]> {
+    const out = new Map<string, ArenaClient[]>();
+    for (const client of this.clients) {
+      const seat = this.#playerSeat(client);
+      if (seat) out.set(seat, [...(out.get(seat) ?? []), client]);
+    }
+    return out;
+  }
+
+  /** A seat's own views go to the clients holding it and to every experimenter, never to anyone else. */
+  #sendOwn(message: SeatViewMessage, holders: Map<string, ArenaClient[]>): void {
+    for (const client of holders.get(message.seat) ?? []) client.send('own', message);
+    for (const client of this.#experimenters) client.send('own', message);
+  }
+
+  /** Everything `client` may see of the views now: the public view, and its own seat's (every seat's, for the experimenter). */
+  #viewsFor(client: ArenaClient): ViewsSnapshot {
+    const role = client.userData?.role;
+    const seat = this.#playerSeat(client);
+    return this.#views.snapshot(role === 'experimenter' ? this.#seats.keys() : seat ? [seat] : []);
+  }
+
+  /** A seat's view and legal actions in the committed state (what its holder is sent), or null for no such seat. */
+  seatView(seat: string): { view: unknown; legal: Legal } | null {
+    if (!this.#seats.has(seat)) return null;
+    const { mechanism } = this.#resolved;
+    const engine = this.#journal.committedState;
+    return { view: mechanism.view(engine, seat as SeatId), legal: mechanism.legal(engine, seat as SeatId) };
+  }
+
+  /** The public view as last sent, as JSON. */
+  get publicViewJson(): string {
+    return this.#views.publicJson;
   }
 
   // --- the clock ------------------------------------------------------------
@@ -796,6 +842,9 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       return { ok: true };
     });
 
+    // The whole of what the client may see, for it to follow the deltas from (rooms/views.ts).
+    this.#on('views', viewsRequest, (client) => ({ ok: true, views: this.#viewsFor(client) }));
+
     this.#on('admin', adminMessage, (client, msg) => {
       if (client.userData?.role !== 'experimenter') return { ok: false, code: 'FORBIDDEN', message: 'experimenter only' };
       return this.control(msg.op, 'experimenter');
@@ -874,10 +923,10 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   #seat(client: ArenaClient, auth: ArenaAuth, claim: boolean, replaces: string | null, said: string | null): void {
     client.view = new StateView();
+    if (auth.events === 'own' && auth.role !== 'experimenter') this.#ownEventsOnly.add(client.sessionId);
     if (auth.role === 'player') {
       const info = this.state.seats.get(auth.seat);
-      const entry = this.#privates.get(auth.seat);
-      if (!info || !entry) throw new ServerError(403, 'NO_SUCH_SEAT: this session has no such seat');
+      if (!info || !this.#seats.has(auth.seat)) throw new ServerError(403, 'NO_SUCH_SEAT: this session has no such seat');
       const bot = auth.bot !== undefined;
       if (claim) this.#record({ kind: 'seat_claimed', seat: auth.seat as SeatId, audience: 'experimenter', data: { from: 'bot', policy: info.policy, to: 'human', client: said } });
       this.#record({ kind: 'seat_joined', seat: auth.seat as SeatId, audience: 'experimenter', data: { holder: claim ? 'human' : info.holder === 'open' ? (bot ? 'bot' : 'human') : info.holder, ...(bot ? { policy: auth.bot } : {}), client: said } });
@@ -890,14 +939,12 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
         info.holder = bot ? 'bot' : 'human';
         if (auth.bot) info.policy = auth.bot;
       }
-      client.view.add(entry);
       info.connected = true;
       client.userData = { seat: auth.seat as SeatId, role: 'player' };
       return;
     }
     if (auth.role === 'experimenter') {
       client.view.add(this.state, TAG_EXPERIMENTER);
-      for (const entry of this.#privates.values()) client.view.add(entry);
       this.#experimenters.add(client);
       this.#syncExperimenterFields();
     }
@@ -988,6 +1035,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   override onLeave(client: ArenaClient, code?: number): void {
     this.#experimenters.delete(client);
+    this.#ownEventsOnly.delete(client.sessionId);
     client.view?.dispose();
     this.#budgets.forget(`c:${client.sessionId}`);
     const held = this.#seating.left(client.sessionId);

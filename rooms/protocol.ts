@@ -4,6 +4,7 @@
  * by the room, the bots and the web client, so humans and bots speak the same protocol.
  */
 import { z } from 'zod';
+import type { PublicViewMessage, SeatViewMessage } from './views.ts';
 
 /** Hard bound on any inbound message, before parsing its fields. */
 export const MAX_MESSAGE_BYTES = 8 * 1024;
@@ -118,8 +119,15 @@ export const ADMIN_OPS = ['start', 'pause', 'resume', 'advance', 'end'] as const
 export const adminMessage = z.object({ op: z.enum(ADMIN_OPS) }).strict();
 export type AdminMessage = z.infer<typeof adminMessage>;
 
+/** Join option `events`: every event the client may see (the default), or only those addressed to its own seat (a page that shows no event feed). */
+export const eventsWanted = z.enum(['all', 'own']).optional();
+export type EventsWanted = NonNullable<z.infer<typeof eventsWanted>>;
+
+/** A request for the whole of the views the client may see (rooms/views.ts): when it joins, comes back, or misses a version. */
+export const viewsRequest = z.object({}).strict();
+
 /** Client -> server message types. */
-export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin' | 'integrity' | 'announce';
+export type ClientMessageType = 'act' | 'chat' | 'coalition' | 'admin' | 'integrity' | 'announce' | 'views';
 
 /** Rejection codes of the room itself, beside the engine's (mechanisms/core/types.ts). */
 export const ROOM_REJECT_CODES = ['BAD_MESSAGE', 'FORBIDDEN', 'NOT_RUNNING', 'NO_DEADLINE', 'RATE_LIMITED', 'NO_CHANNEL', 'TOO_LARGE', 'NO_SUCH_COALITION', 'STORE_FAILED', 'NO_SUCH_SEAT'] as const;
@@ -151,6 +159,10 @@ export interface ServerMessages {
   coalition: Record<string, unknown> & { at: number };
   /** The engine events addressed to this client since the last state patch, sent right after it (public ones to everyone). */
   events: EventMessage[];
+  /** The delta of the public view (rooms/views.ts), to everyone in the room. */
+  pub: PublicViewMessage;
+  /** The delta of a seat's own views (rooms/views.ts), to its holder and the experimenter only. */
+  own: SeatViewMessage;
   /** Something stops the session until the experimenter clears it (code 'STORE_FAILED': the record cannot be written, the session is paused); an empty code when it is cleared. Also in the state's `alert`. */
   alert: { code: string; message: string };
 }

@@ -1,11 +1,11 @@
 /**
- * The synchronized state of an arena (Colyseus schema, no decorators). Everything in
- * it comes from the engine's view() and publicView(): the public part for everyone,
- * each seat's private entry only to that seat (StateView), the full engine state only
- * to the experimenter. Views travel as JSON strings and are replaced wholesale, rebuilt
- * once per state patch. The spectators of a session with spectatorDelayMs get the same
- * ArenaState from the session's mirror room (rooms/spectator-room.ts): the public part
- * only, as it was that many ms earlier, with no private entries and no full state.
+ * The synchronized state of an arena (Colyseus schema, no decorators): the small, slow
+ * facts (status, stateId, deadline, progress, seats) for everyone, the full engine state
+ * and the measures only to the experimenter (a view tag). The views themselves
+ * (mechanism.publicView and each seat's view and legal actions) travel beside it as
+ * versioned deltas (rooms/views.ts). The spectators of a session with spectatorDelayMs
+ * get the same ArenaState from the session's mirror room (rooms/spectator-room.ts): the
+ * public part only, as it was that many ms earlier, with no full state.
  */
 import { schema, t } from '@colyseus/schema';
 
@@ -29,17 +29,6 @@ export const SeatInfo = schema(
   'SeatInfo',
 );
 
-export const SeatPrivate = schema(
-  {
-    seat: t.string(),
-    /** JSON of mechanism.view(state, seat). */
-    view: t.string().default('null'),
-    /** JSON of mechanism.legal(state, seat). */
-    legal: t.string().default('[]'),
-  },
-  'SeatPrivate',
-);
-
 export const ArenaState = schema(
   {
     session: t.string(),
@@ -56,8 +45,6 @@ export const ArenaState = schema(
     phaseId: t.number().default(0),
     /** Wall-clock time (epoch ms) of the next deadline, 0 when none. */
     deadline: t.number().default(0),
-    /** JSON of mechanism.publicView(state). */
-    publicView: t.string().default('null'),
     /** JSON of mechanism.progress(state): round (or period), of how many, what it is called, the phase. */
     progress: t.string().default('null'),
     /** JSON of the benchmarks of the session's config that everyone may see (equilibrium prices and the like). */
@@ -65,7 +52,6 @@ export const ArenaState = schema(
     /** JSON of the communication policy (which chat channels exist). */
     communication: t.string().default('{}'),
     seats: t.map(SeatInfo),
-    privates: t.map(SeatPrivate).view(),
     /** JSON of the whole engine state. */
     full: t.string().view(TAG_EXPERIMENTER).default('null'),
     /** JSON of the match's outcome so far: welfare, maxWelfare, efficiency, revenue, measures; and every benchmark. */
@@ -78,4 +64,3 @@ export const ArenaState = schema(
 
 export type ArenaStateT = InstanceType<typeof ArenaState>;
 export type SeatInfoT = InstanceType<typeof SeatInfo>;
-export type SeatPrivateT = InstanceType<typeof SeatPrivate>;

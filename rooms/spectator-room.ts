@@ -10,7 +10,8 @@
  */
 import { Room, ServerError, generateId, type AuthContext, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
-import type { ServerMessages } from './protocol.ts';
+import { viewsRequest, type ServerMessages } from './protocol.ts';
+import { ViewPublisher } from './views.ts';
 import { ArenaState, SeatInfo, type ArenaStateT } from './schema.ts';
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
@@ -25,6 +26,7 @@ export interface PublicSnapshot {
   readonly stateId: number;
   readonly phaseId: number;
   readonly deadline: number;
+  /** JSON of the public view (the mirror sends its deltas, rooms/views.ts). */
   readonly publicView: string;
   readonly progress: string;
   readonly seats: readonly { seat: string; role: string; holder: string; policy: string; connected: boolean; waiting: boolean }[];
@@ -60,6 +62,8 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
   session = '';
   /** Spectator places, decided when a join is reserved, bounded in all and per address (seating.ts). */
   #seating = new Seating('', [], { standIn: false });
+  /** The public view as the spectators last got it. */
+  readonly #views = new ViewPublisher();
 
   static override async onAuth(token: string | undefined, options: { token?: unknown } | undefined, context: AuthContext): Promise<MirrorAuth> {
     const claims = arenaEnvironment().tokens.verify(options?.token ?? token);
@@ -82,7 +86,9 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
     this.seatReservationTimeout = Math.ceil(limits.joinMs / 1000);
     mirrors.set(this.session, this);
     this.setMetadata({ session: this.session, spectators: true });
-    // Spectators send nothing: any message gets the same coded refusal as in the arena.
+    // Spectators ask for the public view when they join or miss a version, and send nothing else.
+    this.onMessage('views', (_client, raw) => (viewsRequest.safeParse(raw ?? {}).success ? { ok: true, views: this.#views.snapshot([]) } : { ok: false, code: 'BAD_MESSAGE', message: 'views takes no fields' }));
+    // Anything else gets the same coded refusal as in the arena.
     this.onMessage('*', (client, type) => client.send('rejected', { for: type === 'chat' || type === 'act' || type === 'coalition' || type === 'admin' ? type : 'unknown', code: 'FORBIDDEN', message: 'spectators of a delayed session only watch' }));
   }
 
@@ -122,7 +128,8 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
     s.stateId = snapshot.stateId;
     s.phaseId = snapshot.phaseId;
     s.deadline = snapshot.deadline;
-    s.publicView = snapshot.publicView;
+    const pub = this.#views.publishPublic(JSON.parse(snapshot.publicView) as unknown, snapshot.stateId);
+    if (pub) this.broadcast('pub', pub);
     s.progress = snapshot.progress;
     for (const seat of snapshot.seats) {
       let info = s.seats.get(seat.seat);
@@ -135,6 +142,11 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
       info.connected = seat.connected;
       info.waiting = seat.waiting;
     }
+  }
+
+  /** The public view as the spectators see it now, as JSON. */
+  get publicViewJson(): string {
+    return this.#views.publicJson;
   }
 
   /** Public events and public chat, as a live spectator got them (the arena calls this after the delay). */

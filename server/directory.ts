@@ -25,9 +25,9 @@ export interface DirectoryDeps {
 const LISTED = 100;
 
 /** What the public may see of a room: the mirror's state for a delayed session, else the live one. */
-function publicState(room: ArenaRoom): ArenaStateT {
+function publicState(room: ArenaRoom): { state: ArenaStateT; publicViewJson: string } {
   const mirror = room.spectatorRoomId === room.roomId ? undefined : mirrorOf(room.session);
-  return mirror?.state ?? room.state;
+  return mirror ? { state: mirror.state, publicViewJson: mirror.publicViewJson } : { state: room.state, publicViewJson: room.publicViewJson };
 }
 
 /** Sessions are private unless their spec marks them public; demo arenas are public. */
@@ -44,7 +44,8 @@ export type DirectoryEntry = ReturnType<typeof directoryEntry>;
 
 /** A session's entry in the directory, from its room when it is live in this process (else from its row alone). */
 export function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
-  const shown = room ? publicState(room) : null;
+  const seen = room ? publicState(room) : null;
+  const shown = seen?.state ?? null;
   const seats = shown ? [...shown.seats.values()] : [];
   const count = (holder: string) => seats.filter((s) => s.holder === holder).length;
   // Open: human seats no person holds (empty, or played by a bot standing in).
@@ -61,7 +62,7 @@ export function directoryEntry(row: SessionRow, room: ArenaRoom | null) {
     // Demo arenas are open to anyone: the codes of their free seats are public, and current (a code is an offer, not a view).
     // Other sessions' codes go only to the experimenter.
     join: row.demo && room && room.state.status !== 'ended' ? open.map(([seat, code]) => ({ seat, code })) : [],
-    public: shown ? (JSON.parse(shown.publicView) as unknown) : null,
+    public: seen ? (JSON.parse(seen.publicViewJson) as unknown) : null,
     createdAt: row.createdAt,
   };
 }

@@ -17,6 +17,8 @@ import {
   type ArenaClientRoom,
   type JoinInfo,
   type TestServer,
+  publicOf,
+  viewsOf,
 } from './helpers.ts';
 
 interface Issue {
@@ -58,7 +60,7 @@ describe('the arena directory', () => {
       public: true,
     });
     ({ room: p0 } = await joinSeat(t, info.seats[0]?.code as string));
-    await waitFor(() => JSON.parse(p0.state.publicView).round >= 3, 3000, 'a few rounds');
+    await waitFor(() => (publicOf<{ round: number }>(p0)?.round ?? 0) >= 3, 3000, 'a few rounds');
   });
 
   it('lists live sessions with public facts only: no private value, no join code, no token', async () => {
@@ -150,7 +152,7 @@ describe('joining', () => {
     expect(seat).toBe('p1');
     expect(roomId).toBe(info.roomId);
     const { room } = await joinSeat(t, info.seats[1]?.code as string);
-    expect([...room.state.privates.keys()]).toEqual(['p1']);
+    expect(viewsOf(room).seats).toEqual(['p1']);
     expect((await joinError(roomId, { token })).code).toBe(409);
   });
 

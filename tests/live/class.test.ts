@@ -10,7 +10,8 @@ import { Client } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holderStints } from '../../server/holders.ts';
 import { INTEGRITY_LIMITS } from '../../rooms/participants.ts';
-import { containsText, createSession, joinExperimenter, joinSpectator, rawBytes, sleep, startTestServer, waitFor, type ArenaClientRoom, type JoinInfo, type TestServer } from './helpers.ts';
+import { viewsOf, containsText, createSession, joinExperimenter, joinSpectator, rawBytes, sleep, startTestServer, waitFor, type ArenaClientRoom, type JoinInfo, type TestServer } from './helpers.ts';
+import { follow } from './process-helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -36,9 +37,10 @@ const classSeat = (code: string, body: unknown = {}) => t.api('POST', `/api/clas
 /** Joins with a seat token as the seat page does, saying who the person is. */
 async function joinAs(ticket: ClassTicket, participant?: unknown): Promise<ArenaClientRoom> {
   const room = (await new Client(t.url).joinById(ticket.roomId, { token: ticket.token, ...(participant === undefined ? {} : { participant }) })) as unknown as ArenaClientRoom;
+  follow(room);
   room.onMessage('*', () => undefined);
   t.rooms.push(room as never);
-  await waitFor(() => room.state?.privates?.get(ticket.seat) !== undefined, 3000, `${ticket.seat}'s private view`);
+  await waitFor(() => viewsOf(room).version(ticket.seat) > 0, 3000, `${ticket.seat}'s private view`);
   return room;
 }
 
@@ -177,7 +179,7 @@ describe('integrity signals', () => {
     const me = await joinAs(ticket, { nickname: 'Ibis' });
     const experimenter = await joinExperimenter(t, info);
     // Response time: from the seat being shown its decision to its action, in the action's event.
-    await waitFor(() => JSON.parse(me.state.privates.get(ticket.seat)?.legal ?? '[]').length > 0, 3000, 'a decision to make');
+    await waitFor(() => (viewsOf(me).legal(ticket.seat)?.length ?? 0) > 0, 3000, 'a decision to make');
     const ack = (await me.request('act', { stateId: me.state.stateId, action: { type: 'bid', amount: 3 } })) as { ok: boolean };
     expect(ack).toEqual({ ok: true, stateId: expect.any(Number) });
     const action = t.server.ledger.events(info.session).find((e) => e.kind === 'action' && e.seat === ticket.seat);

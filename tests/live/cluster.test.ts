@@ -36,6 +36,7 @@ import {
   waitFor,
   type ArenaRoomClient,
   type JoinInfo,
+  viewsOf,
 } from './process-helpers.ts';
 import { dropRedisPrefix, dropSchema, postgresAvailable, POSTGRES_URL, redisAvailable, REDIS_URL, runName } from './services.ts';
 
@@ -199,7 +200,7 @@ describe.skipIf(!available)('two processes on one Redis and one PostgreSQL', () 
     const token = await seatToken(b.url, info, 'p0');
     p0 = await joinRoom(b.url, token.roomId, token.token);
     rooms.push(p0);
-    expect(p0.state.privates.get('p0')).toBeDefined();
+    await waitFor(() => viewsOf(p0).version('p0') > 0, 'its own view');
     // The directory of B describes the room that runs on A (its seats come from the live room).
     const listed = (await http<{ session: string; seats: { total: number } }[]>(b.url, 'GET', '/api/arenas')).body.find((e) => e.session === info.session);
     expect(listed?.seats.total).toBe(3);
@@ -228,7 +229,8 @@ describe.skipIf(!available)('two processes on one Redis and one PostgreSQL', () 
     const spectate = await http<{ roomId: string; token: string }>(b.url, 'GET', `/api/sessions/${info.session}/spectate`);
     const spectator = await joinRoom(b.url, spectate.body.roomId, spectate.body.token);
     rooms.push(spectator);
-    expect(spectator.state.privates?.size ?? 0).toBe(0);
+    await viewsOf(spectator).ready;
+    expect(viewsOf(spectator).seats).toEqual([]);
   });
 
   it("an observatory watcher connected to B receives the events of A's room: public ones in the public feed, all in the experimenter's", async () => {

@@ -13,6 +13,7 @@ import {
   ADMIN_TOKEN as PROCESS_ADMIN_TOKEN,
   SECRET,
   createSession as createSessionAt,
+  follow,
   joinRoom as joinRoomAt,
   leave as leaveRoom,
   removeTempDirs,
@@ -20,7 +21,10 @@ import {
   tempDir,
   type ArenaRoomClient,
   type JoinInfo as ProcessJoinInfo,
+  viewsOf,
 } from './process-helpers.ts';
+
+export { viewsOf } from './process-helpers.ts';
 
 // --- raw frames --------------------------------------------------------------
 
@@ -172,18 +176,18 @@ export interface ArenaView {
   stateId: number;
   phaseId: number;
   deadline: number;
-  publicView: string;
   progress: string;
   full: string;
   seats: Map<string, { seat: string; holder: string; connected: boolean; waiting: boolean }> & { size: number };
-  privates: Map<string, { seat: string; view: string; legal: string }> & { size: number };
 }
 
 export type ArenaClientRoom = Room<unknown, ArenaView>;
 
 async function joinRoom(t: TestServer, roomId: string, token: string): Promise<ArenaClientRoom> {
   const room = (await new Client(t.url).joinById(roomId, { token })) as unknown as ArenaClientRoom;
-  // Keep every message, in order, for the tests to inspect.
+  // Follow the views as the web client does.
+  follow(room);
+  // Keep every other message, in order, for the tests to inspect.
   const log: { type: string; message: unknown }[] = [];
   logs.set(room, log);
   room.onMessage('*', (type: string | number, message: unknown) => log.push({ type: String(type), message }));
@@ -197,7 +201,7 @@ export async function joinSeat(t: TestServer, code: string): Promise<{ room: Are
   if (res.status !== 200) throw new Error(`joining with ${code}: ${res.status} ${res.text}`);
   const { roomId, token, seat } = res.body as { roomId: string; token: string; seat: string };
   const room = await joinRoom(t, roomId, token);
-  await waitFor(() => room.state?.privates?.get(seat) !== undefined, 3000, `${seat}'s private view`);
+  await waitFor(() => viewsOf(room).version(seat) > 0, 3000, `${seat}'s private view`);
   return { room, seat };
 }
 
@@ -206,17 +210,22 @@ export async function joinSpectator(t: TestServer, session: string): Promise<Are
   if (res.status !== 200) throw new Error(`spectating ${session}: ${res.status} ${res.text}`);
   const { roomId, token } = res.body as { roomId: string; token: string };
   const room = await joinRoom(t, roomId, token);
-  await waitFor(() => room.state?.seats?.size > 0, 3000, 'spectator state');
+  await waitFor(() => room.state?.seats?.size > 0 && viewsOf(room).synced, 3000, 'spectator state');
   return room;
 }
 
 export async function joinExperimenter(t: TestServer, info: JoinInfo): Promise<ArenaClientRoom> {
   const room = await joinRoom(t, info.roomId, info.experimenterToken);
-  await waitFor(() => room.state?.privates?.size > 0 && room.state.full !== 'null', 3000, 'experimenter state');
+  await waitFor(() => viewsOf(room).seats.length > 0 && room.state.full !== 'null', 3000, 'experimenter state');
   return room;
 }
 
 const logs = new WeakMap<ArenaClientRoom, { type: string; message: unknown }[]>();
+/** A seat's view and legal actions as a client holds them; null when it does not get them. */
+export function privateOf<V = Record<string, unknown>>(room: ArenaClientRoom, seat: string): { view: V; legal: { type: string }[] } | null {
+  const f = viewsOf(room);
+  return f.version(seat) > 0 ? { view: f.view(seat) as V, legal: f.legal(seat) as unknown as { type: string }[] } : null;
+}
 
 /** The messages of one type a client has received so far, in order. */
 export function messages<T = Record<string, unknown>>(room: ArenaClientRoom, type: string): T[] {
@@ -244,12 +253,12 @@ export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Rec
   let stopped = false;
   const step = async (): Promise<void> => {
     const state = room.state;
-    const mine = state?.privates?.get(seat);
+    const mine = privateOf(room, seat);
     if (stopped || busy || !mine || state.status !== 'running' || state.stateId === tried) return;
-    const legal = JSON.parse(mine.legal) as { type: string }[];
+    const legal = mine.legal;
     if (!legal.length) return;
     tried = state.stateId;
-    const action = decide(JSON.parse(mine.view) as Record<string, unknown>, legal, JSON.parse(state.progress) as { round: number });
+    const action = decide(mine.view, legal, JSON.parse(state.progress) as { round: number });
     if (!action) return;
     busy = true;
     try {
@@ -270,8 +279,8 @@ export function autoPlay(room: ArenaClientRoom, seat: string, decide: (view: Rec
   };
 }
 
-/** Parses the JSON of the public view of the state a client holds. */
-export const publicOf = <T = Record<string, unknown>>(room: ArenaClientRoom): T => JSON.parse(room.state.publicView) as T;
+/** The public view a client holds. */
+export const publicOf = <T = Record<string, unknown>>(room: ArenaClientRoom): T => viewsOf(room).publicView as T;
 
 // --- an in-process server driven like a participant (process-helpers clients) ----------
 

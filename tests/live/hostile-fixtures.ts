@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { LedgerEvent } from '../../mechanisms/core/ledger.ts';
-import { act, legalOf, paced, privateView, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
+import { act, legalOf, paced, privateView, serverView, viewsOf, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
 import type { InProcessArena, SeatedArena } from './helpers.ts';
 
 export const SEED = 20_261_117;
@@ -45,8 +45,11 @@ export function hostileFixtures(live: () => InProcessArena) {
   async function snapshot(session: string): Promise<Snapshot> {
     const room = await serverRoom(session);
     const privates: Record<string, { view: string; legal: string }> = {};
-    room.state.privates.forEach((p, seat) => (privates[seat] = { view: p.view, legal: p.legal }));
-    return { stateId: room.state.stateId, hash: room.match.hash(), publicView: room.state.publicView, privates, events: live().server.ledger.events(session) };
+    room.state.seats.forEach((_, seat) => {
+      const s = room.seatView(seat);
+      if (s) privates[seat] = { view: JSON.stringify(s.view), legal: JSON.stringify(s.legal) };
+    });
+    return { stateId: room.state.stateId, hash: room.match.hash(), publicView: room.publicViewJson, privates, events: live().server.ledger.events(session) };
   }
 
   /** Asserts that nothing but the allowed kinds of ledger events happened since `before`; returns the new events. */
@@ -81,9 +84,9 @@ export function hostileFixtures(live: () => InProcessArena) {
     const client = arena.clients[seat] as ArenaRoomClient;
     await waitFor(async () => {
       const room = await serverRoom(arena.session);
-      return client.state.stateId === room.state.stateId && privateView(client, seat) === room.state.privates.get(seat)?.view;
+      return client.state.stateId === room.state.stateId && privateView(client, seat) === serverView(room, seat);
     }, `${seat}'s decoded view to match the server`);
-    expect([...client.state.privates.keys()]).toEqual([seat]);
+    expect(viewsOf(client).seats).toEqual([seat]);
   }
 
   return { openArena, serverRoom, snapshot, expectUnchanged, bidsFine, playRounds, expectClientInSync };

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessArena, type SeatedArena } from './helpers.ts';
 import { actMessage } from '../../rooms/protocol.ts';
-import { act, http, joinRoom, leave, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
+import { viewsOf, act, http, joinRoom, leave, waitFor, type Ack, type ArenaRoomClient } from './process-helpers.ts';
 import { MAX_BID, ROOMY_BUDGET, acceptableBid, fuzz, hostileFixtures, jsonSafe, refusedAtBoundary, request } from './hostile-fixtures.ts';
 
 let live: InProcessArena;
@@ -196,7 +196,8 @@ describe('fuzzed messages from a seated player', () => {
     const spectate = await http<{ roomId: string; token: string }>(live.url, 'GET', `/api/sessions/${arena.session}/spectate`);
     const spectator = await joinRoom(live.url, spectate.body.roomId, spectate.body.token);
     live.track(spectator);
-    expect(spectator.state.privates?.size ?? 0).toBe(0);
+    await viewsOf(spectator).ready;
+    expect(viewsOf(spectator).seats).toEqual([]);
     const before = await snapshot(arena.session);
     expect(await act(spectator, before.stateId, { type: 'bid', amount: 5 })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     const rejected = new Promise<{ code: string }>((done) => spectator.onMessage('rejected', (m: { code: string }) => done(m)));

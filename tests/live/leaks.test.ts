@@ -25,6 +25,7 @@ import {
   waitFor,
   type ArenaClientRoom,
   type TestServer,
+  viewsOf,
 } from './helpers.ts';
 
 type Decide = (view: Record<string, unknown>, legal: { type: string }[], progress: { round: number }) => Record<string, unknown> | null;
@@ -132,12 +133,12 @@ describe.each(CASES)('$mechanism: private values on raw frames', (c) => {
       expect(found(p.room, own), `${p.seat}'s own values in its frames`).toEqual(own);
       expect(found(p.room, others), `other seats' values in ${p.seat}'s frames`).toEqual([]);
       // Decoded state agrees: only its own private entry, no full state.
-      expect([...p.room.state.privates.keys()]).toEqual([p.seat]);
+      expect(viewsOf(p.room).seats).toEqual([p.seat]);
       expect(p.room.state.full ?? 'null').toBe('null');
     }
 
     expect(found(spectator, all), "private values in the spectator's frames").toEqual([]);
-    expect(spectator.state.privates?.size ?? 0).toBe(0);
+    expect(viewsOf(spectator).seats).toEqual([]);
     expect(spectator.state.full ?? 'null').toBe('null');
 
     // The observatory's public feed: events did arrive, none with a private value, a seat or a ledger position.
@@ -148,7 +149,7 @@ describe.each(CASES)('$mechanism: private values on raw frames', (c) => {
     for (const e of watcher.events) expect(Object.keys(e).sort()).toEqual(['at', 'data', 'kind', 'match']);
 
     expect(found(experimenter, all), "values in the experimenter's frames").toEqual(all);
-    expect([...experimenter.state.privates.keys()].sort()).toEqual(seats);
+    expect(viewsOf(experimenter).seats.sort()).toEqual(seats);
     expect(experimenter.state.full).not.toBe('null');
   });
 });

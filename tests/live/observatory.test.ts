@@ -92,7 +92,7 @@ describe('observatory', () => {
     const closed = (events: { match: string; kind: string }[], session: string) => events.filter((e) => e.match === session && e.kind === 'round_closed').length;
     await waitFor(() => closed(live, hour.session) >= 3, 10_000, 'three live round closes');
 
-    const liveRound = (JSON.parse((await t.server.room(hour.session))?.state.publicView ?? 'null') as { round: number }).round;
+    const liveRound = (JSON.parse((await t.server.room(hour.session))?.publicViewJson ?? 'null') as { round: number }).round;
     expect(liveRound).toBeGreaterThanOrEqual(3);
     const listed = async (session: string) => ((await t.api('GET', '/api/arenas')).body as { session: string; status: string; public: unknown }[]).find((e) => e.session === session);
     // Its spectators' mirror has shown nothing yet: no public view, still in the lobby.

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Client, type Room } from '@colyseus/sdk';
+import type { ArenaRoom } from '../../rooms/arena-room.ts';
+import { ViewFollower, type FollowedRoom } from '../../rooms/views.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'arena.ts');
@@ -133,10 +135,6 @@ export async function seatToken(base: string, info: JoinInfo, seat: string): Pro
 
 // --- SDK clients --------------------------------------------------------------
 
-export interface DecodedSeat {
-  view: string;
-  legal: string;
-}
 export interface DecodedInfo {
   holder: string;
   connected: boolean;
@@ -147,7 +145,6 @@ export interface DecodedState {
   stateId: number;
   phaseId: number;
   seats: { get(seat: string): DecodedInfo | undefined; size: number };
-  privates: { get(seat: string): DecodedSeat | undefined; size: number; keys(): IterableIterator<string> };
 }
 export type ArenaRoomClient = Room<DecodedState>;
 
@@ -156,6 +153,7 @@ export type Ack = { ok: true; stateId: number } | { ok: false; code: string; mes
 /** Joins a room by id with a token, as a browser or bot does; messages the test does not read are ignored. */
 export async function joinRoom(url: string, roomId: string, token: string, options: { agent?: string; reconnect?: boolean } = {}): Promise<ArenaRoomClient> {
   const room = await new Client(url).joinById<DecodedState>(roomId, { token, ...(options.agent ? { agent: options.agent } : {}) });
+  follow(room);
   room.onMessage('*', () => undefined);
   room.reconnection.minUptime = 0;
   room.reconnection.enabled = options.reconnect ?? false;
@@ -176,9 +174,30 @@ export async function joinError(url: string, roomId: string, token: unknown): Pr
   }
 }
 
-export const privateView = (room: ArenaRoomClient, seat: string): string | undefined => room.state?.privates?.get(seat)?.view;
+const followers = new WeakMap<object, ViewFollower>();
+
+/** Follows the views of a joined room as the web client does (rooms/views.ts); returns the room. */
+export function follow<R extends object>(room: R): R {
+  if (!followers.has(room)) followers.set(room, new ViewFollower(room as unknown as FollowedRoom));
+  return room;
+}
+
+/** The views a client follows. */
+export function viewsOf(room: object): ViewFollower {
+  const f = followers.get(room);
+  if (!f) throw new Error('not a room that follows its views (follow())');
+  return f;
+}
+
+/** A seat's view as a client holds it, as JSON; undefined when it does not get it. */
+export const privateView = (room: ArenaRoomClient, seat: string): string | undefined => (viewsOf(room).version(seat) > 0 ? JSON.stringify(viewsOf(room).view(seat)) : undefined);
 export const legalOf = (room: ArenaRoomClient, seat: string): { type: string; params: Record<string, { min: number; max: number; step?: number }> }[] =>
-  JSON.parse(room.state?.privates?.get(seat)?.legal ?? '[]') as { type: string; params: Record<string, { min: number; max: number; step?: number }> }[];
+  (viewsOf(room).legal(seat) ?? []) as unknown as { type: string; params: Record<string, { min: number; max: number; step?: number }> }[];
+/** The server's view of a seat in the committed state, as JSON. */
+export const serverView = (room: ArenaRoom, seat: string): string | undefined => {
+  const s = room.seatView(seat);
+  return s ? JSON.stringify(s.view) : undefined;
+};
 
 const sentAt = new WeakMap<object, number[]>();
 /**

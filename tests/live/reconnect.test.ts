@@ -23,6 +23,9 @@ import {
   waitFor,
   type ArenaRoomClient,
   type DecodedState,
+  serverView,
+  viewsOf,
+  follow,
 } from './process-helpers.ts';
 import { InProcessArena, type SeatedArena } from './helpers.ts';
 
@@ -74,8 +77,8 @@ async function bidOnOwnView(session: string, client: ArenaRoomClient, seat: stri
 /** The seat's decoded private view is the server's, and no other seat's entry is there. */
 async function expectOwnView(session: string, client: ArenaRoomClient, seat: string): Promise<void> {
   const room = await serverRoom(session);
-  await waitFor(() => privateView(client, seat) === room.state.privates.get(seat)?.view && client.state.stateId === room.state.stateId, `${seat}'s view to match the server`);
-  expect([...client.state.privates.keys()]).toEqual([seat]);
+  await waitFor(() => privateView(client, seat) === serverView(room, seat) && client.state.stateId === room.state.stateId, `${seat}'s view to match the server`);
+  expect(viewsOf(client).seats).toEqual([seat]);
 }
 
 const valueOf = (client: ArenaRoomClient, seat: string): number => (JSON.parse(privateView(client, seat) ?? 'null') as { value: number }).value;
@@ -138,7 +141,7 @@ describe('reconnection within the grace period', () => {
     await cutFromServer(arena.session, 'p0');
     expect(await left).toBe(1006);
 
-    const fresh = await new Client(live.url).reconnect<DecodedState>(token);
+    const fresh = follow(await new Client(live.url).reconnect<DecodedState>(token));
     live.track(fresh);
     fresh.onMessage('*', () => undefined);
     expect(fresh.sessionId).toBe(old.sessionId);

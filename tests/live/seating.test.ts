@@ -11,7 +11,7 @@ import { Client } from '@colyseus/sdk';
 import { SEATING_LIMITS } from '../../rooms/seating.ts';
 import { InProcessArena } from './helpers.ts';
 import { auction as auctionOf } from './hostile-fixtures.ts';
-import { ADMIN_TOKEN, act, createSession, fromAddress, http, joinError, joinRoom, legalOf, seatToken, sleep, waitFor, type ArenaRoomClient, type JoinInfo } from './process-helpers.ts';
+import { follow, privateView, ADMIN_TOKEN, act, createSession, fromAddress, http, joinError, joinRoom, legalOf, seatToken, sleep, waitFor, type ArenaRoomClient, type JoinInfo } from './process-helpers.ts';
 
 let live: InProcessArena;
 
@@ -92,7 +92,8 @@ describe('a seat belongs to one holder', () => {
     const info = await createSession(live.url, auction(2));
     const first = await seatToken(live.url, info, 'p0');
     const holder = live.track(await joinRoom(live.url, first.roomId, first.token, { reconnect: true }));
-    const value = JSON.parse(holder.state.privates.get('p0')?.view ?? 'null') as { value: number };
+    await waitFor(() => privateView(holder, 'p0') !== undefined, 'its view');
+    const value = JSON.parse(privateView(holder, 'p0') ?? 'null') as { value: number };
     // The holder comes back only when the test says so (the SDK would reconnect at once, ending the hold).
     holder.reconnection.enabled = false;
     await cutFromServer(info.session, 'p0');
@@ -104,10 +105,10 @@ describe('a seat belongs to one holder', () => {
       expect(refused?.message).toMatch(/^SEAT_HELD: /);
     }
     // The holder's own reconnection (with its reconnection token, as the SDK does it) is welcome.
-    const back = live.track((await new Client(live.url).reconnect(holder.reconnectionToken)) as ArenaRoomClient);
+    const back = live.track(follow((await new Client(live.url).reconnect(holder.reconnectionToken)) as ArenaRoomClient));
     await waitFor(() => ledger(info.session).some((e) => e.kind === 'seat_reconnected' && e.seat === 'p0'), 'the holder to come back', 10_000);
-    await waitFor(() => back.state.privates?.get('p0')?.view, 'its view');
-    expect(JSON.parse(back.state.privates.get('p0')?.view ?? 'null')).toEqual(value);
+    await waitFor(() => privateView(back, 'p0') !== undefined, 'its view');
+    expect(JSON.parse(privateView(back, 'p0') ?? 'null')).toEqual(value);
     expect(await bids(info.session, back, 'p0')).toMatchObject({ ok: true });
     expect(ledger(info.session).filter((e) => e.kind === 'seat_joined' && e.seat === 'p0')).toHaveLength(1);
   });

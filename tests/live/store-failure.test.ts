@@ -62,7 +62,7 @@ describe('a ledger that refuses writes', () => {
     for (let round = 0; round < 100 && !refused; round++) {
       for (const [client, seat] of [[p0, 'p0'], [p1, 'p1']] as const) {
         room.syncViews();
-        before = { hash: room.match.hash(), stateId: room.match.state.stateId, publicView: room.state.publicView, view: room.state.privates.get(seat)?.view ?? '' };
+        before = { hash: room.match.hash(), stateId: room.match.state.stateId, publicView: room.publicViewJson, view: JSON.stringify(room.seatView(seat)?.view) };
         const ack = await bid(client, seat, 10 + (round % 50));
         if (!ack.ok) {
           refused = ack;
@@ -77,7 +77,7 @@ describe('a ledger that refuses writes', () => {
     expect(room.match.hash()).toBe(before.hash);
     expect(room.match.state.stateId).toBe(before.stateId);
     expect(room.state.stateId).toBe(before.stateId);
-    expect(room.state.publicView).toBe(before.publicView);
+    expect(room.publicViewJson).toBe(before.publicView);
     expect(room.state).toMatchObject({ status: 'paused', alert: 'STORE_FAILED' });
     for (const client of [p0, p1, experimenter, spectator]) {
       await waitFor(() => (alerts.get(client) ?? []).some((a) => a.code === 'STORE_FAILED'), 'the alert to reach every client');
@@ -101,7 +101,7 @@ describe('a ledger that refuses writes', () => {
     expect(await http(live.url, 'POST', `/api/sessions/${session}/control`, { body: { op: 'resume' }, admin: ADMIN_TOKEN })).toMatchObject({ status: 200, body: { ok: true } });
     expect(room.state).toMatchObject({ status: 'running', alert: '' });
     await waitFor(() => (alerts.get(p0) ?? []).some((a) => a.code === ''), 'the all-clear');
-    const seat = JSON.parse(room.state.privates.get('p0')?.legal ?? '[]').length > 0 ? 'p0' : 'p1';
+    const seat = (room.seatView('p0')?.legal.length ?? 0) > 0 ? 'p0' : 'p1';
     expect(await bid(seat === 'p0' ? p0 : p1, seat, 33)).toMatchObject({ ok: true });
     const after = live.server.ledger.events(session);
     expect(verifyChain(after)).toBeNull();

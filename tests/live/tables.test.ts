@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@colyseus/sdk';
 import { unzipSync, strFromU8 } from 'fflate';
-import { ADMIN_TOKEN, createSession, startTestServer, waitFor, type ArenaClientRoom, type JoinInfo, type TestServer } from './helpers.ts';
+import { viewsOf, ADMIN_TOKEN, createSession, startTestServer, waitFor, type ArenaClientRoom, type JoinInfo, type TestServer } from './helpers.ts';
+import { follow } from './process-helpers.ts';
 
 let t: TestServer;
 let info: JoinInfo;
@@ -60,8 +61,8 @@ beforeAll(async () => {
   const join = await t.api('POST', '/api/join', { code: info.seats[0]?.code });
   const { roomId, token } = join.body as { roomId: string; token: string };
   const room = (await new Client(t.url).joinById(roomId, { token, participant: { nickname: 'Ada', label: 'S-1024' } })) as unknown as ArenaClientRoom;
-  t.rooms.push(room as never);
-  await waitFor(() => room.state?.privates?.get('p0') !== undefined, 3000, "p0's view");
+  t.rooms.push(follow(room) as never);
+  await waitFor(() => viewsOf(room).version('p0') > 0, 3000, "p0's view");
   started = Date.now();
   expect((await t.api('POST', `/api/sessions/${info.session}/control`, { op: 'start' }, true)).status).toBe(200);
   room.send('chat', { channel: 'public', text: 'hello, market' });

@@ -1,8 +1,9 @@
 /**
- * One connection to an arena over @colyseus/sdk, as reactive state. The server's views
- * are held raw and replaced wholesale (JSON strings are parsed only when they change);
- * events, chat and coalition news are kept in bounded lists. Seats, spectators and the
- * experimenter all use this class: what arrives is what the server's views allow.
+ * One connection to an arena over @colyseus/sdk, as reactive state. The synchronized
+ * state's JSON fields are parsed only when they change; the views arrive as deltas
+ * (rooms/views.ts) and are held raw, a new object for each change; events, chat and
+ * coalition news are kept in bounded lists. Seats, spectators and the experimenter all
+ * use this class: what arrives is what the server lets each of them see.
  */
 import { Client, type Room } from '@colyseus/sdk';
 import type { Benchmark, Legal, Progress } from '../../../mechanisms/core/types.ts';
@@ -11,6 +12,7 @@ import type { AdminMessage, ChatMessage, CoalitionMessage, EventMessage, ServerM
 import { rejectionWords } from './rejections.ts';
 import type { IntegrityMessage, Participant } from '../../../rooms/protocol.ts';
 import type { SeatPerson } from '../../../rooms/participants.ts';
+import { ViewFollower, type FollowedRoom } from '../../../rooms/views.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -127,14 +129,12 @@ interface DecodedState {
   stateId: number;
   phaseId: number;
   deadline: number;
-  publicView: string;
   progress?: string;
   benchmarks?: string;
   communication: string;
   measures?: string;
   people?: string;
   seats: { forEach(cb: (value: DecodedSeatInfo, key: string) => void): void };
-  privates: { forEach(cb: (value: { view: string; legal: string }, key: string) => void): void };
 }
 
 const keep = <T>(list: readonly T[], add: readonly T[], max: number): T[] => {
@@ -149,12 +149,15 @@ export class ArenaConnection {
   /** The experimenter handed this seat to another device: this page must not take it back. */
   released = $state(false);
   arena = $state.raw<ArenaSnapshot | null>(null);
+  /** The engine events this connection received: its seat's own, and the public ones when it joined with `events: 'all'`. */
   events = $state.raw<readonly ReceivedEvent[]>([]);
   chat = $state.raw<readonly ChatLine[]>([]);
   coalitionNews = $state.raw<readonly CoalitionNews[]>([]);
   notices = $state.raw<readonly Notice[]>([]);
 
   #room: Room | null = null;
+  #views: ViewFollower | null = null;
+  #state: DecodedState | null = null;
   #parsed = new Map<string, { raw: string; value: unknown }>();
   #received = 0;
   #noticeId = 0;
@@ -176,20 +179,26 @@ export class ArenaConnection {
    * Joins room `roomId` with a signed token, or takes back the connection a reconnection
    * token belongs to (a reloaded page); resolves once the first state has arrived.
    * `resumable` is told the reconnection token whenever it changes, for the device to keep.
+   * The pages show the views, not an event feed: by default only the events addressed to
+   * this seat arrive (`events: 'all'` asks for the public ones too).
    */
-  async join(roomId: string, token: string, options: { endpoint?: string; reconnection?: string; resumable?: (reconnection: string) => void; participant?: Participant | null } = {}): Promise<void> {
+  async join(roomId: string, token: string, options: { endpoint?: string; reconnection?: string; resumable?: (reconnection: string) => void; participant?: Participant | null; events?: 'all' | 'own' } = {}): Promise<void> {
     this.status = 'connecting';
     this.problem = null;
     const client = new Client(options.endpoint ?? location.origin);
     let room: Room;
     try {
-      room = options.reconnection ? await client.reconnect(options.reconnection) : await client.joinById(roomId, { token, agent: 'human:web', ...(options.participant ? { participant: options.participant } : {}) });
+      room = options.reconnection ? await client.reconnect(options.reconnection) : await client.joinById(roomId, { token, agent: 'human:web', events: options.events ?? 'own', ...(options.participant ? { participant: options.participant } : {}) });
     } catch (error) {
       this.status = 'closed';
       this.problem = joinProblem(error);
       throw error;
     }
     this.#room = room;
+    this.#views = new ViewFollower(room as unknown as FollowedRoom, {
+      onChange: () => this.#state && this.#read(this.#state),
+      onError: (error) => this.status === 'live' && this.notify(rejectionWords('BAD_MESSAGE', (error as Error).message)),
+    });
     room.onStateChange((state: DecodedState) => this.#read(state));
     room.onMessage('events', (batch: EventMessage[]) => {
       this.events = keep(
@@ -218,6 +227,7 @@ export class ArenaConnection {
       else if (code > 1001) this.problem = reason || 'the arena closed the connection';
     });
     if (room.state) this.#read(room.state as DecodedState);
+    await this.#views.ready;
     this.status = 'live';
     options.resumable?.(room.reconnectionToken);
   }
@@ -272,6 +282,8 @@ export class ArenaConnection {
   async leave(): Promise<void> {
     const room = this.#room;
     this.#room = null;
+    this.#views?.dispose();
+    this.#views = null;
     if (room) await room.leave(true).catch(() => undefined);
     this.status = 'closed';
   }
@@ -292,13 +304,13 @@ export class ArenaConnection {
   }
 
   #read(state: DecodedState): void {
+    this.#state = state;
+    const views = this.#views;
     const seats: SeatSummary[] = [];
     state.seats?.forEach((s) => seats.push({ seat: s.seat, role: s.role, holder: s.holder, policy: s.policy, connected: s.connected, waiting: s.waiting, name: s.name ?? '' }));
     seats.sort((a, b) => Number(a.seat.slice(1)) - Number(b.seat.slice(1)));
     const privates: Record<string, SeatPrivate> = {};
-    state.privates?.forEach((p, seat) => {
-      privates[seat] = { view: this.#json(`view:${seat}`, p.view, null), legal: this.#json<Legal>(`legal:${seat}`, p.legal, []) };
-    });
+    for (const seat of views?.seats ?? []) privates[seat] = { view: views?.view(seat) ?? null, legal: views?.legal(seat) ?? [] };
     const prior = this.arena;
     const same = (a: SeatPrivate | undefined, b: SeatPrivate | undefined) => a !== undefined && b !== undefined && a.view === b.view && a.legal === b.legal;
     // Keep the old objects where nothing changed, so components keyed on them do not redraw.
@@ -311,10 +323,11 @@ export class ArenaConnection {
       status: state.status,
       alert: state.alert ?? '',
       announcement: state.announcement ? this.#json<Announcement | null>('announcement', state.announcement, null) : null,
-      stateId: state.stateId,
+      // The views arrive just before the patch of the same state: the newer stateId is theirs.
+      stateId: Math.max(state.stateId, views?.stateId ?? -1),
       phaseId: state.phaseId,
       deadline: state.deadline,
-      publicView: this.#json('public', state.publicView, null),
+      publicView: views?.publicView ?? null,
       progress: this.#json<Progress | null>('progress', state.progress, null),
       benchmarks: this.#json<Readonly<Record<string, Benchmark>>>('benchmarks', state.benchmarks, {}),
       communication: this.#json<Communication>('communication', state.communication, { channels: [], maxLength: 280, ratePerMinute: 12, delayMs: 0, monitored: true }),
