@@ -115,11 +115,7 @@ export class ViewPublisher {
   #pubParts: Map<string, string> | null = null;
   readonly #seats = new Map<string, SeatStream>();
 
-  /** The public view as last published. */
-  get publicView(): unknown {
-    return this.#pub;
-  }
-
+  /** The public view as last published, as JSON. */
   get publicJson(): string {
     return this.#pubJson;
   }
