@@ -156,6 +156,13 @@ export interface PolicyFactory<P = unknown, T extends AnyPolicy = Policy> {
    */
   readonly lifetime?: 'run' | 'episode';
   /**
+   * True when a policy takes something from one episode into the next (a learner's values):
+   * a treatment with such a seat plays its episodes in order in one job. Without it, what a
+   * policy does in an episode depends on that episode alone (its params, seed and views), and
+   * a grid may split a treatment's episodes into chunks played apart (studies/grid.ts).
+   */
+  readonly carriesOver?: boolean;
+  /**
    * True when its actions are built from legal() on the state it was shown, so the match
    * runner may skip re-checking them (the lean path, Match.submitTrusted).
    */

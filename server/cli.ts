@@ -16,7 +16,7 @@ import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
 import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions, type RunReport } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
-import { DEFAULT_QUEUE, GridError, GridInterrupted, gridStaging, runGrid, type GridProgress } from '../studies/grid.ts';
+import { DEFAULT_QUEUE, GridError, GridInterrupted, gridStaging, JOBS_WANTED, runGrid, type GridProgress } from '../studies/grid.ts';
 import { SqliteLedger } from './storage/sqlite-ledger.ts';
 import { openLedger } from './storage/stores.ts';
 import { storeFor } from './config.ts';
@@ -150,6 +150,7 @@ interface RunFlags {
   exports: boolean;
   queue?: string;
   queueName?: string;
+  chunk?: number;
 }
 
 /** Prints a finished run: the summary (table or JSON) and a line on speed and where the results are. */
@@ -174,7 +175,7 @@ async function runCommand(file: string, opts: RunFlags): Promise<void> {
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
   const cells = resolved.treatments.length;
   // Studies of several cells with scripted seats run as a grid: worker threads, resumable.
-  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 && !opts.queue ? 'it has one cell' : null;
+  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 && !opts.queue && opts.chunk === undefined ? 'it has one cell' : null;
   if (opts.queue && inOneProcess) throw new UsageError(`--queue: ${file} cannot be spread over a queue (${inOneProcess})`);
   if (opts.queue && opts.workers !== undefined) throw new UsageError('--queue and --workers: the queue\'s workers play the cells (give each `arena worker` its --threads)');
   if (opts.queue) await (await import('../studies/queue.ts')).checkQueue(opts.queue).catch((error: Error) => Promise.reject(new UsageError(error.message)));
@@ -220,12 +221,14 @@ async function runGridCommand(file: string, resolved: ResolvedStudy, opts: RunFl
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       resume: opts.resume ?? false,
       ...(opts.queue ? { queue: { url: opts.queue, ...(opts.queueName ? { name: opts.queueName } : {}) } } : {}),
+      ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
       onProgress: bar.onProgress,
       signal: abort.signal,
     });
     bar.stop();
     if (report.resumed && !opts.json) console.log(pc.dim(`resumed: ${report.resumed} of ${report.cells} cells were finished by the interrupted run`));
-    printRun(report, opts, report.queue ? `, ${report.cells} cells on queue ${report.queue}` : `, ${report.cells} cells on ${report.workers || 1} ${report.workers === 1 || report.workers === 0 ? 'thread' : 'worker threads'}`);
+    const cells = `${report.cells} cell${report.cells === 1 ? '' : 's'}${report.jobs > report.cells ? ` in ${report.jobs} jobs` : ''}`;
+    printRun(report, opts, report.queue ? `, ${cells} on queue ${report.queue}` : `, ${cells} on ${report.workers || 1} ${report.workers === 1 || report.workers === 0 ? 'thread' : 'worker threads'}`);
   } catch (error) {
     bar.stop();
     if (error instanceof GridInterrupted) {
@@ -362,6 +365,7 @@ export function buildProgram(): Command {
     .option('--resume', 'continue an interrupted run into the same --out, playing only the cells it had not finished')
     .option('--queue <url>', 'play the cells on the workers of this Redis job queue (redis://host:port; start them with `arena worker --queue URL`)')
     .option('--queue-name <name>', 'the queue on that Redis', DEFAULT_QUEUE)
+    .option('--chunk <episodes>', `episodes per job: a cell of more is split into chunks played apart, unless a seat carries what it learns from episode to episode (default: on a queue, enough for ${JOBS_WANTED} jobs when there are fewer cells; otherwise a cell per job)`, wholeNumber('chunk', 1))
     .action(runCommand);
   program
     .command('worker')

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStudy } from './spec.ts';
 import { isAsyncStudy, runStudy } from './runner.ts';
+import { chunkable, runGrid } from './grid.ts';
 import { tempDir } from '../tests/temp.ts';
 
 const example = (name: string) => resolveStudy(JSON.parse(readFileSync(join(import.meta.dirname, 'examples', `${name}.json`), 'utf8')));
@@ -41,12 +42,19 @@ describe('reserve-prices.json', () => {
 describe('every example study', () => {
   const files = readdirSync(join(import.meta.dirname, 'examples')).filter((f) => f.endsWith('.json'));
 
-  it.each(files)('%s resolves, and (when it plays in a moment: scripted seats, no learning run) plays two episodes of every cell', (file) => {
+  it.each(files)('%s resolves, and (when it plays in a moment: scripted seats, no learning run) plays five episodes of every cell, in chunks too, to the same files', async (file) => {
     const resolved = resolveStudy(JSON.parse(readFileSync(join(import.meta.dirname, 'examples', file), 'utf8')));
     expect(resolved.treatments.length).toBeGreaterThan(0);
     // LLM studies need an endpoint (tests/llm/examples.test.ts plays them against a local one); learning sessions take minutes.
     if (isAsyncStudy(resolved) || resolved.study.learning) return;
-    const report = runStudy(resolved, { out: join(tempDir('example'), 'results'), episodes: 2, exports: false });
-    expect(report.summary.treatments.map((t) => t.episodes)).toEqual(resolved.treatments.map(() => 2));
+    const dir = tempDir('example');
+    const report = runStudy(resolved, { out: join(dir, 'results'), episodes: 5, exports: false });
+    expect(report.summary.treatments.map((t) => t.episodes)).toEqual(resolved.treatments.map(() => 5));
+    // Chunks of two episodes played apart, merged: what each seat does in an episode depends on that episode alone
+    // (a cell with a learner, which carries what it learned into the next episode, is played whole).
+    const chunked = await runGrid(resolved, { out: join(dir, 'chunked'), episodes: 5, exports: false, workers: 0, chunk: 2 });
+    expect(chunked.jobs).toBe(resolved.treatments.reduce((n, cell) => n + (chunkable(resolved, cell) ? 3 : 1), 0));
+    const files = (out: string) => (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: Record<string, string> }).files;
+    expect(files(join(dir, 'chunked'))).toEqual(files(join(dir, 'results')));
   });
 });

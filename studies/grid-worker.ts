@@ -13,10 +13,10 @@ const send = (message: WorkerMessage) => port.postMessage(message);
 
 port.on('message', (job: CellJob) => {
   try {
-    const report = playCell(resolved, job, (done) => send({ type: 'progress', index: job.index, done }));
-    send({ type: 'done', index: job.index, decisions: report.decisions });
+    const report = playCell(resolved, job, (done) => send({ type: 'progress', part: job.part, done }));
+    send({ type: 'done', part: job.part, decisions: report.decisions });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    send({ type: 'failed', index: job.index, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+    send({ type: 'failed', part: job.part, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
   }
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../tests/temp.ts';
 import { resolveStudy, StudyError } from './spec.ts';
 import { runStudy } from './runner.ts';
-import { GridError, GridInterrupted, gridStaging, runGrid, csvRecords } from './grid.ts';
+import { GridError, GridInterrupted, gridStaging, runGrid, csvRecords, playCell } from './grid.ts';
 import { pairedDifference } from './effects.ts';
 
 /** Four bidders, values uniform on [0, 100]; one factor changes the bidders, one the reserve. */
@@ -155,5 +155,50 @@ describe('grid runs', () => {
     await runGrid(resolved, { out, workers: 0, resume: true });
     await expect(runGrid(resolved, { out, workers: 0 })).rejects.toThrow(GridError);
     await expect(runGrid(resolved, { out, workers: 0 })).rejects.toThrow(/already exists and is not empty/);
+  });
+
+  it('in chunks of episodes write the same files as one process: data, summary (principals too), effects, a resumed run, every thread count', async () => {
+    const dir = tempDir('grid-chunks');
+    // Alice plays through two seats: the summary sums her payoff per episode, which a chunked cell rebuilds from its chunks.
+    const withPrincipal = { ...study, episodes: 23, seats: [{ policy: 'equilibrium', principal: 'alice', count: 2 }, { policy: 'equilibrium', count: 2 }] };
+    const resolved = resolveStudy(withPrincipal);
+    runStudy(resolved, { out: join(dir, 'plain'), events: true });
+    for (const [name, options] of [
+      ['threads', { workers: 2, chunk: 5 }],
+      ['here', { workers: 0, chunk: 1 }],
+      ['bigger', { workers: 2, chunk: 22 }],
+    ] as const) {
+      const report = await runGrid(resolved, { out: join(dir, name), events: true, ...options });
+      expect(report.jobs, name).toBe(4 * Math.ceil(23 / options.chunk));
+      expect(report.summary).toEqual(JSON.parse(JSON.stringify(report.summary)));
+      for (const file of ['summary.json', 'effects.json', 'episodes.csv', 'rounds.csv', 'principals.csv', 'events.jsonl']) {
+        expect(readFileSync(join(dir, name, file)).equals(readFileSync(join(dir, 'plain', file))), `${name}: ${file}`).toBe(true);
+      }
+      expect(manifestFiles(join(dir, name))).toEqual(manifestFiles(join(dir, 'plain')));
+    }
+
+    // Stopped after a few chunks: a resumed run plays only the missing ones, and only with the same chunks.
+    const out = join(dir, 'resumed');
+    const abort = new AbortController();
+    await expect(runGrid(resolved, { out, workers: 0, chunk: 4, events: true, signal: abort.signal, onProgress: (p) => p.episodes >= 30 && abort.abort() })).rejects.toThrow(GridInterrupted);
+    const kept = readdirSync(join(gridStaging(out), 'parts'));
+    expect(kept.slice(0, 3)).toEqual(['00000.000000000', '00000.000000004', '00000.000000008']);
+    await expect(runGrid(resolved, { out, workers: 0, chunk: 5, events: true, resume: true })).rejects.toThrow(/chunks of 4 episodes then, chunks of 5 now/);
+    const resumed = await runGrid(resolved, { out, workers: 2, chunk: 4, events: true, resume: true });
+    const keptEpisodes = kept.reduce((n, part) => n + Math.min(23, Number(part.split('.')[1]) + 4) - Number(part.split('.')[1]), 0);
+    expect(resumed.played).toBe(4 * 23 - keptEpisodes);
+    expect(manifestFiles(out)).toEqual(manifestFiles(join(dir, 'plain')));
+    await expect(runGrid(resolved, { out: join(dir, 'zero'), chunk: 0 })).rejects.toThrow(/episodes per job is a whole number from 1/);
+  });
+
+  it('play a cell with a learner whole, whatever the chunk: it carries what it learned into the next episode', async () => {
+    const dir = tempDir('grid-learner');
+    const learners = resolveStudy({ name: 'learners', mechanism: 'matrix-game', seats: [{ policy: 'exp3', count: 2 }], episodes: 6, seed: 3, treatments: [{ name: 'a' }, { name: 'b' }] });
+    const report = await runGrid(learners, { out: join(dir, 'g'), workers: 0, chunk: 2 });
+    expect(report.jobs).toBe(2);
+    runStudy(learners, { out: join(dir, 'plain') });
+    expect(manifestFiles(join(dir, 'g'))).toEqual(manifestFiles(join(dir, 'plain')));
+    const cell = learners.treatments[0] as (typeof learners.treatments)[number];
+    expect(() => playCell(learners, { part: 0, index: 0, name: cell.name, dir: join(dir, 'x'), rounds: true, events: false, range: { from: 2, to: 4 } })).toThrow(/carry what they learn from episode to episode/);
   });
 });

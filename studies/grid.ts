@@ -1,11 +1,14 @@
 /**
  * A study's cells on every core, resumable. Each cell (a treatment, or a factorial study's
- * combination of levels) is a job: a worker thread plays it alone into a part folder of its
- * own under `.<out>.grid/parts/`, which appears whole or not at all. When every part is in,
- * the parts are merged in cell order into the results folder: the same bytes as one process
- * playing the cells one after another (a cell's episodes, policies and seeds do not depend on
- * the other cells), the same summary and effects. An interrupted run keeps its finished parts;
- * run again with `resume` and only the missing cells are played.
+ * combination of levels) is a job, or with `chunk` several: a cell whose seats carry nothing
+ * from one episode into the next (no learners) may be split into chunks of its episodes. A
+ * worker thread plays a job alone into a part folder of its own under `.<out>.grid/parts/`,
+ * which appears whole or not at all. When every part is in, the parts are merged in cell and
+ * episode order into the results folder: the same bytes as one process playing the cells one
+ * after another (a cell's episodes, policies and seeds do not depend on the other cells, nor
+ * on the other chunks), the same summary and effects: a chunked cell's summary is made afresh
+ * from its episodes' values, in episode order. An interrupted run keeps its finished parts;
+ * run again with `resume` and only the missing ones are played.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,9 +18,10 @@ import { Worker } from 'node:worker_threads';
 import { hashOf } from '../mechanisms/core/hash.ts';
 import { CellValues } from './effects.ts';
 import type { MetricSummary } from './metrics.ts';
+import { MetricSet, RunningStat } from './metrics.ts';
 import { StagedDir, StreamFile } from './output.ts';
 import { runStudy, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
-import type { ResolvedStudy } from './spec.ts';
+import { principalsOf, studyHasPrincipals, type ResolvedStudy, type Treatment } from './spec.ts';
 import type { QueueTarget } from './queue.ts';
 
 export interface GridOptions {
@@ -42,6 +46,12 @@ export interface GridOptions {
   readonly signal?: AbortSignal;
   /** Play the cells on a Redis job queue's workers (`arena worker`) instead of this machine's threads. */
   readonly queue?: QueueTarget;
+  /**
+   * Episodes per job: a cell of more, whose seats carry nothing from one episode into the next,
+   * is split into chunks of this many. Default: on a queue, enough chunks for at least
+   * JOBS_WANTED jobs; on this machine's threads, a cell per job.
+   */
+  readonly chunk?: number;
 }
 
 export interface GridProgress {
@@ -53,6 +63,8 @@ export interface GridProgress {
 
 export interface GridReport extends RunReport {
   readonly cells: number;
+  /** Parts played apart: the cells, and the chunks of the cells split into some. */
+  readonly jobs: number;
   /** Cells found finished by an earlier, interrupted run. */
   readonly resumed: number;
   /** Worker threads used (0: this thread; on a queue, 0). */
@@ -88,10 +100,15 @@ interface RunKey {
   readonly rounds: boolean;
   readonly events: boolean;
   readonly cells: readonly string[];
+  /** Episodes per chunk (null: a cell per job). */
+  readonly chunk?: number | null;
 }
 
-/** A cell to play and where its part goes. */
+/** A job: a cell whole, or a chunk of its episodes, and where its part goes. */
 export interface CellJob {
+  /** The job's place among the run's parts: progress and messages name it. */
+  readonly part: number;
+  /** The cell's place among the study's cells. */
   readonly index: number;
   /** The cell's name, checked against the study the worker resolved. */
   readonly name: string;
@@ -101,18 +118,25 @@ export interface CellJob {
   readonly rounds: boolean;
   readonly events: boolean;
   readonly code?: RunOptions['code'];
+  /** A chunk: episodes [from, to) of the cell. */
+  readonly range?: { readonly from: number; readonly to: number };
 }
 
-/** Plays one cell of a study into its part folder (here or in a worker thread). */
+/** Whether a cell's episodes may be played in chunks apart: no learning block, no seat that carries something over. */
+export const chunkable = (resolved: ResolvedStudy, cell: Treatment): boolean => !resolved.study.learning && cell.seats.every((s) => s.factory.carriesOver !== true);
+
+/** Plays one cell of a study, or a chunk of it, into its part folder (here or in a worker thread). */
 export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): RunReport {
   const cell = resolved.treatments[job.index];
   if (!cell || cell.name !== job.name) throw new Error(`cell ${job.index} of ${resolved.study.name} is ${cell ? `'${cell.name}'` : 'missing'}, not '${job.name}': the grid plays the cells its study's file resolves to`);
-  // A part is the cell alone: its effects are the merged run's to compute, from the values it keeps.
-  const kept = resolved.factors.length ? new PartValues() : null;
+  if (job.range && !chunkable(resolved, cell)) throw new Error(`cell ${cell.name} has seats that carry what they learn from episode to episode: it cannot be played in chunks`);
+  // A part is the cell alone: its effects (and a chunked cell's summary) are the merged run's to compute, from the values it keeps.
+  const kept = resolved.factors.length || job.range ? new PartValues(studyHasPrincipals(resolved.study) ? principalsOf(cell.seats) : []) : null;
   const report = runStudy(
     { ...resolved, treatments: [cell], factors: [] },
     {
-      ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e.episode, e) } : {}),
+      ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e) } : {}),
+      ...(job.range ? { range: job.range } : {}),
       out: job.dir,
       replace: true,
       // The merged folder gets the Parquet copies and the report; a part needs neither.
@@ -129,50 +153,126 @@ export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (do
   return report;
 }
 
+/** A part's per-episode values by name, in the order the names first appeared (NaN where an episode has none). */
+interface Series {
+  readonly episodes: number;
+  readonly metrics: ReadonlyMap<string, Float64Array>;
+  readonly measures: ReadonlyMap<string, Float64Array>;
+  /** Each principal's payoff (a study with principals). */
+  readonly principals: ReadonlyMap<string, Float64Array>;
+}
+
+const KINDS = ['metrics', 'measures', 'principals'] as const;
+
 /**
- * A part's per-episode metrics and measures, kept in binary beside it (values.json names them,
- * values.bin holds one float64 column per name, NaN where an episode has none), so the merge
- * reads the effects' inputs without parsing episodes.csv. A part without them (its process
- * stopped between the two writes) is read from its CSV instead.
+ * A part's per-episode metrics, measures and principals' payoffs, kept in binary beside it
+ * (values.json names them, values.bin holds one float64 column per name, NaN where an episode
+ * has none), so the merge reads the effects' and a chunked cell's summary's inputs without
+ * parsing episodes.csv. A whole cell's part without them (its process stopped between the
+ * two writes) is read from its CSV instead; a chunk without them is played again.
  */
 class PartValues {
-  readonly #series = { metrics: new Map<string, number[]>(), measures: new Map<string, number[]>() };
+  readonly #series = { metrics: new Map<string, number[]>(), measures: new Map<string, number[]>(), principals: new Map<string, number[]>() };
+  readonly #principals: readonly { readonly principal: string; readonly seats: readonly string[] }[];
   #episodes = 0;
 
-  push(episode: number, values: { readonly metrics: Readonly<Record<string, number>>; readonly measures: Readonly<Record<string, number>> }): void {
-    this.#episodes = Math.max(this.#episodes, episode + 1);
-    for (const kind of ['metrics', 'measures'] as const) {
-      for (const name in values[kind]) {
-        let series = this.#series[kind].get(name);
-        if (!series) this.#series[kind].set(name, (series = []));
-        series[episode] = values[kind][name] as number;
-      }
+  constructor(principals: readonly { readonly principal: string; readonly seats: readonly string[] }[]) {
+    this.#principals = principals;
+  }
+
+  /** The next episode's values (episodes come in order). */
+  push(episode: EpisodeResult): void {
+    const at = this.#episodes++;
+    const add = (kind: (typeof KINDS)[number], name: string, value: number) => {
+      let series = this.#series[kind].get(name);
+      if (!series) this.#series[kind].set(name, (series = []));
+      series[at] = value;
+    };
+    for (const name in episode.metrics) add('metrics', name, episode.metrics[name] as number);
+    for (const name in episode.measures) add('measures', name, episode.measures[name] as number);
+    // As the runner sums a principal's payoff: its seats' in order, from 0.
+    for (const p of this.#principals) {
+      let payoff = 0;
+      for (const seat of p.seats) payoff += episode.payoffs[seat] ?? 0;
+      add('principals', p.principal, payoff);
     }
   }
 
   write(dir: string): void {
-    const names = { metrics: [...this.#series.metrics.keys()], measures: [...this.#series.measures.keys()] };
-    const columns = [...names.metrics.map((n) => this.#series.metrics.get(n)), ...names.measures.map((n) => this.#series.measures.get(n))];
+    const names = { metrics: [...this.#series.metrics.keys()], measures: [...this.#series.measures.keys()], principals: [...this.#series.principals.keys()] };
+    const columns = KINDS.flatMap((kind) => names[kind].map((n) => this.#series[kind].get(n)));
     const data = new Float64Array(columns.length * this.#episodes).fill(Number.NaN);
     columns.forEach((series, c) => series?.forEach((x, e) => (data[c * this.#episodes + e] = x)));
     writeFileSync(join(dir, 'values.bin'), new Uint8Array(data.buffer));
     writeFileSync(join(dir, 'values.json'), `${JSON.stringify({ episodes: this.#episodes, ...names })}\n`);
   }
 
-  /** A part's series from its values.json and values.bin into the cell's values; false when the part has none. */
-  static read(dir: string, into: CellValues, cell: string): boolean {
+  /** A part's series from its values.json and values.bin; null when it has none (or they do not match). */
+  static read(dir: string): Series | null {
     const meta = join(dir, 'values.json');
     const bin = join(dir, 'values.bin');
-    if (!existsSync(meta) || !existsSync(bin)) return false;
-    const { episodes, metrics, measures } = JSON.parse(readFileSync(meta, 'utf8')) as { episodes: number; metrics: string[]; measures: string[] };
+    if (!existsSync(meta) || !existsSync(bin)) return null;
+    const parsed = JSON.parse(readFileSync(meta, 'utf8')) as { episodes: number; metrics: string[]; measures: string[]; principals?: string[] };
+    const names = { metrics: parsed.metrics, measures: parsed.measures, principals: parsed.principals ?? [] };
+    const { episodes } = parsed;
     const bytes = readFileSync(bin);
-    if (bytes.length !== 8 * episodes * (metrics.length + measures.length)) return false;
+    const width = names.metrics.length + names.measures.length + names.principals.length;
+    if (bytes.length !== 8 * episodes * width) return null;
     const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-    // NaN stands for undefined and for missing alike: the effects leave out both.
-    metrics.forEach((name, c) => into.column(cell, 'metrics', name, data.subarray(c * episodes, (c + 1) * episodes)));
-    measures.forEach((name, c) => into.column(cell, 'measures', name, data.subarray((metrics.length + c) * episodes, (metrics.length + c + 1) * episodes)));
-    return true;
+    let c = 0;
+    const columns = (list: readonly string[]) => new Map(list.map((name) => [name, data.subarray(c * episodes, ++c * episodes)]));
+    return { episodes, metrics: columns(names.metrics), measures: columns(names.measures), principals: columns(names.principals) };
   }
+
+  /** The series of a cell's chunks one after the other; a name a chunk lacks is NaN there. */
+  static concat(parts: readonly Series[]): Series {
+    const episodes = parts.reduce((n, p) => n + p.episodes, 0);
+    const joined = (kind: (typeof KINDS)[number]) => {
+      const out = new Map<string, Float64Array>();
+      let at = 0;
+      for (const part of parts) {
+        for (const [name, series] of part[kind]) {
+          let into = out.get(name);
+          if (!into) out.set(name, (into = new Float64Array(episodes).fill(Number.NaN)));
+          into.set(series, at);
+        }
+        at += part.episodes;
+      }
+      return out;
+    };
+    return { episodes, metrics: joined('metrics'), measures: joined('measures'), principals: joined('principals') };
+  }
+
+  /** Hands a cell's series to the effects. */
+  static into(values: CellValues, cell: string, series: Series): void {
+    // NaN stands for undefined and for missing alike: the effects leave out both.
+    for (const [name, column] of series.metrics) values.column(cell, 'metrics', name, column);
+    for (const [name, column] of series.measures) values.column(cell, 'measures', name, column);
+  }
+}
+
+/**
+ * A chunked cell's summary from its episodes' values, as the runner makes it playing the
+ * cell's episodes in order: each metric's running summary fed episode by episode (NaN is left
+ * out, as the runner leaves it out), in the order the names first appeared; the benchmarks are
+ * its first chunk's (they depend on the config alone).
+ */
+function chunkedSummary(cell: Treatment, first: TreatmentSummary, series: Series): TreatmentSummary {
+  const feed = (columns: ReadonlyMap<string, Float64Array>) => {
+    const set = new MetricSet();
+    for (let e = 0; e < series.episodes; e++) {
+      const record: Record<string, number> = {};
+      for (const [name, column] of columns) record[name] = column[e] as number;
+      set.push(record);
+    }
+    return set.summary();
+  };
+  const principals = first.principals?.map((p) => {
+    const stat = new RunningStat();
+    for (const x of series.principals.get(p.principal) ?? []) stat.push(x);
+    return { principal: p.principal, seats: p.seats, payoff: stat.summary() };
+  });
+  return { name: cell.name, episodes: series.episodes, metrics: feed(series.metrics), measures: feed(series.measures), benchmarks: first.benchmarks, ...(principals ? { principals } : {}) };
 }
 
 const DATA_FILES = ['episodes.csv', 'rounds.csv', 'principals.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
@@ -199,21 +299,55 @@ function differences(was: RunKey, now: RunKey): string[] {
   if (was.seed !== now.seed) out.push(`seed ${was.seed} then, ${now.seed} now`);
   if (was.rounds !== now.rounds) out.push(`rounds.csv ${was.rounds ? 'written' : 'skipped'} then, ${now.rounds ? 'written' : 'skipped'} now`);
   if (was.events !== now.events) out.push(`events.jsonl ${was.events ? 'written' : 'skipped'} then, ${now.events ? 'written' : 'skipped'} now`);
+  if ((was.chunk ?? null) !== (now.chunk ?? null)) out.push(`${was.chunk ? `chunks of ${was.chunk} episodes` : 'a cell per job'} then, ${now.chunk ? `chunks of ${now.chunk}` : 'a cell per job'} now`);
   if (!out.length && hashOf(was.cells) !== hashOf(now.cells)) out.push('the cells differ');
   return out;
 }
 
-/** Whether a part folder holds a finished part of this cell. */
-function partDone(dir: string, cell: ResolvedStudy['treatments'][number]): boolean {
-  const file = join(dir, 'manifest.json');
+/** Whether a part folder holds a finished part of this cell (a chunk's with its values, which its summary is made from). */
+function partDone(part: Part, cell: Treatment): boolean {
+  const file = join(part.dir, 'manifest.json');
   if (!existsSync(file)) return false;
   try {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { treatments?: { name?: string; configHash?: string }[] };
     const t = manifest.treatments?.[0];
-    return manifest.treatments?.length === 1 && t?.name === cell.name && t.configHash === hashOf(cell.config);
+    const same = manifest.treatments?.length === 1 && t?.name === cell.name && t.configHash === hashOf(cell.config);
+    return same && (!part.range || PartValues.read(part.dir)?.episodes === part.range.to - part.range.from);
   } catch {
     return false;
   }
+}
+
+/** One part of a grid run: a cell whole, or a chunk of its episodes. */
+interface Part {
+  readonly cell: number;
+  readonly range: { readonly from: number; readonly to: number } | null;
+  readonly episodes: number;
+  readonly dir: string;
+}
+
+/** Jobs a queue run makes at least, when its cells can be chunked: enough to keep a few workers busy. */
+export const JOBS_WANTED = 8;
+
+/** The default episodes per chunk: on a queue, enough chunks for JOBS_WANTED jobs when the cells are fewer. */
+function defaultChunk(resolved: ResolvedStudy, episodesOf: (i: number) => number, onQueue: boolean): number | null {
+  const { treatments } = resolved;
+  if (!onQueue || treatments.length >= JOBS_WANTED || !treatments.some((c) => chunkable(resolved, c))) return null;
+  const total = treatments.reduce((n, _, i) => n + episodesOf(i), 0);
+  return Math.max(1, Math.ceil(total / JOBS_WANTED));
+}
+
+/** A run's parts in merge order: each cell whole, or (chunkable, more episodes than a chunk) its chunks. */
+function partsOf(resolved: ResolvedStudy, episodesOf: (i: number) => number, chunk: number | null, parts: string): Part[] {
+  return resolved.treatments.flatMap((cell, i): Part[] => {
+    const n = episodesOf(i);
+    const dir = join(parts, partName(i));
+    if (!chunk || n <= chunk || !chunkable(resolved, cell)) return [{ cell: i, range: null, episodes: n, dir }];
+    return Array.from({ length: Math.ceil(n / chunk) }, (_, k) => {
+      const range = { from: k * chunk, to: Math.min(n, (k + 1) * chunk) };
+      return { cell: i, range, episodes: range.to - range.from, dir: `${dir}.${String(range.from).padStart(9, '0')}` };
+    });
+  });
 }
 
 /**
@@ -233,7 +367,10 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   const seed = options.seed ?? study.seed;
   const rounds = options.rounds ?? study.output.rounds;
   const events = options.events ?? study.output.events;
-  const key: RunKey = { studyHash: hashOf(study), episodes, seed, rounds, events, cells: resolved.treatments.map((t) => t.name) };
+  const episodesOf = (i: number) => options.episodes ?? resolved.treatments[i]?.episodes ?? study.episodes;
+  if (options.chunk !== undefined && (!Number.isInteger(options.chunk) || options.chunk < 1)) throw new GridError(`chunk ${options.chunk}: episodes per job is a whole number from 1`);
+  const chunk = options.chunk ?? defaultChunk(resolved, episodesOf, options.queue !== undefined);
+  const key: RunKey = { studyHash: hashOf(study), episodes, seed, rounds, events, cells: resolved.treatments.map((t) => t.name), chunk };
   const staging = gridStaging(target);
   const parts = join(staging, 'parts');
   const runFile = join(staging, 'run.json');
@@ -265,43 +402,49 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   for (const f of readdirSync(parts)) if (f.startsWith('.')) rmSync(join(parts, f), { recursive: true, force: true });
 
   const cells = resolved.treatments;
-  const partDir = (i: number) => join(parts, partName(i));
-  const pending = cells.map((_, i) => i).filter((i) => !partDone(partDir(i), cells[i] as (typeof cells)[number]));
-  const resumed = cells.length - pending.length;
-  const episodesOf = (i: number) => options.episodes ?? cells[i]?.episodes ?? study.episodes;
-  const totalEpisodes = cells.reduce((n, _, i) => n + episodesOf(i), 0);
-  const progress = { cells: resumed, episodes: cells.reduce((n, _, i) => n + (pending.includes(i) ? 0 : episodesOf(i)), 0) };
+  const plan = partsOf(resolved, episodesOf, chunk, parts);
+  const pending = plan.map((_, p) => p).filter((p) => !partDone(plan[p] as Part, cells[(plan[p] as Part).cell] as Treatment));
+  const finishedParts = new Set<number>();
+  const cellsDone = () => cells.filter((_, i) => plan.every((part, p) => part.cell !== i || !pending.includes(p) || finishedParts.has(p))).length;
+  const resumed = cellsDone();
+  const totalEpisodes = plan.reduce((n, part) => n + part.episodes, 0);
+  let episodesDone = plan.reduce((n, part, p) => n + (pending.includes(p) ? 0 : part.episodes), 0);
   const doneIn = new Map<number, number>();
-  const tell = () => options.onProgress?.({ cells: progress.cells, totalCells: cells.length, episodes: progress.episodes + [...doneIn.values()].reduce((a, b) => a + b, 0), totalEpisodes });
+  const tell = () => options.onProgress?.({ cells: cellsDone(), totalCells: cells.length, episodes: episodesDone + [...doneIn.values()].reduce((a, b) => a + b, 0), totalEpisodes });
   tell();
 
-  const jobOf = (index: number): CellJob => ({
-    index,
-    name: cells[index]?.name ?? '',
-    dir: partDir(index),
-    rounds,
-    events,
-    ...(options.episodes !== undefined ? { episodes: options.episodes } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.code ? { code: options.code } : {}),
-  });
-  const finishCell = (index: number) => {
-    doneIn.delete(index);
-    progress.cells++;
-    progress.episodes += episodesOf(index);
+  const jobOf = (p: number): CellJob => {
+    const part = plan[p] as Part;
+    return {
+      part: p,
+      index: part.cell,
+      name: cells[part.cell]?.name ?? '',
+      dir: part.dir,
+      rounds,
+      events,
+      ...(part.range ? { range: part.range } : {}),
+      ...(options.episodes !== undefined ? { episodes: options.episodes } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.code ? { code: options.code } : {}),
+    };
+  };
+  const finishPart = (p: number) => {
+    doneIn.delete(p);
+    finishedParts.add(p);
+    episodesDone += (plan[p] as Part).episodes;
     tell();
   };
 
   const width = options.queue ? 0 : Math.max(0, Math.min(options.workers ?? availableParallelism(), pending.length));
   // Counted on disk once the workers have stopped: a part a worker renamed into place
   // just before the signal is kept, though its message had not arrived.
-  const interrupted = () => new GridInterrupted(cells.filter((cell, i) => partDone(partDir(i), cell)).length, cells.length);
+  const interrupted = () => new GridInterrupted(cells.filter((cell, i) => plan.every((part) => part.cell !== i || partDone(part, cell))).length, cells.length);
   const pool: PoolEvents = {
-    progress(index, done) {
-      doneIn.set(index, done);
+    progress(p, done) {
+      doneIn.set(p, done);
       tell();
     },
-    finished: finishCell,
+    finished: finishPart,
     ...(options.signal ? { signal: options.signal } : {}),
     interrupted,
   };
@@ -310,19 +453,19 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
     const { playOnQueue } = await import('./queue.ts');
     decisions = await playOnQueue(resolved, pending.map(jobOf), options.queue, options.code ?? null, pool);
   } else if (width === 0) {
-    for (const index of pending) {
+    for (const p of pending) {
       if (options.signal?.aborted) throw interrupted();
-      decisions += playCell(resolved, jobOf(index), (done) => pool.progress(index, done)).decisions;
-      pool.finished(index);
+      decisions += playCell(resolved, jobOf(p), (done) => pool.progress(p, done)).decisions;
+      pool.finished(p);
     }
   } else {
     decisions = await playOnWorkers(resolved, pending.map(jobOf), width, pool);
   }
 
-  const merged = mergeParts(resolved, cells.map((_, i) => partDir(i)), target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
+  const merged = mergeParts(resolved, plan, target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
   rmSync(staging, { recursive: true, force: true });
-  const played = pending.reduce((n, i) => n + episodesOf(i), 0);
-  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
+  const played = pending.reduce((n, p) => n + (plan[p] as Part).episodes, 0);
+  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, jobs: plan.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
 }
 
 /** The job queue `arena run --queue` and `arena worker` use unless told another. */
@@ -330,14 +473,18 @@ export const DEFAULT_QUEUE = 'arena-cells';
 
 /** What a pool of players (threads here, a queue's workers) tells the grid. */
 export interface PoolEvents {
-  progress(index: number, done: number): void;
-  finished(index: number): void;
+  /** Episodes done so far in a job (by its part). */
+  progress(part: number, done: number): void;
+  finished(part: number): void;
   readonly signal?: AbortSignal;
   interrupted(): Error;
 }
 
 /** Messages of grid-worker.ts. */
-export type WorkerMessage = { type: 'progress'; index: number; done: number } | { type: 'done'; index: number; decisions: number } | { type: 'failed'; index: number; message: string; stack?: string };
+export type WorkerMessage = { type: 'progress'; part: number; done: number } | { type: 'done'; part: number; decisions: number } | { type: 'failed'; part: number; message: string; stack?: string };
+
+/** What a job is called in messages: its cell, and a chunk's episodes. */
+export const jobLabel = (job: Pick<CellJob, 'name' | 'range'>): string => (job.range ? `${job.name} (episodes ${job.range.from}–${job.range.to - 1})` : job.name);
 
 /** Plays the jobs on `width` worker threads, each taking the next job when it is free; resolves to the decisions made. */
 function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width: number, on: PoolEvents): Promise<number> {
@@ -347,7 +494,8 @@ function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width:
     const busy = new Map<Worker, number | null>();
     let decisions = 0;
     let settled = false;
-    const nameOf = (index: number) => resolved.treatments[index]?.name ?? String(index);
+    const labels = new Map(jobs.map((job) => [job.part, jobLabel(job)]));
+    const nameOf = (part: number) => labels.get(part) ?? String(part);
     /** Settles once every worker has stopped, so that the parts on disk no longer change. */
     const stop = (error: Error | (() => Error) | null) => {
       if (settled) return;
@@ -364,7 +512,7 @@ function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width:
     const give = (worker: Worker) => {
       const job = queue.shift();
       if (job) {
-        busy.set(worker, job.index);
+        busy.set(worker, job.part);
         worker.postMessage(job);
         return;
       }
@@ -379,13 +527,13 @@ function playOnWorkers(resolved: ResolvedStudy, jobs: readonly CellJob[], width:
       busy.set(worker, null);
       worker.on('message', (message: WorkerMessage) => {
         if (settled) return;
-        if (message.type === 'progress') on.progress(message.index, message.done);
+        if (message.type === 'progress') on.progress(message.part, message.done);
         else if (message.type === 'done') {
           decisions += message.decisions;
-          on.finished(message.index);
+          on.finished(message.part);
           give(worker);
         } else {
-          const error = new Error(`cell ${nameOf(message.index)}: ${message.message}`);
+          const error = new Error(`cell ${nameOf(message.part)}: ${message.message}`);
           if (message.stack) error.stack = message.stack;
           stop(error);
         }
@@ -415,31 +563,43 @@ function partSummary(dir: string): TreatmentSummary {
 }
 
 /**
- * Merges the parts, in cell order, into the results folder: each data file is the parts'
- * files one after the other (a CSV keeps the first part's header, as one process writing
- * the cells in turn would); the summary, the effects and the manifest are made afresh.
+ * Merges the parts, in cell and episode order, into the results folder: each data file is the
+ * parts' files one after the other (a CSV keeps the first part's header, as one process writing
+ * the cells in turn would); the summary, the effects and the manifest are made afresh, a
+ * chunked cell's summary from its chunks' values.
  */
-function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: string, replace: boolean, facts: { episodes: number; seed: number; code: RunOptions['code'] | null; startedAt: string; exports: boolean }) {
+function mergeParts(resolved: ResolvedStudy, plan: readonly Part[], target: string, replace: boolean, facts: { episodes: number; seed: number; code: RunOptions['code'] | null; startedAt: string; exports: boolean }) {
   const dir = new StagedDir(target, { replace });
   try {
     const files: Record<string, string> = {};
     for (const name of DATA_FILES) {
-      if (!existsSync(join(dirs[0] as string, name))) continue;
+      if (!existsSync(join((plan[0] as Part).dir, name))) continue;
       const file = new StreamFile(dir.file(name));
       let header: string[] | null = null;
-      for (const part of dirs) {
-        if (name.endsWith('.csv')) header = appendCsv(file, join(part, name), header);
-        else copyBytes(file, join(part, name), 0);
+      for (const part of plan) {
+        if (name.endsWith('.csv')) header = appendCsv(file, join(part.dir, name), header);
+        else copyBytes(file, join(part.dir, name), 0);
       }
       files[name] = file.close();
     }
     const values = resolved.factors.length ? new CellValues() : null;
-    resolved.treatments.forEach((cell, i) => {
-      if (!values) return;
-      values.cell(cell.name, cell.levels ?? {});
-      if (!PartValues.read(dirs[i] as string, values, cell.name)) readEpisodeValues(join(dirs[i] as string, 'episodes.csv'), (episode, v) => values.push(cell.name, episode, v));
+    const summaries = resolved.treatments.map((cell, i) => {
+      const own = plan.filter((part) => part.cell === i);
+      values?.cell(cell.name, cell.levels ?? {});
+      const first = own[0] as Part;
+      if (!first.range) {
+        if (values) {
+          const series = PartValues.read(first.dir);
+          if (series) PartValues.into(values, cell.name, series);
+          else readEpisodeValues(join(first.dir, 'episodes.csv'), (episode, v) => values.push(cell.name, episode, v));
+        }
+        return partSummary(first.dir);
+      }
+      const series = PartValues.concat(own.map((part) => PartValues.read(part.dir) ?? missingValues(part)));
+      if (values) PartValues.into(values, cell.name, series);
+      return chunkedSummary(cell, partSummary(first.dir), series);
     });
-    const summary = summaryOf(resolved, facts.episodes, dirs.map(partSummary), values);
+    const summary = summaryOf(resolved, facts.episodes, summaries, values);
     writeResults(dir, resolved, summary, files, facts);
     return summary;
   } catch (error) {
@@ -447,6 +607,10 @@ function mergeParts(resolved: ResolvedStudy, dirs: readonly string[], target: st
     throw error;
   }
 }
+
+const missingValues = (part: Part): never => {
+  throw new Error(`the chunk in ${basename(part.dir)} lacks its values (values.json, values.bin): run again with --resume to play it again`);
+};
 
 const CHUNK = 1 << 20;
 
@@ -517,9 +681,11 @@ const unquote = (raw: string): string => (raw.startsWith('"') ? raw.slice(1, -1)
  * header without it, byte for byte; one with another header projected onto the first's
  * columns (a column it lacks left empty), as CsvFile would have written its rows.
  */
-function appendCsv(into: StreamFile, path: string, header: string[] | null): string[] {
+function appendCsv(into: StreamFile, path: string, header: string[] | null): string[] | null {
   const first = firstLine(path);
   const ownHeader = headerOf(path);
+  // A part that wrote no row has no header either: nothing to add.
+  if (!ownHeader.length) return header;
   if (!header) {
     copyBytes(into, path, 0);
     return ownHeader;

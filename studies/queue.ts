@@ -20,7 +20,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RunOptions } from './runner.ts';
 import type { ResolvedStudy } from './spec.ts';
-import { DEFAULT_QUEUE, type CellJob, type PoolEvents, type WorkerMessage } from './grid.ts';
+import { DEFAULT_QUEUE, jobLabel, type CellJob, type PoolEvents, type WorkerMessage } from './grid.ts';
 
 /** Where the jobs go: a Redis URL and the queue's name (one queue serves any number of runs). */
 export interface QueueTarget {
@@ -90,7 +90,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
   const queue = new Queue<CellJobData, CellResult>(name, { connection: connectionOf(target.url), prefix: PREFIX });
   const redis = new Redis(target.url, { maxRetriesPerRequest: 3 });
   const run = randomUUID().slice(0, 8);
-  const idOf = (job: CellJob) => `${run}-${job.index}`;
+  const idOf = (job: CellJob) => `${run}-${job.part}`;
   const outstanding = new Map(jobs.map((job) => [idOf(job), job]));
   // Jobs whose part may be waiting in Redis, and jobs that failed with their reason.
   const finished = new Set<string>();
@@ -101,7 +101,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
   const events = new QueueEvents(name, { connection: connectionOf(target.url), prefix: PREFIX, lastEventId: last?.[0] ?? '0-0' });
   events.on('progress', ({ jobId, data }) => {
     const cell = outstanding.get(jobId);
-    if (cell && typeof data === 'number' && data > 0) on.progress(cell.index, data);
+    if (cell && typeof data === 'number' && data > 0) on.progress(cell.part, data);
   });
   events.on('completed', ({ jobId }) => {
     if (!outstanding.has(jobId)) return;
@@ -123,7 +123,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
     await redis.del(partKey(name, id));
     decisions += meta.decisions;
     outstanding.delete(id);
-    on.finished(cell.index);
+    on.finished(cell.part);
     return true;
   };
   try {
@@ -143,7 +143,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
       if (on.signal?.aborted) throw on.interrupted();
       for (const [id, reason] of failed) {
         const cell = outstanding.get(id);
-        if (cell) throw new Error(`cell ${cell.name}: ${reason}`);
+        if (cell) throw new Error(`cell ${jobLabel(cell)}: ${reason}`);
       }
       const sweep = Date.now() >= sweepAt;
       for (const id of sweep ? [...outstanding.keys()] : [...finished]) {
@@ -224,7 +224,7 @@ export async function serveQueue(options: WorkerOptions): Promise<{ played: numb
       if (data.code?.commit && options.code?.commit && data.code.commit !== options.code.commit) {
         throw new UnrecoverableError(`the run was submitted from commit ${data.code.commit.slice(0, 12)} and worker ${me} runs ${options.code.commit.slice(0, 12)}: run workers on the submitter's commit, so that the cells are played by the same code`);
       }
-      log(`${job.data.job.name}: playing (job ${job.id})`);
+      log(`${jobLabel(job.data.job)}: playing (job ${job.id})`);
       const dir = mkdtempSync(join(tmpdir(), 'arena-queue-part-'));
       try {
         const decisions = await playInThread(data.study, { ...data.job, dir, ...(data.code ? { code: data.code } : {}) }, (done) => void job.updateProgress(done).catch(() => {}));
@@ -236,7 +236,7 @@ export async function serveQueue(options: WorkerOptions): Promise<{ played: numb
         multi.hset(key, '.result', JSON.stringify(result)).expire(key, PART_TTL_SECONDS);
         await multi.exec();
         played++;
-        log(`${job.data.job.name}: done, ${decisions} decisions`);
+        log(`${jobLabel(job.data.job)}: done, ${decisions} decisions`);
         return result;
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -244,7 +244,7 @@ export async function serveQueue(options: WorkerOptions): Promise<{ played: numb
     },
     { connection: connectionOf(options.url), prefix: PREFIX, concurrency: options.threads ?? 1, lockDuration: stallMs, stalledInterval: stallMs, maxStalledCount: 5 },
   );
-  worker.on('failed', (job, error) => log(`${job?.data.job.name ?? '?'}: failed: ${error.message}`));
+  worker.on('failed', (job, error) => log(`${job ? jobLabel(job.data.job) : '?'}: failed: ${error.message}`));
   worker.on('error', (error) => log(`queue: ${error.message}`));
   await worker.waitUntilReady();
   log(`worker ${me} takes cells from queue ${name} at ${options.url} (${options.threads ?? 1} at a time)`);

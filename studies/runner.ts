@@ -53,6 +53,11 @@ export interface RunOptions {
   readonly keepRows?: boolean;
   /** Write the Parquet copies of the row files and report.html (default true; a grid's part folders skip them, the merged folder has its own). */
   readonly exports?: boolean;
+  /**
+   * Play only episodes [from, to) of each treatment (a grid's chunk of a cell), with the seeds
+   * and match ids they have in the whole run; the summary then counts those episodes.
+   */
+  readonly range?: { readonly from: number; readonly to: number };
 }
 
 /** One finished episode as the instruments read it. */
@@ -335,7 +340,10 @@ class StudyRun {
           transcript: asynchronous ? new StreamFile(this.dir.file('llm-transcript.jsonl')) : null,
         }
       : null;
-    this.total = resolved.treatments.reduce((n, t) => n + this.episodesOf(t), 0);
+    this.total = resolved.treatments.reduce((n, t) => {
+      const { from, to } = this.playedOf(t);
+      return n + to - from;
+    }, 0);
     this.every = Math.max(1, Math.floor(this.total / 200));
     this.values = resolved.factors.length ? new CellValues() : null;
     for (const t of resolved.treatments) {
@@ -354,6 +362,13 @@ class StudyRun {
   /** Episodes of a treatment: the run's override, else its own count, else the study's. */
   episodesOf(treatment: Treatment): number {
     return this.options.episodes ?? treatment.episodes ?? this.resolved.study.episodes;
+  }
+
+  /** The episodes of a treatment this run plays: all of them, or its range's. */
+  playedOf(treatment: Treatment): { readonly from: number; readonly to: number } {
+    const all = this.episodesOf(treatment);
+    const range = this.options.range;
+    return range ? { from: Math.min(range.from, all), to: Math.min(range.to, all) } : { from: 0, to: all };
   }
 
   /**
@@ -513,7 +528,7 @@ class StudyRun {
     const { mechanism } = this.resolved;
     const results: TreatmentSummary[] = this.resolved.treatments.map((t) => ({
       name: t.name,
-      episodes: this.episodesOf(t),
+      episodes: this.playedOf(t).to - this.playedOf(t).from,
       metrics: (this.metrics.get(t.name) as MetricSet).summary(),
       measures: (this.measures.get(t.name) as MetricSet).summary(),
       benchmarks: mechanism.benchmarks(t.config, t.seats.length),
@@ -557,7 +572,8 @@ export function runStudy(resolved: ResolvedStudy, options: RunOptions = {}): Run
   try {
     for (const treatment of resolved.treatments) {
       const trusted = run.trusted(treatment);
-      for (let e = 0; e < run.episodesOf(treatment); e++) {
+      const { from, to } = run.playedOf(treatment);
+      for (let e = from; e < to; e++) {
         const seed = episodeSeed(run.seed, e);
         const header = run.header(treatment, seed);
         let record: Recorder | undefined;
@@ -601,7 +617,10 @@ export async function runStudyAsync(resolved: ResolvedStudy, options: RunOptions
   const run = new StudyRun(resolved, options, true);
   const { study, mechanism } = resolved;
   const width = study.llm?.episodeConcurrency ?? 1;
-  const jobs = resolved.treatments.flatMap((treatment) => Array.from({ length: run.episodesOf(treatment) }, (_, e) => ({ treatment, e })));
+  const jobs = resolved.treatments.flatMap((treatment) => {
+    const { from, to } = run.playedOf(treatment);
+    return Array.from({ length: to - from }, (_, i) => ({ treatment, e: from + i }));
+  });
   const finished = new Map<number, { played: Played; events: LedgerEvent[]; policies: AnyPolicy[] }>();
   let next = 0;
   let committed = 0;

@@ -1,9 +1,10 @@
 /**
  * A factorial study spread over a Redis job queue (real Redis on 127.0.0.1, a queue of this
- * run's own, removed after it): `arena run --queue` with two `arena worker` processes writes
- * the same files, byte for byte, as a local run of the same study; a worker killed with
- * SIGKILL in the middle of a cell has that cell played again by the other, and the result is
- * still complete and the same; a run from another commit is refused by the workers.
+ * run's own, removed after it), each cell in chunks of its episodes: `arena run --queue` with
+ * two `arena worker` processes writes the same files, byte for byte, as a local run of the
+ * same study; a worker killed with SIGKILL in the middle of a job has that job played again by
+ * the other, and the result is still complete and the same; a run from another commit is
+ * refused by the workers.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -129,11 +130,13 @@ describe.skipIf(!available)('arena run --queue', () => {
     const [a, b] = [await worker(), await worker()];
     const run = arena(['run', file, '--out', join(dir, 'queued'), '--queue', REDIS_URL, '--queue-name', queueName]);
     expect(await run.exited, run.output()).toBe(0);
-    expect(run.output()).toMatch(new RegExp(`${4 * EPISODES} episodes in .*, 4 cells on queue`));
+    // Four cells of 6000 episodes make at least eight jobs: each cell in two chunks of 3000.
+    expect(run.output()).toMatch(new RegExp(`${4 * EPISODES} episodes in .*, 4 cells in 8 jobs on queue`));
     expectSameResults(join(dir, 'local'), join(dir, 'queued'));
-    // Both took cells; every cell was played once.
+    // Both took jobs; every job was played once.
     const played = (w: Child) => (w.output().match(/: done, /g) ?? []).length;
-    expect(played(a) + played(b)).toBe(4);
+    expect(played(a) + played(b)).toBe(8);
+    expect(a.output() + b.output()).toMatch(/reserve=r20,shading=heavy \(episodes 3000–5999\): done/);
     expect(played(a)).toBeGreaterThan(0);
     expect(played(b)).toBeGreaterThan(0);
     expect(existsSync(join(dir, '.queued.grid'))).toBe(false);
@@ -151,7 +154,7 @@ describe.skipIf(!available)('arena run --queue', () => {
     expect(await run.exited, run.output()).toBe(0);
     // The killed worker's cell was played by the survivor (after the stall time), with every other cell.
     expect(survivor.output()).toContain(`(job ${job})`);
-    expect((survivor.output().match(/: done, /g) ?? []).length).toBeGreaterThanOrEqual(4 - (doomed.output().match(/: done, /g) ?? []).length);
+    expect((survivor.output().match(/: done, /g) ?? []).length).toBeGreaterThanOrEqual(8 - (doomed.output().match(/: done, /g) ?? []).length);
     const rows = readFileSync(join(dir, 'rescued', 'episodes.csv'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(1 + 4 * EPISODES);
     expectSameResults(local, join(dir, 'rescued'));

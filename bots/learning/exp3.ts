@@ -95,6 +95,7 @@ export class Exp3 implements Policy {
 
 export const exp3: PolicyFactory<Exp3Params, Exp3> = {
   name: 'exp3',
+  carriesOver: true,
   description: 'EXP3, a no-regret bandit over the enumerated legal actions (params: gamma, rewardMin, rewardMax, points).',
   version: 1,
   mechanisms: '*',

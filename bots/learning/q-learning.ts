@@ -211,6 +211,7 @@ export class QLearner implements Policy {
 
 export const qLearning: PolicyFactory<QLearningParams, QLearner> = {
   name: 'q-learning',
+  carriesOver: true,
   description: 'Tabular Q-learning as in Calvano et al. (2020): state = features of the view (default every seat\'s last action), ε = e^(−βt), Q₀ against random rivals (params: alpha, delta, beta, state, memory, points, q0, stableFor).',
   version: 1,
   mechanisms: '*',
