@@ -175,7 +175,8 @@ async function runCommand(file: string, opts: RunFlags): Promise<void> {
   const out = opts.out ?? join('out', `${resolved.study.name}-${timestamp()}`);
   const cells = resolved.treatments.length;
   // Studies of several cells with scripted seats run as a grid: worker threads, resumable.
-  const inOneProcess = isAsyncStudy(resolved) ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 && !opts.queue && opts.chunk === undefined ? 'it has one cell' : null;
+  // Studies with LLM seats play in one process, or on a queue whose workers share their budget and request slots.
+  const inOneProcess = isAsyncStudy(resolved) && !opts.queue ? 'its LLM seats decide in one process' : opts.db ? '--db records into one ledger from one process' : cells === 1 && !opts.queue && opts.chunk === undefined ? 'it has one cell' : null;
   if (opts.queue && inOneProcess) throw new UsageError(`--queue: ${file} cannot be spread over a queue (${inOneProcess})`);
   if (opts.queue && opts.workers !== undefined) throw new UsageError('--queue and --workers: the queue\'s workers play the cells (give each `arena worker` its --threads)');
   if (opts.queue) await (await import('../studies/queue.ts')).checkQueue(opts.queue).catch((error: Error) => Promise.reject(new UsageError(error.message)));

@@ -20,7 +20,8 @@ import { CellValues } from './effects.ts';
 import type { MetricSummary } from './metrics.ts';
 import { MetricSet, RunningStat } from './metrics.ts';
 import { StagedDir, StreamFile } from './output.ts';
-import { runStudy, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
+import { isAsyncStudy, runStudy, runStudyAsync, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
+import type { LlmRuntime } from '../bots/llm/runtime.ts';
 import { principalsOf, studyHasPrincipals, type ResolvedStudy, type Treatment } from './spec.ts';
 import type { QueueTarget } from './queue.ts';
 
@@ -120,37 +121,51 @@ export interface CellJob {
   readonly code?: RunOptions['code'];
   /** A chunk: episodes [from, to) of the cell. */
   readonly range?: { readonly from: number; readonly to: number };
+  /** A study with LLM seats on a queue: the Redis and key of the limits its workers share (studies/llm-shared.ts). */
+  readonly shared?: { readonly url: string; readonly key: string };
 }
 
 /** Whether a cell's episodes may be played in chunks apart: no learning block, no seat that carries something over. */
 export const chunkable = (resolved: ResolvedStudy, cell: Treatment): boolean => !resolved.study.learning && cell.seats.every((s) => s.factory.carriesOver !== true);
 
-/** Plays one cell of a study, or a chunk of it, into its part folder (here or in a worker thread). */
-export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): RunReport {
+/** What playing a job means: the study cut down to its cell, the runner's options, and what to do after. */
+function cellRun(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): { study: ResolvedStudy; options: RunOptions; after(report: RunReport): RunReport } {
   const cell = resolved.treatments[job.index];
   if (!cell || cell.name !== job.name) throw new Error(`cell ${job.index} of ${resolved.study.name} is ${cell ? `'${cell.name}'` : 'missing'}, not '${job.name}': the grid plays the cells its study's file resolves to`);
   if (job.range && !chunkable(resolved, cell)) throw new Error(`cell ${cell.name} has seats that carry what they learn from episode to episode: it cannot be played in chunks`);
   // A part is the cell alone: its effects (and a chunked cell's summary) are the merged run's to compute, from the values it keeps.
   const kept = resolved.factors.length || job.range ? new PartValues(studyHasPrincipals(resolved.study) ? principalsOf(cell.seats) : []) : null;
-  const report = runStudy(
-    { ...resolved, treatments: [cell], factors: [] },
-    {
-      ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e) } : {}),
-      ...(job.range ? { range: job.range } : {}),
-      out: job.dir,
-      replace: true,
-      // The merged folder gets the Parquet copies and the report; a part needs neither.
-      exports: false,
-      rounds: job.rounds,
-      events: job.events,
-      ...(job.episodes !== undefined ? { episodes: job.episodes } : {}),
-      ...(job.seed !== undefined ? { seed: job.seed } : {}),
-      ...(job.code ? { code: job.code } : {}),
-      ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
-    },
-  );
-  kept?.write(job.dir);
-  return report;
+  const options: RunOptions = {
+    ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e) } : {}),
+    ...(job.range ? { range: job.range } : {}),
+    out: job.dir,
+    replace: true,
+    // The merged folder gets the Parquet copies and the report; a part needs neither.
+    exports: false,
+    rounds: job.rounds,
+    events: job.events,
+    ...(job.episodes !== undefined ? { episodes: job.episodes } : {}),
+    ...(job.seed !== undefined ? { seed: job.seed } : {}),
+    ...(job.code ? { code: job.code } : {}),
+    ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
+  };
+  const after = (report: RunReport) => {
+    kept?.write(job.dir);
+    return report;
+  };
+  return { study: { ...resolved, treatments: [cell], factors: [] }, options, after };
+}
+
+/** Plays one cell of a study, or a chunk of it, into its part folder (here or in a worker thread). */
+export function playCell(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: number) => void): RunReport {
+  const { study, options, after } = cellRun(resolved, job, onProgress);
+  return after(runStudy(study, options));
+}
+
+/** Plays a job of a study with LLM seats, their calls made through `llm` (whose limits a queue's workers share). */
+export async function playCellAsync(resolved: ResolvedStudy, job: CellJob, llm: LlmRuntime, onProgress?: (done: number) => void): Promise<RunReport> {
+  const { study, options, after } = cellRun(resolved, job, onProgress);
+  return after(await runStudyAsync(study, { ...options, llm }));
 }
 
 /** A part's per-episode values by name, in the order the names first appeared (NaN where an episode has none). */
@@ -275,7 +290,7 @@ function chunkedSummary(cell: Treatment, first: TreatmentSummary, series: Series
   return { name: cell.name, episodes: series.episodes, metrics: feed(series.metrics), measures: feed(series.measures), benchmarks: first.benchmarks, ...(principals ? { principals } : {}) };
 }
 
-const DATA_FILES = ['episodes.csv', 'rounds.csv', 'principals.csv', 'learning.csv', 'impulse.csv', 'events.jsonl'] as const;
+const DATA_FILES = ['episodes.csv', 'rounds.csv', 'principals.csv', 'learning.csv', 'impulse.csv', 'events.jsonl', 'llm-transcript.jsonl'] as const;
 
 const alive = (pid: number): boolean => {
   try {
@@ -353,7 +368,7 @@ function partsOf(resolved: ResolvedStudy, episodesOf: (i: number) => number, chu
 /**
  * Plays a study's cells on worker threads (or in this thread), resumably, and merges them
  * into the results folder. Studies whose seats decide asynchronously (LLM seats) are played
- * by runStudyAsync in one process instead.
+ * by runStudyAsync in one process, or on a queue, whose workers share their LLM limits.
  */
 export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Promise<GridReport> {
   const started = performance.now();
@@ -367,6 +382,7 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   const seed = options.seed ?? study.seed;
   const rounds = options.rounds ?? study.output.rounds;
   const events = options.events ?? study.output.events;
+  if (isAsyncStudy(resolved) && !options.queue) throw new GridError(`${study.name} has LLM seats: it plays in one process (runStudyAsync), or on a queue whose workers share its LLM budget and request slots`);
   const episodesOf = (i: number) => options.episodes ?? resolved.treatments[i]?.episodes ?? study.episodes;
   if (options.chunk !== undefined && (!Number.isInteger(options.chunk) || options.chunk < 1)) throw new GridError(`chunk ${options.chunk}: episodes per job is a whole number from 1`);
   const chunk = options.chunk ?? defaultChunk(resolved, episodesOf, options.queue !== undefined);
@@ -463,9 +479,10 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   }
 
   const merged = mergeParts(resolved, plan, target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
-  rmSync(staging, { recursive: true, force: true });
   const played = pending.reduce((n, p) => n + (plan[p] as Part).episodes, 0);
-  return { summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, jobs: plan.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
+  const llm = llmUsageOf(plan);
+  rmSync(staging, { recursive: true, force: true });
+  return { ...(llm ? { llm } : {}), summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, jobs: plan.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
 }
 
 /** The job queue `arena run --queue` and `arena worker` use unless told another. */
@@ -600,12 +617,32 @@ function mergeParts(resolved: ResolvedStudy, plan: readonly Part[], target: stri
       return chunkedSummary(cell, partSummary(first.dir), series);
     });
     const summary = summaryOf(resolved, facts.episodes, summaries, values);
-    writeResults(dir, resolved, summary, files, facts);
+    const llm = llmUsageOf(plan);
+    writeResults(dir, resolved, summary, files, { ...facts, ...(llm ? { llm } : {}) });
     return summary;
   } catch (error) {
     dir.discard();
     throw error;
   }
+}
+
+type LlmUsage = ReturnType<LlmRuntime['usage']>;
+
+/** A study with LLM seats: the parts' LLM usage added up (money rounded to a millionth, as one run's is); null without. */
+function llmUsageOf(plan: readonly Part[]): LlmUsage | null {
+  let total: LlmUsage | null = null;
+  for (const part of plan) {
+    const { llm } = JSON.parse(readFileSync(join(part.dir, 'summary.json'), 'utf8')) as { llm?: LlmUsage };
+    if (!llm) continue;
+    if (!total) {
+      total = structuredClone(llm);
+      continue;
+    }
+    for (const k of ['calls', 'promptTokens', 'completionTokens', 'usd'] as const) total.study[k] += llm.study[k];
+    for (const k of Object.keys(total.counters) as (keyof LlmUsage['counters'])[]) total.counters[k] += llm.counters[k] ?? 0;
+  }
+  if (total) total.study.usd = Math.round(total.study.usd * 1e6) / 1e6;
+  return total;
 }
 
 const missingValues = (part: Part): never => {

@@ -18,7 +18,8 @@ import { basename, dirname, join } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { RunOptions } from './runner.ts';
+import { isAsyncStudy, type RunOptions } from './runner.ts';
+import { sharedKeys } from './llm-shared.ts';
 import type { ResolvedStudy } from './spec.ts';
 import { DEFAULT_QUEUE, jobLabel, type CellJob, type PoolEvents, type WorkerMessage } from './grid.ts';
 
@@ -52,6 +53,8 @@ interface CellResult {
 }
 
 const partKey = (name: string, jobId: string) => `${PREFIX}:${name}:part:${jobId}`;
+/** The LLM limits a run's workers share (studies/llm-shared.ts): `bull:<name>:llm:<run>`. */
+const llmKey = (name: string, run: string) => `${PREFIX}:${name}:llm:${run}`;
 
 /** A connection BullMQ can share (its blocking commands need maxRetriesPerRequest null). */
 const connectionOf = (url: string) => ({ url, maxRetriesPerRequest: null, lazyConnect: false });
@@ -90,6 +93,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
   const queue = new Queue<CellJobData, CellResult>(name, { connection: connectionOf(target.url), prefix: PREFIX });
   const redis = new Redis(target.url, { maxRetriesPerRequest: 3 });
   const run = randomUUID().slice(0, 8);
+  const shared = isAsyncStudy(resolved) ? { url: target.url, key: llmKey(name, run) } : null;
   const idOf = (job: CellJob) => `${run}-${job.part}`;
   const outstanding = new Map(jobs.map((job) => [idOf(job), job]));
   // Jobs whose part may be waiting in Redis, and jobs that failed with their reason.
@@ -133,7 +137,7 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
         const { dir: _dir, ...rest } = job;
         return {
           name: job.name,
-          data: { run, study: resolved.study, job: rest, code },
+          data: { run, study: resolved.study, job: { ...rest, ...(shared ? { shared } : {}) }, code },
           opts: { jobId: idOf(job), attempts: 1, removeOnComplete: true, removeOnFail: { age: PART_TTL_SECONDS } },
         };
       }),
@@ -172,9 +176,23 @@ export async function playOnQueue(resolved: ResolvedStudy, jobs: readonly CellJo
         .catch(() => {});
     }
     await events.close();
+    if (shared) await dropShared(redis, shared.key).catch(() => {});
     redis.disconnect();
     await queue.close();
   }
+}
+
+/** Removes a finished run's shared LLM account and slots. */
+async function dropShared(redis: Redis, key: string): Promise<void> {
+  const { account, slots } = sharedKeys(key);
+  const keys = [account];
+  for (let cursor = '0'; ; ) {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${slots}*`, 'COUNT', 100);
+    keys.push(...found);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  await redis.del(...keys);
 }
 
 /** Writes a fetched part into `dir`, whole or not at all. */

@@ -18,6 +18,7 @@ import { dropRedisPrefix, redisAvailable, REDIS_URL, runName } from './live/serv
 import { tempDir } from './temp.ts';
 import { resolveStudy } from '../studies/spec.ts';
 import { runGrid } from '../studies/grid.ts';
+import { answer, bidBounds, FakeOpenAI } from './llm/fake-openai.ts';
 
 const available = await redisAvailable();
 const queueName = runName('queue');
@@ -45,8 +46,8 @@ function arena(args: string[]): Child {
 }
 
 /** An `arena worker` on this run's queue, ready once it says it takes cells. */
-async function worker(stall = 30): Promise<Child> {
-  const w = arena(['worker', '--queue', REDIS_URL, '--queue-name', queueName, '--stall', String(stall)]);
+async function worker(stall = 30, threads = 1): Promise<Child> {
+  const w = arena(['worker', '--queue', REDIS_URL, '--queue-name', queueName, '--stall', String(stall), '--threads', String(threads)]);
   await waitFor(() => /takes cells from queue/.test(w.output()) || w.child.exitCode !== null, 'the worker to start', 30_000);
   expect(w.output()).toMatch(/takes cells from queue/);
   return w;
@@ -185,3 +186,93 @@ describe.skipIf(!available)('arena run --queue', () => {
     expect(bad.output()).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
   });
 });
+
+/**
+ * One LLM bidder against three truthful ones, on the local fake endpoint (its answers depend on
+ * the request alone, each after a short wait): 12 episodes, on a queue in 6 chunks of 2.
+ */
+function llmStudy(dir: string, baseURL: string, llm: Record<string, unknown>): string {
+  const file = join(dir, 'llm.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'queue-llm',
+      mechanism: 'second-price',
+      config: { rounds: 2 },
+      seats: [{ policy: 'llm', params: { model: 'fake-model', baseURL, apiKeyEnv: 'FAKE_API_KEY', temperature: 0, fallback: { policy: 'truthful' } } }, { policy: 'truthful', count: 3 }],
+      episodes: 12,
+      seed: 4,
+      llm,
+    }),
+  );
+  return file;
+}
+
+/** The LLM calls of a results folder's transcript, and the reasons its fallbacks decided. */
+function transcript(dir: string): { calls: number; fallbacks: string[] } {
+  const lines = readFileSync(join(dir, 'llm-transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { calls: unknown[]; fallback: { reason: string } | null });
+  return { calls: lines.reduce((n, l) => n + l.calls.length, 0), fallbacks: lines.flatMap((l) => (l.fallback ? [l.fallback.reason] : [])) };
+}
+
+describe.skipIf(!available)('arena run --queue, a study with LLM seats', () => {
+  let fake: FakeOpenAI | null = null;
+  afterEach(async () => {
+    await fake?.close();
+    fake = null;
+  });
+
+  it('shares the request slots over the workers (one at a time over 2 workers × 2 threads × 2 episodes), and writes what one process writes', { timeout: SLOW }, async () => {
+    fake = await new FakeOpenAI((req) => ({ ...answer({ type: 'bid', amount: bidBounds(req).max / 2 }), delayMs: 25 })).start();
+    const dir = tempDir('queue-llm');
+    const file = llmStudy(dir, fake.baseURL, { concurrency: { global: 1 }, episodeConcurrency: 2 });
+    const local = arena(['run', file, '--out', join(dir, 'local')]);
+    expect(await local.exited, local.output()).toBe(0);
+    const localCalls = fake.requests.length;
+    expect(localCalls).toBe(24);
+
+    await Promise.all([worker(30, 2), worker(30, 2)]);
+    fake.maxInFlight = 0;
+    const run = arena(['run', file, '--out', join(dir, 'queued'), '--queue', REDIS_URL, '--queue-name', queueName]);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/12 episodes in .*, 1 cell in 6 jobs on queue/);
+    expect(run.output()).toMatch(/LLM: 24 calls \(0 cached\)/);
+    expect(fake.requests.length).toBe(2 * localCalls);
+    // Up to 8 requests could be waiting at once; the shared global slot let one through at a time.
+    expect(fake.maxInFlight).toBe(1);
+    for (const f of ['episodes.csv', 'rounds.csv', 'summary.json']) expect(readFileSync(join(dir, 'queued', f), 'utf8'), f).toBe(readFileSync(join(dir, 'local', f), 'utf8'));
+    expect(transcript(join(dir, 'queued'))).toEqual(transcript(join(dir, 'local')));
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.keys(`bull:${queueName}:llm:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("stops calling once the study's token budget is spent over all the workers, as one process does", { timeout: SLOW }, async () => {
+    fake = await new FakeOpenAI((req) => ({ ...answer({ type: 'bid', amount: bidBounds(req).max / 2 }), delayMs: 10 })).start();
+    const dir = tempDir('queue-llm-budget');
+    const file = llmStudy(dir, fake.baseURL, { budget: { tokens: 3000 } });
+    const local = arena(['run', file, '--out', join(dir, 'local')]);
+    expect(await local.exited, local.output()).toBe(0);
+    const alone = transcript(join(dir, 'local'));
+    expect(alone.calls).toBeGreaterThan(2);
+    expect(alone.calls).toBeLessThan(24);
+
+    await worker();
+    await worker();
+    const run = arena(['run', file, '--out', join(dir, 'queued'), '--queue', REDIS_URL, '--queue-name', queueName]);
+    expect(await run.exited, run.output()).toBe(0);
+    const spread = transcript(join(dir, 'queued'));
+    // Each of the 6 jobs alone would have spent up to the whole budget; over the workers it is spent once,
+    // overrun by at most the one call each worker had in flight when it was reached.
+    expect(spread.calls).toBeGreaterThanOrEqual(alone.calls);
+    expect(spread.calls).toBeLessThanOrEqual(alone.calls + 2);
+    expect(spread.fallbacks.length).toBe(24 - spread.calls);
+    expect(spread.fallbacks.some((f) => /study token budget of 3000 reached \(over every worker of the run\)/.test(f))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(dir, 'queued', 'summary.json'), 'utf8')) as { llm: { study: { calls: number; promptTokens: number; completionTokens: number } } };
+    expect(summary.llm.study.calls).toBe(spread.calls);
+    expect(summary.llm.study.promptTokens + summary.llm.study.completionTokens).toBeGreaterThanOrEqual(3000);
+  });
+});
+

@@ -93,7 +93,7 @@ export class LlmAgent implements AsyncPolicy {
     const trace: Trace = { messages: [], calls: [], toolCalls: [], refusals: [], promptTokens: 0, completionTokens: 0, costUsd: null, answer: null };
     this.#runtime.counters.decisions++;
 
-    let fallback: string | null = this.#runtime.refusal(this.#session) ?? (budgetMs <= 0 ? 'no time left before the deadline' : null);
+    let fallback: string | null = (await this.#runtime.admit(this.#session)) ?? (budgetMs <= 0 ? 'no time left before the deadline' : null);
     if (!fallback) {
       const controller = new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -139,7 +139,7 @@ export class LlmAgent implements AsyncPolicy {
     let toolCallsLeft = p.maxToolCalls;
     let refusals = 0;
     for (;;) {
-      const budget = runtime.refusal(this.#session);
+      const budget = await runtime.admit(this.#session);
       if (budget) return budget;
       const request: CompletionRequest = {
         model: p.model,
@@ -174,7 +174,7 @@ export class LlmAgent implements AsyncPolicy {
       if (message && toolCalls.length) {
         messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: toolCalls });
         for (const call of toolCalls) {
-          const allowed = toolCallsLeft > 0 && runtime.takeToolCall();
+          const allowed = toolCallsLeft > 0 && (await runtime.takeToolCall());
           toolCallsLeft--;
           const output = allowed ? runTool(this.#tools, call.function.name, call.function.arguments) : JSON.stringify({ error: 'no tool calls left: answer now' });
           trace.toolCalls.push({ name: call.function.name, arguments: call.function.arguments.slice(0, 2000), result: output });

@@ -67,19 +67,16 @@ export async function complete(runtime: LlmRuntime, client: OpenAI, baseURL: str
     const hit = cache.get(key);
     if (hit) return { response: hit.response as Completion, latencyMs: hit.latencyMs, cached: true, sample, transportRetries: 0 };
   }
-  const endpoint = runtime.endpointSlots(baseURL);
   let transportRetries = 0;
   for (let attempt = 0; ; attempt++) {
     const left = deadlineAt - performance.now();
     if (left <= 0 || signal.aborted) throw new CallFailed('deadline reached', transportRetries, null);
-    let releaseGlobal: (() => void) | null = null;
-    let releaseEndpoint: (() => void) | null = null;
+    let release: (() => void) | null = null;
     let status: number | null = null;
     let wait: number | null = null;
     let reason: string;
     try {
-      releaseGlobal = await runtime.global.acquire(signal);
-      releaseEndpoint = await endpoint.acquire(signal);
+      release = await runtime.acquire(baseURL, signal);
       const started = performance.now();
       const response = await client.chat.completions.create(request, { signal, timeout: Math.max(1, Math.floor(Math.min(timeoutMs, deadlineAt - started))), maxRetries: 0 });
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -93,8 +90,7 @@ export async function complete(runtime: LlmRuntime, client: OpenAI, baseURL: str
       reason = error instanceof Error ? error.message : String(error);
       if (!retryable(status)) throw new CallFailed(reason, transportRetries, status);
     } finally {
-      releaseEndpoint?.();
-      releaseGlobal?.();
+      release?.();
     }
     const delay = wait ?? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random() / 2));
     if (performance.now() + delay >= deadlineAt || signal.aborted) throw new CallFailed(`${reason}; no time left to retry`, transportRetries, status);

@@ -43,6 +43,22 @@ export interface RuntimeCounters {
   toolCalls: number;
 }
 
+/**
+ * What the LLM seats of one study share with the other processes playing it (a job queue's
+ * workers; studies/llm-shared.ts keeps it in Redis): the study's budget and tool-call budget
+ * and its request slots, counted over every process instead of in this one.
+ */
+export interface SharedLimits {
+  /** Why the study's budget, over every process, refuses another call (charges made here counted), or null. */
+  refusal(): Promise<string | null>;
+  /** Adds a response's usage to the study's shared account (sent at once; refusal waits for it). */
+  charge(usage: Usage, usd: number | null): void;
+  /** Takes one call from the study's shared tool budget; false when it is spent. */
+  takeToolCall(): Promise<boolean>;
+  /** One of `limit` request slots of `scope` ('global', or an endpoint's base URL) over every process; resolves to its release. */
+  slot(scope: string, limit: number, signal: AbortSignal): Promise<() => void>;
+}
+
 /** Sessions whose accounts are kept at once; the oldest is dropped past this. */
 const SESSIONS_KEPT = 10_000;
 
@@ -60,10 +76,13 @@ export class LlmRuntime {
   readonly #endpoints = new Map<string, Slots>();
   readonly #clients = new Map<string, OpenAI>();
   readonly #env: NodeJS.ProcessEnv;
+  /** The limits shared with the study's other processes, when it is played by several. */
+  readonly shared: SharedLimits | null;
 
-  constructor(settings: LlmSettingsInput | LlmSettings = {}, env: NodeJS.ProcessEnv = process.env) {
+  constructor(settings: LlmSettingsInput | LlmSettings = {}, env: NodeJS.ProcessEnv = process.env, shared: SharedLimits | null = null) {
     this.settings = llmSettingsSchema.parse(settings);
     this.#env = env;
+    this.shared = shared;
     const { cache, concurrency } = this.settings;
     this.cache = new ResponseCache(cache.mode, cache.dir, cache.samples);
     this.study = new Account('study', this.settings.budget);
@@ -144,23 +163,49 @@ export class LlmRuntime {
     return client;
   }
 
-  /** Why a call may not be made now (a budget reached), or null. */
-  refusal(session: Account): string | null {
-    return this.study.exhausted() ?? session.exhausted();
+  /** Why a call may not be made now (a budget reached: this process's, the session's, or the study's over every process), or null. */
+  async admit(session: Account): Promise<string | null> {
+    return this.study.exhausted() ?? session.exhausted() ?? (this.shared && this.settings.budget ? await this.shared.refusal() : null);
   }
 
   charge(session: Account, model: string, usage: Usage): number | null {
     const usd = costOf(this.settings.prices, model, usage);
     this.study.charge(usage, usd);
     session.charge(usage, usd);
+    this.shared?.charge(usage, usd);
     return usd;
   }
 
-  /** Takes one call from the study's tool budget; false when it is spent. */
-  takeToolCall(): boolean {
+  /** Takes one call from the study's tool budget (over every process, when shared); false when it is spent. */
+  async takeToolCall(): Promise<boolean> {
     if (this.counters.toolCalls >= this.settings.toolCalls) return false;
+    if (this.shared && !(await this.shared.takeToolCall())) return false;
     this.counters.toolCalls++;
     return true;
+  }
+
+  /**
+   * A request slot: one of the study's global slots and one of the endpoint's, in this process
+   * and, when shared, over every process. Resolves to the function that gives them back.
+   */
+  async acquire(baseURL: string, signal: AbortSignal): Promise<() => void> {
+    const releases: (() => void)[] = [];
+    const release = () => {
+      for (const r of releases.splice(0).reverse()) r();
+    };
+    try {
+      releases.push(await this.global.acquire(signal));
+      releases.push(await this.endpointSlots(baseURL).acquire(signal));
+      if (this.shared) {
+        const { global, perEndpoint } = this.settings.concurrency;
+        releases.push(await this.shared.slot('global', global, signal));
+        releases.push(await this.shared.slot(baseURL, perEndpoint, signal));
+      }
+      return release;
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   usage(): { study: ReturnType<Account['snapshot']>; counters: RuntimeCounters } {

@@ -36,6 +36,9 @@ export class FakeOpenAI {
   /** The Authorization header of every request that reached the server, any route. */
   readonly authorizations: (string | null)[] = [];
   readonly usage = { prompt: 0, completion: 0 };
+  /** Completion requests received and not yet answered, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   script: Script;
   /** When set, every request without `Authorization: Bearer <requireKey>` is answered 401, as OpenAI does. */
   requireKey: string | null = null;
@@ -85,6 +88,8 @@ export class FakeOpenAI {
       const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
       const n = this.requests.length;
       this.requests.push(request);
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      res.on('close', () => this.inFlight--);
       const reply = this.script(request, n);
       if (reply.kind === 'hang') {
         this.#hanging.add(res);
