@@ -22,6 +22,7 @@ import { actMessage, adminMessage, announceMessage, chatMessage, coalitionMessag
 import { Participants } from './participants.ts';
 import { ArenaState, SeatInfo, TAG_EXPERIMENTER, type ArenaStateT } from './schema.ts';
 import { ViewPublisher, type SeatViewMessage, type ViewsSnapshot } from './views.ts';
+import { fanOut, type Listener } from './fan-out.ts';
 import { resolveSession, type ResolvedSession, type SeatAssignment } from './session.ts';
 import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
@@ -437,46 +438,25 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     }
   }
 
-  /**
-   * Sends each client the queued events addressed to it as one `events` message. The
-   * public ones are encoded once for every client that gets nothing else; only the
-   * experimenter and seats with events of their own get a message of their own, and a
-   * client that asked for its own events only (join option `events: 'own'`) gets only those.
-   */
+  /** Sends each client the queued events addressed to it as one `events` message (rooms/fan-out.ts says who gets which). */
   #flushEvents(): void {
     const events = this.#outbox;
     const audiences = this.#outboxAudiences;
     if (!events.length) return;
     this.#outbox = [];
     this.#outboxAudiences = [];
-    const publicOnly = audiences.every((a) => a === 'public') ? events : events.filter((_, i) => audiences[i] === 'public');
-    if (this.#mirror && publicOnly.length) this.#mirrorMessage('events', publicOnly);
-    const own: [ArenaClient, EventMessage[]][] = [];
-    const skipped: ArenaClient[] = [];
-    if (publicOnly !== events || this.#ownEventsOnly.size) {
-      for (const client of this.clients) {
-        const data = client.userData;
-        if (!data) continue;
-        if (data.role === 'experimenter') {
-          own.push([client, events]);
-          continue;
-        }
-        const seat = data.seat;
-        const everything = !this.#ownEventsOnly.has(client.sessionId);
-        const addressed = (i: number) => {
-          const a = audiences[i] as MechEvent['audience'];
-          return a !== 'public' && a !== 'experimenter' && seat !== null && a.includes(seat);
-        };
-        if (seat !== null && publicOnly !== events && audiences.some((_, i) => addressed(i))) own.push([client, events.filter((_, i) => addressed(i) || (everything && audiences[i] === 'public'))]);
-        else if (!everything) skipped.push(client);
-      }
+    if (this.#mirror) {
+      const publicOnly = events.filter((_, i) => audiences[i] === 'public');
+      if (publicOnly.length) this.#mirrorMessage('events', publicOnly);
     }
-    if (publicOnly.length) {
-      const except = [...own.map(([c]) => c), ...skipped];
-      if (except.length === 0) this.broadcast('events', publicOnly);
-      else if (except.length < this.clients.length) this.broadcast('events', publicOnly, { except });
+    const listeners: Listener<ArenaClient>[] = [];
+    for (const client of this.clients) {
+      const data = client.userData;
+      listeners.push({ client, experimenter: data?.role === 'experimenter', seat: data?.seat ?? null, ownOnly: this.#ownEventsOnly.has(client.sessionId) });
     }
-    for (const [client, mine] of own) client.send('events', mine);
+    const { broadcast, except, own } = fanOut(events, audiences, listeners);
+    if (broadcast) this.broadcast('events', [...broadcast], except.length ? { except: [...except] } : undefined);
+    for (const [client, mine] of own) client.send('events', [...mine]);
   }
 
   /**
