@@ -15,13 +15,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Worker as Thread } from 'node:worker_threads';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isAsyncStudy, type RunOptions } from './runner.ts';
 import { sharedKeys } from './llm-shared.ts';
 import type { ResolvedStudy } from './spec.ts';
-import { DEFAULT_QUEUE, jobLabel, type CellJob, type PoolEvents, type WorkerMessage } from './grid.ts';
+import { DEFAULT_QUEUE, gridThread, jobLabel, type CellJob, type PoolEvents, type WorkerMessage } from './grid.ts';
 
 /** Where the jobs go: a Redis URL and the queue's name (one queue serves any number of runs). */
 export interface QueueTarget {
@@ -278,7 +277,7 @@ export async function serveQueue(options: WorkerOptions): Promise<{ played: numb
 /** Plays one cell on a thread of its own (the lock on its job is renewed meanwhile); resolves to its decisions. */
 function playInThread(study: unknown, job: CellJob, onProgress: (done: number) => void): Promise<number> {
   return new Promise((resolvePlay, rejectPlay) => {
-    const thread = new Thread(new URL('./grid-worker.ts', import.meta.url), { workerData: { study } });
+    const thread = gridThread(study);
     let settled = false;
     let told = 0;
     const settle = (fn: () => void) => {
