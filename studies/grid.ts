@@ -299,13 +299,18 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   const cells = resolved.treatments;
   const plan = partsOf(resolved, episodesOf, chunk, parts);
   const pending = plan.map((_, p) => p).filter((p) => !partDone(plan[p] as Part, cells[(plan[p] as Part).cell] as Treatment));
-  const finishedParts = new Set<number>();
-  const cellsDone = () => cells.filter((_, i) => plan.every((part, p) => part.cell !== i || !pending.includes(p) || finishedParts.has(p))).length;
-  const resumed = cellsDone();
+  // Each cell's parts still to play; a cell is done at 0.
+  const partsLeft = cells.map(() => 0);
+  for (const p of pending) {
+    const { cell } = plan[p] as Part;
+    partsLeft[cell] = (partsLeft[cell] ?? 0) + 1;
+  }
+  let cellsDone = partsLeft.filter((n) => n === 0).length;
+  const resumed = cellsDone;
   const totalEpisodes = plan.reduce((n, part) => n + part.episodes, 0);
-  let episodesDone = plan.reduce((n, part, p) => n + (pending.includes(p) ? 0 : part.episodes), 0);
+  let episodesDone = totalEpisodes - pending.reduce((n, p) => n + (plan[p] as Part).episodes, 0);
   const doneIn = new Map<number, number>();
-  const tell = () => options.onProgress?.({ cells: cellsDone(), totalCells: cells.length, episodes: episodesDone + [...doneIn.values()].reduce((a, b) => a + b, 0), totalEpisodes });
+  const tell = () => options.onProgress?.({ cells: cellsDone, totalCells: cells.length, episodes: episodesDone + [...doneIn.values()].reduce((a, b) => a + b, 0), totalEpisodes });
   tell();
 
   const jobOf = (p: number): CellJob => {
@@ -325,8 +330,11 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
   };
   const finishPart = (p: number) => {
     doneIn.delete(p);
-    finishedParts.add(p);
-    episodesDone += (plan[p] as Part).episodes;
+    const part = plan[p] as Part;
+    const left = (partsLeft[part.cell] ?? 1) - 1;
+    partsLeft[part.cell] = left;
+    if (left === 0) cellsDone++;
+    episodesDone += part.episodes;
     tell();
   };
 
@@ -357,9 +365,8 @@ export async function runGrid(resolved: ResolvedStudy, options: GridOptions): Pr
     decisions = await playOnWorkers(resolved, pending.map(jobOf), width, pool);
   }
 
-  const merged = mergeParts(resolved, plan, target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
+  const { summary: merged, llm } = mergeParts(resolved, plan, target, options.replace ?? false, { episodes, seed, code: options.code ?? null, startedAt, exports: options.exports ?? study.output.exports });
   const played = pending.reduce((n, p) => n + (plan[p] as Part).episodes, 0);
-  const llm = llmUsageOf(plan);
   rmSync(staging, { recursive: true, force: true });
   return { ...(llm ? { llm } : {}), summary: merged, out: target, seconds: (performance.now() - started) / 1000, decisions, cells: cells.length, jobs: plan.length, resumed, workers: width, played, ...(options.queue ? { queue: options.queue.name ?? DEFAULT_QUEUE } : {}) };
 }
@@ -516,7 +523,7 @@ function mergeParts(resolved: ResolvedStudy, plan: readonly Part[], target: stri
     const summary = summaryOf(resolved, facts.episodes, summaries, values);
     const llm = llmUsageOf(plan);
     writeResults(dir, resolved, summary, files, { ...facts, ...(llm ? { llm } : {}) });
-    return summary;
+    return { summary, llm };
   } catch (error) {
     dir.discard();
     throw error;
