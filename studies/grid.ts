@@ -23,7 +23,7 @@ import { StagedDir, StreamFile } from './output.ts';
 import { chunkedSummary, PartValues } from './part-values.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, summaryOf, writeResults, type EpisodeResult, type RunOptions, type RunReport, type TreatmentSummary } from './runner.ts';
 import type { LlmRuntime } from '../bots/llm/runtime.ts';
-import { principalsOf, studyHasPrincipals, type ResolvedStudy, type Treatment } from './spec.ts';
+import type { ResolvedStudy, Treatment } from './spec.ts';
 import type { QueueTarget } from './queue.ts';
 
 export interface GridOptions {
@@ -135,7 +135,7 @@ function cellRun(resolved: ResolvedStudy, job: CellJob, onProgress?: (done: numb
   if (!cell || cell.name !== job.name) throw new Error(`cell ${job.index} of ${resolved.study.name} is ${cell ? `'${cell.name}'` : 'missing'}, not '${job.name}': the grid plays the cells its study's file resolves to`);
   if (job.range && !chunkable(resolved, cell)) throw new Error(`cell ${cell.name} has seats that carry what they learn from episode to episode: it cannot be played in chunks`);
   // A part is the cell alone: its effects (and a chunked cell's summary) are the merged run's to compute, from the values it keeps.
-  const kept = resolved.factors.length || job.range ? new PartValues(studyHasPrincipals(resolved.study) ? principalsOf(cell.seats) : []) : null;
+  const kept = resolved.factors.length || job.range ? new PartValues() : null;
   const options: RunOptions = {
     ...(kept ? { onEpisode: (e: EpisodeResult) => kept.push(e) } : {}),
     ...(job.range ? { range: job.range } : {}),

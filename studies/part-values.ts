@@ -30,12 +30,7 @@ const KINDS = ['metrics', 'measures', 'principals'] as const;
  */
 export class PartValues {
   readonly #series = { metrics: new Map<string, number[]>(), measures: new Map<string, number[]>(), principals: new Map<string, number[]>() };
-  readonly #principals: readonly { readonly principal: string; readonly seats: readonly string[] }[];
   #episodes = 0;
-
-  constructor(principals: readonly { readonly principal: string; readonly seats: readonly string[] }[]) {
-    this.#principals = principals;
-  }
 
   /** The next episode's values (episodes come in order). */
   push(episode: EpisodeResult): void {
@@ -47,12 +42,7 @@ export class PartValues {
     };
     for (const name in episode.metrics) add('metrics', name, episode.metrics[name] as number);
     for (const name in episode.measures) add('measures', name, episode.measures[name] as number);
-    // As the runner sums a principal's payoff: its seats' in order, from 0.
-    for (const p of this.#principals) {
-      let payoff = 0;
-      for (const seat of p.seats) payoff += episode.payoffs[seat] ?? 0;
-      add('principals', p.principal, payoff);
-    }
+    for (const name in episode.principals) add('principals', name, episode.principals[name] as number);
   }
 
   write(dir: string): void {

@@ -67,6 +67,8 @@ export interface EpisodeResult {
   readonly seed: number;
   /** Each seat's payoff. */
   readonly payoffs: Readonly<Record<string, number>>;
+  /** A study with principals: each principal's payoff, the sum of its seats' (empty otherwise). */
+  readonly principals: Readonly<Record<string, number>>;
   readonly metrics: Readonly<Record<string, number>>;
   readonly measures: Readonly<Record<string, number>>;
   /** The closed rounds' participant rows (when the run keeps them: rounds.csv or `keepRows`). */
@@ -506,7 +508,13 @@ class StudyRun {
     this.metrics.get(treatment.name)?.push(metrics);
     this.measures.get(treatment.name)?.push(measures);
     this.values?.push(treatment.name, episode, { metrics, measures });
-    this.options.onEpisode?.({ treatment: treatment.name, episode, seed, payoffs: outcome.payoffs, metrics, measures, rows: rounds.rows });
+    const principals: Record<string, number> = {};
+    for (const p of this.principalPayoffs.get(treatment.name) ?? []) {
+      let payoff = 0;
+      for (const seat of p.seats) payoff += outcome.payoffs[seat] ?? 0;
+      principals[p.principal] = payoff;
+    }
+    this.options.onEpisode?.({ treatment: treatment.name, episode, seed, payoffs: outcome.payoffs, principals, metrics, measures, rows: rounds.rows });
     if (this.sinks) {
       // Studies with LLM seats say how many decisions the fallbacks made, per episode and per participant-round.
       const llm = this.llm && events ? llmDecisionsOf(events) : null;
@@ -516,8 +524,7 @@ class StudyRun {
       roundRows(this.sinks, treatment, episode, rounds.rows ?? [], this.llm && events ? llmDecisionsByRound(events) : null, this.hasPrincipals);
     }
     for (const p of this.principalPayoffs.get(treatment.name) ?? []) {
-      let payoff = 0;
-      for (const seat of p.seats) payoff += outcome.payoffs[seat] ?? 0;
+      const payoff = principals[p.principal] as number;
       p.payoff.push(payoff);
       this.sinks?.principals?.row({ treatment: treatment.name, ...factorColumns(treatment), episode, seed, principal: p.principal, seats: p.seats.join(' '), payoff });
     }
