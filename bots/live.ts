@@ -48,7 +48,11 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   const [minThink, maxThink] = options.thinkMs ?? [0, 0];
   let busy = false;
   let stopped = false;
-  let lastTried = -1;
+  // A decision is tried once per state and run: a pause and a resume leave the engine's
+  // stateId as it was, so an action the pause refused is tried again in the next run.
+  let runs = 0;
+  let running = false;
+  let lastTried = '';
   // The room answers an action before the patch that shows it arrives: until the state has
   // reached the acknowledged stateId, the seat's legal list is stale and deciding again would
   // only earn a rejection (and, for an LLM seat, a wasted call).
@@ -66,15 +70,22 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
   // the seat decides at a patch (or a whole snapshot), when its view and legal actions agree.
   const current = () => Math.max(room.state?.stateId ?? -1, snapshotAt);
   let snapshotAt = -1;
+  const attempt = () => `${runs}:${current()}`;
+  const observeStatus = () => {
+    const now = room.state?.status === 'running';
+    if (now && !running) runs++;
+    running = now;
+  };
   const act = async (): Promise<void> => {
+    observeStatus();
     if (stopped || busy) return;
     const state = room.state;
     const legal: Legal | null = views.legal(options.seat);
     const stateId = current();
-    if (!legal || state?.status !== 'running' || stateId === lastTried || stateId < acknowledged) return;
+    if (!legal || state?.status !== 'running' || attempt() === lastTried || stateId < acknowledged) return;
     if (legal.length === 0) return;
     busy = true;
-    lastTried = stateId;
+    lastTried = attempt();
     try {
       const think = maxThink > 0 ? rng.uniform(minThink, maxThink) : 0;
       if (think > 0) await new Promise((resolve) => (timer = setTimeout(resolve, think)));
@@ -102,8 +113,7 @@ export async function runLiveBot(options: LiveBotOptions): Promise<LiveBot> {
     } finally {
       busy = false;
       // The state may have moved on while this seat was thinking: look again.
-      const now = current();
-      if (!stopped && now !== lastTried && now >= acknowledged) queueMicrotask(() => void act());
+      if (!stopped && attempt() !== lastTried && current() >= acknowledged) queueMicrotask(() => void act());
     }
   };
 
