@@ -88,11 +88,11 @@ describe('deadlines', () => {
     const runtime = new LlmRuntime({}, {});
     const timings: DecisionTiming[] = [];
     runtime.observe = (t) => timings.push(t);
-    const r = await run(llmStudy(f.baseURL, { deadlineMs: 250, timeoutMs: 5000 }, { episodes: 3 }), runtime);
+    const r = await run(llmStudy(f.baseURL, { deadlineMs: 250, timeoutMs: 30_000 }, { episodes: 3 }), runtime);
     expect(timings).toHaveLength(r.calls.length);
-    // A hanging answer gives way at the deadline, not at the 5 s request timeout (the margin
-    // is for a busy machine's timers, far below the timeout: no decision waits for it).
-    for (const t of timings) expect(t.elapsedMs).toBeLessThan(t.budgetMs + 2000);
+    // A hanging answer gives way at the deadline, not at the 30 s request timeout (the margin
+    // is for a loaded machine's timers, far below the timeout: no decision waits for it).
+    for (const t of timings) expect(t.elapsedMs).toBeLessThan(t.budgetMs + 10_000);
     expect(timings.some((t) => t.fallback === 'deadline reached')).toBe(true);
     expect(timings.some((t) => t.fallback === null)).toBe(true);
   });
