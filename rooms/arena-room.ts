@@ -379,9 +379,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     let holders: Map<string, ArenaClient[]> | null = null;
     for (const seat of this.#seats.keys()) {
       const legal = mechanism.legal(engine, seat as SeatId);
-      const legalJson = JSON.stringify(legal);
-      const own = this.#views.publishSeat(seat, mechanism.view(engine, seat as SeatId), legal, engine.stateId, legalJson);
-      this.#participants.offer(seat, legalJson, this.now());
+      const own = this.#views.publishSeat(seat, mechanism.view(engine, seat as SeatId), legal, engine.stateId);
+      if (own?.legal !== undefined) this.#participants.offer(seat, this.now());
       const info = s.seats.get(seat);
       if (info) info.waiting = legal.length === 0;
       if (own) this.#sendOwn(own, (holders ??= this.#holders()));

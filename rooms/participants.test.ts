@@ -14,16 +14,18 @@ describe('Participants', () => {
   it("times a seat's response from the moment its legal actions changed or it last acted", () => {
     const p = new Participants();
     expect(p.responseMs('p0', 5)).toBeNull();
-    p.offer('p0', '[{"type":"bid"}]', 100);
-    p.offer('p0', '[{"type":"bid"}]', 400);
+    // The room calls offer when a seat's legal actions change (the views say when: rooms/views.ts).
+    p.offer('p0', 100);
     expect(p.responseMs('p0', 1300)).toBe(1200);
-    p.offer('p0', '[]', 1300);
-    p.offer('p0', '[{"type":"bid"}]', 2000);
+    p.offer('p0', 1300);
+    p.offer('p0', 2000);
     expect(p.responseMs('p0', 2500)).toBe(500);
     // A market's next order: the same legal actions, timed from the seat's previous action.
     p.acted('p0', 2500);
-    p.offer('p0', '[{"type":"bid"}]', 2600);
     expect(p.responseMs('p0', 3000)).toBe(500);
+    // Acting before any decision was shown starts no clock.
+    p.acted('p1', 100);
+    expect(p.responseMs('p1', 200)).toBeNull();
   });
 
   it('keeps who holds a seat, and a bot clears it', () => {

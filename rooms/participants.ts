@@ -45,8 +45,8 @@ const noSignals = (): Record<IntegritySignal, number> => Object.fromEntries(INTE
 export class Participants {
   readonly #limits: IntegrityLimits;
   readonly #seats = new Map<string, Entry>();
-  /** Per seat: its legal actions as last shown, and when (match clock). */
-  readonly #offered = new Map<string, { legal: string; at: number }>();
+  /** Per seat: when (match clock) it was shown its current decision. */
+  readonly #offered = new Map<string, number>();
 
   constructor(limits: IntegrityLimits = INTEGRITY_LIMITS) {
     this.#limits = limits;
@@ -90,23 +90,20 @@ export class Participants {
     return true;
   }
 
-  /** The seat's legal actions as the views now show them; a change is a new decision, shown at `at`. */
-  offer(seat: string, legal: string, at: number): void {
-    const last = this.#offered.get(seat);
-    if (last?.legal === legal) return;
-    this.#offered.set(seat, { legal, at });
+  /** The seat's legal actions changed, shown at `at`: a new decision. */
+  offer(seat: string, at: number): void {
+    this.#offered.set(seat, at);
   }
 
   /** The seat acted at `at`: its next decision starts now, even when its legal actions stay the same (a market's next order). */
   acted(seat: string, at: number): void {
-    const last = this.#offered.get(seat);
-    if (last) this.#offered.set(seat, { legal: last.legal, at });
+    if (this.#offered.has(seat)) this.#offered.set(seat, at);
   }
 
   /** Ms from the moment the seat was shown its current decision to `at` (its action), or null when it was never shown one. */
   responseMs(seat: string, at: number): number | null {
     const offered = this.#offered.get(seat);
-    return offered ? Math.max(0, at - offered.at) : null;
+    return offered === undefined ? null : Math.max(0, at - offered);
   }
 
   /** Every seat with something known, for the experimenter. */

@@ -101,6 +101,28 @@ describe('view deltas', () => {
     expect(publisher.publishPublic({ book: book2, period: 1 }, 3)).toBeNull();
   });
 
+  it("a value with the same content as the public one in another key order stays in the seat's own part", async () => {
+    const publisher = new ViewPublisher();
+    const wire = new Wire(publisher, ['p0']);
+    const follower = new ViewFollower(wire);
+    await follower.ready;
+    wire.deliver('pub', publisher.publishPublic({ book: { bids: [1], asks: [2] } }, 1));
+    const seatView = { book: { asks: [2], bids: [1] }, mine: 1 };
+    wire.deliver('own', publisher.publishSeat('p0', seatView, [], 1));
+    expect(JSON.stringify(follower.view('p0'))).toBe(JSON.stringify(seatView));
+  });
+
+  it("carries the legal actions only when they changed", () => {
+    const publisher = new ViewPublisher();
+    const legal = [{ type: 'bid', params: { price: { kind: 'number', min: 0, max: 10 } } }] as unknown as Legal;
+    publisher.publishPublic({ book: [] }, 1);
+    expect(publisher.publishSeat('p0', { mine: 1 }, legal, 1)?.legal).toBeDefined();
+    const same = publisher.publishSeat('p0', { mine: 2 }, structuredClone(legal), 2);
+    expect(same?.own).toBeDefined();
+    expect(same?.legal).toBeUndefined();
+    expect(publisher.publishSeat('p0', { mine: 2 }, [], 3)?.legal).toBeDefined();
+  });
+
   it('a follower that misses a message asks for a snapshot and catches up; old messages are ignored', async () => {
     const publisher = new ViewPublisher();
     const wire = new Wire(publisher, ['p0']);

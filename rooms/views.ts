@@ -94,6 +94,45 @@ function deltaOf(left: unknown, right: unknown, leftJson: string, rightJson: str
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const hasToJson = (x: object): boolean => typeof (x as { toJSON?: unknown }).toJSON === 'function';
+
+/** The JSON of each value of a record, by key, in the record's key order (values JSON leaves out are left out). */
+function partsOf(x: Record<string, unknown>): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const k of Object.keys(x)) {
+    const json = JSON.stringify(x[k]) as string | undefined;
+    if (json !== undefined) parts.set(k, json);
+  }
+  return parts;
+}
+
+/** The record's JSON made from its parts: what JSON.stringify writes of it. */
+function recordJson(parts: ReadonlyMap<string, string>): string {
+  let out = '';
+  for (const [k, json] of parts) out += `${out ? ',' : ''}${JSON.stringify(k)}:${json}`;
+  return `{${out}}`;
+}
+
+/**
+ * The delta between two records whose values' JSON is known: what jsondiffpatch makes of them,
+ * without walking the values that stayed the same. Undefined when nothing changed.
+ */
+function recordDelta(left: Record<string, unknown>, right: Record<string, unknown>, leftParts: ReadonlyMap<string, string>, rightParts: ReadonlyMap<string, string>): Delta {
+  const delta: Record<string, unknown> = {};
+  let changed = false;
+  for (const [k, json] of rightParts) {
+    const was = leftParts.get(k);
+    if (was === json) continue;
+    changed = true;
+    delta[k] = was === undefined ? [right[k]] : (deltaOf(left[k], right[k], was, json) ?? [0, right[k]]);
+  }
+  for (const k of leftParts.keys()) {
+    if (rightParts.has(k)) continue;
+    changed = true;
+    delta[k] = [0, 0, 0];
+  }
+  return changed ? (delta as Delta) : undefined;
+}
 
 interface SeatStream {
   v: number;
@@ -123,12 +162,15 @@ export class ViewPublisher {
   /** Takes the public view of state `stateId`; the message for everyone, or null when it is unchanged. */
   publishPublic(view: unknown, stateId: number): PublicViewMessage | null {
     this.#stateId = stateId;
-    const json = JSON.stringify(view) ?? 'null';
+    const parts = isRecord(view) && !hasToJson(view) ? partsOf(view) : null;
+    const json = parts ? recordJson(parts) : (JSON.stringify(view) ?? 'null');
     if (json === this.#pubJson) return null;
-    const delta = deltaOf(this.#pub, view, this.#pubJson, json);
+    const was = this.#pub;
+    const wasParts = this.#pubParts;
+    const delta = parts && wasParts && isRecord(was) && !AWKWARD_KEY.test(json) && !AWKWARD_KEY.test(this.#pubJson) ? recordDelta(was, view as Record<string, unknown>, wasParts, parts) : deltaOf(was, view, this.#pubJson, json);
     this.#pub = view;
     this.#pubJson = json;
-    this.#pubParts = null;
+    this.#pubParts = parts;
     if (delta === undefined) return null;
     this.#v++;
     return { v: this.#v, stateId, delta };
@@ -136,8 +178,9 @@ export class ViewPublisher {
 
   /**
    * Takes a seat's view and legal actions (after publishPublic of the same state); the
-   * message for its holder, or null when neither changed. `legalJson` is JSON.stringify(legal),
-   * when the caller has it already.
+   * message for its holder, or null when neither changed. The message carries `legal` exactly
+   * when the legal actions changed (or are the seat's first). `legalJson` is
+   * JSON.stringify(legal), when the caller has it already.
    */
   publishSeat(seat: string, view: unknown, legal: Legal, stateId: number, legalJson = JSON.stringify(legal)): SeatViewMessage | null {
     const { own, ownJson, keys } = this.#split(view);
@@ -162,28 +205,32 @@ export class ViewPublisher {
     return { v: this.#v, stateId: this.#stateId, pub: this.#pub, seats: out };
   }
 
-  /** A seat's view as its own part and keys: values equal (as JSON) to the public view's under the same key are left to it. */
+  /**
+   * A seat's view as its own part and keys: values equal (as JSON) to the public view's under
+   * the same key are left to it. Most values are settled without JSON: a primitive equal to the
+   * public one, or the public view's own object (a mechanism may hand out the same object).
+   */
   #split(view: unknown): { own: unknown; ownJson: string; keys: readonly string[] | null } {
     const pub = this.#pub;
     if (!isRecord(view) || !isRecord(pub)) return { own: view, ownJson: JSON.stringify(view) ?? 'null', keys: null };
-    let parts = this.#pubParts;
-    if (!parts) {
-      parts = new Map();
-      for (const [k, v] of Object.entries(pub)) if (v !== undefined) parts.set(k, JSON.stringify(v));
-      this.#pubParts = parts;
-    }
     const own: Record<string, unknown> = {};
     const keys: string[] = [];
-    const json: string[] = [];
-    for (const [k, v] of Object.entries(view)) {
-      if (v === undefined) continue;
+    for (const k of Object.keys(view)) {
+      const v = view[k];
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
       keys.push(k);
-      const s = JSON.stringify(v);
-      if (parts.get(k) === s) continue;
+      if (Object.hasOwn(pub, k) && this.#isPublic(k, v, pub[k])) continue;
       own[k] = v;
-      json.push(`${JSON.stringify(k)}:${s}`);
     }
-    return { own, ownJson: `{${json.join(',')}}`, keys };
+    return { own, ownJson: JSON.stringify(own), keys };
+  }
+
+  /** Whether `v` has the same JSON as `p`, the public view's value under `k`. */
+  #isPublic(k: string, v: unknown, p: unknown): boolean {
+    if (v === p) return true;
+    if (typeof v !== 'object' || v === null || typeof p !== 'object' || p === null) return false;
+    const json = this.#pubParts?.get(k) ?? JSON.stringify(p);
+    return JSON.stringify(v) === json;
   }
 }
 

@@ -1,5 +1,5 @@
 /** Canonical JSON (RFC 8785) and SHA-256: the one way states and ledger events are hashed. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 export function canonicalJson(value: unknown): string {
@@ -9,7 +9,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Hash of a state or any JSON value: equal JSON content, equal hash. */

@@ -93,10 +93,24 @@ export interface MarketPublicView extends MarketFacts {
   readonly history: readonly PublicPeriod[];
 }
 
-/** Price levels of one side; cheap enough to build per view (a cache keyed by the book costs more). */
+/** Price levels of one side. */
 function levels(state: State, book: readonly Order[]): BookLevel[] {
   if (book.length === 0) return [];
   return levelsOf(book, state.config.showOrderOwners ? (i) => state.seats[i] as SeatId : null);
+}
+
+/**
+ * The public book of a state: one object for the public view and every seat's view of the
+ * same state (a live room leaves a seat's values that are the public view's own to it).
+ */
+const books = new WeakMap<State, PublicBook>();
+function bookOf(state: State): PublicBook {
+  let book = books.get(state);
+  if (!book) {
+    book = { bids: levels(state, state.bids), asks: levels(state, state.asks) };
+    books.set(state, book);
+  }
+  return book;
 }
 
 /** Whether a closed period's schedules are public in this state. */
@@ -149,7 +163,7 @@ export function traderView(state: State, seat: SeatId): TraderView {
     maxOpenOrders: state.config.maxOpenOrdersPerTrader,
     units: { traded: t, left, next: left > 0 ? (schedule[t] as number) : null, remaining: schedule.slice(t) },
     myOrders,
-    book: { bids: levels(state, state.bids), asks: levels(state, state.asks) },
+    book: bookOf(state),
     tape: state.publicTape,
     myTrades,
     periodProfit: state.profit[i] ?? 0,
@@ -172,7 +186,7 @@ export function marketPublicView(state: State): MarketPublicView {
     minPrice: state.config.minPrice,
     maxPrice: state.config.maxPrice,
     tick: state.config.tick,
-    book: { bids: levels(state, state.bids), asks: levels(state, state.asks) },
+    book: bookOf(state),
     tape: state.publicTape,
     history: state.recent.map((r): PublicPeriod => {
       const base = { period: r.period, prices: r.prices, end: r.end };
