@@ -454,8 +454,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       listeners.push({ client, experimenter: data?.role === 'experimenter', seat: data?.seat ?? null, ownOnly: this.#ownEventsOnly.has(client.sessionId) });
     }
     const { broadcast, except, own } = fanOut(events, audiences, listeners);
-    if (broadcast) this.broadcast('events', [...broadcast], except.length ? { except: [...except] } : undefined);
-    for (const [client, mine] of own) client.send('events', [...mine]);
+    if (broadcast) this.broadcast('events', broadcast, except.length ? { except } : undefined);
+    for (const [client, mine] of own) client.send('events', mine);
   }
 
   /**

@@ -18,18 +18,19 @@ export interface Listener<C> {
   readonly ownOnly: boolean;
 }
 
+/** Arrays the caller hands to the room's send as they are: `events` itself or arrays made from it, none changed afterwards. */
 export interface FanOut<C> {
   /** The public events, for everyone but `except` (null: there are none). */
-  readonly broadcast: readonly EventMessage[] | null;
-  readonly except: readonly C[];
+  readonly broadcast: EventMessage[] | null;
+  readonly except: C[];
   /** Clients that get a message of their own instead. */
-  readonly own: readonly (readonly [C, readonly EventMessage[]])[];
+  readonly own: (readonly [C, EventMessage[]])[];
 }
 
 /** Splits a patch's events (each with its audience) among the listeners. */
-export function fanOut<C>(events: readonly EventMessage[], audiences: readonly MechEvent['audience'][], listeners: readonly Listener<C>[]): FanOut<C> {
+export function fanOut<C>(events: EventMessage[], audiences: readonly MechEvent['audience'][], listeners: readonly Listener<C>[]): FanOut<C> {
   const publicOnly = audiences.every((a) => a === 'public') ? events : events.filter((_, i) => audiences[i] === 'public');
-  const own: [C, readonly EventMessage[]][] = [];
+  const own: [C, EventMessage[]][] = [];
   const skipped: C[] = [];
   const addressedSome = publicOnly !== events;
   if (addressedSome || listeners.some((l) => l.ownOnly)) {

@@ -13,7 +13,7 @@ import { mechanismKey } from '../mechanisms/core/types.ts';
 import { POLICIES, playedBy } from '../bots/registry.ts';
 import { llmSeatPlans, resolveStudy, StudyError, type ResolvedStudy } from '../studies/spec.ts';
 import { llmSettingsSchema, preflightLlmSeats } from '../bots/llm/index.ts';
-import { ALLOW_FALLBACK_HINT } from '../bots/llm/preflight.ts';
+import { ALLOW_FALLBACK_HINT, issueLines } from '../bots/llm/preflight.ts';
 import { isAsyncStudy, runStudy, runStudyAsync, type RunOptions, type RunReport } from '../studies/runner.ts';
 import { summaryTable } from '../studies/report.ts';
 import { DEFAULT_QUEUE, GridError, GridInterrupted, gridStaging, JOBS_WANTED, runGrid, type GridProgress } from '../studies/grid.ts';
@@ -71,7 +71,7 @@ async function checkLlmSeats(file: string, resolved: ResolvedStudy): Promise<voi
   const settings = llmSettingsSchema.parse(resolved.study.llm ?? {});
   const issues = await preflightLlmSeats(llmSeatPlans(resolved), settings);
   if (!issues.length) return;
-  const lines = issues.map((i) => `  ${pc.bold(i.path)}: ${i.message}`).join('\n');
+  const lines = issueLines(issues, pc.bold);
   if (settings.allowFallback) {
     console.error(pc.yellow(`${file}: the fallback policy will decide for these LLM seats (llm.allowFallback is set):\n${lines}`));
     return;

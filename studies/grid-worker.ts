@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { LlmRuntime } from '../bots/llm/runtime.ts';
 import { llmSettingsSchema } from '../bots/llm/settings.ts';
-import { ALLOW_FALLBACK_HINT, preflightLlmSeats } from '../bots/llm/preflight.ts';
+import { ALLOW_FALLBACK_HINT, issueLines, preflightLlmSeats } from '../bots/llm/preflight.ts';
 import { llmSeatPlans, resolveStudy } from './spec.ts';
 import { isAsyncStudy } from './runner.ts';
 import { RedisLimits } from './llm-shared.ts';
@@ -25,7 +25,7 @@ let checked: Promise<void> | null = null;
 async function checkSeats(llm: LlmRuntime): Promise<void> {
   const issues = await preflightLlmSeats(llmSeatPlans(resolved), llm.settings);
   if (!issues.length || llm.settings.allowFallback) return;
-  throw new Error(`its LLM seats cannot play on this worker:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}\n(${ALLOW_FALLBACK_HINT})`);
+  throw new Error(`its LLM seats cannot play on this worker:\n${issueLines(issues)}\n(${ALLOW_FALLBACK_HINT})`);
 }
 
 async function playLlm(job: CellJob, onProgress: (done: number) => void) {

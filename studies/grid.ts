@@ -206,7 +206,7 @@ function partDone(part: Part, cell: Treatment): boolean {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { treatments?: { name?: string; configHash?: string }[] };
     const t = manifest.treatments?.[0];
     const same = manifest.treatments?.length === 1 && t?.name === cell.name && t.configHash === hashOf(cell.config);
-    return same && (!part.range || PartValues.read(part.dir)?.episodes === part.range.to - part.range.from);
+    return same && (!part.range || PartValues.episodes(part.dir) === part.range.to - part.range.from);
   } catch {
     return false;
   }
@@ -504,8 +504,10 @@ function mergeParts(resolved: ResolvedStudy, plan: readonly Part[], target: stri
       files[name] = file.close();
     }
     const values = resolved.factors.length ? new CellValues() : null;
+    const byCell = resolved.treatments.map((): Part[] => []);
+    for (const part of plan) byCell[part.cell]?.push(part);
     const summaries = resolved.treatments.map((cell, i) => {
-      const own = plan.filter((part) => part.cell === i);
+      const own = byCell[i] as Part[];
       values?.cell(cell.name, cell.levels ?? {});
       const first = own[0] as Part;
       if (!first.range) {
@@ -521,7 +523,7 @@ function mergeParts(resolved: ResolvedStudy, plan: readonly Part[], target: stri
       return chunkedSummary(cell, partSummary(first.dir), series);
     });
     const summary = summaryOf(resolved, facts.episodes, summaries, values);
-    const llm = llmUsageOf(plan);
+    const llm = isAsyncStudy(resolved) ? llmUsageOf(plan) : null;
     writeResults(dir, resolved, summary, files, { ...facts, ...(llm ? { llm } : {}) });
     return { summary, llm };
   } catch (error) {

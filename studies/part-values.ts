@@ -3,7 +3,7 @@
  * metrics, measures and principals' payoffs in binary, and the summary of a chunked cell made
  * again from them, as the runner makes it playing the cell's episodes in order.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellValues } from './effects.ts';
 import { RunningStat, type MetricSummary } from './metrics.ts';
@@ -54,17 +54,29 @@ export class PartValues {
     writeFileSync(join(dir, 'values.json'), `${JSON.stringify({ episodes: this.#episodes, ...names })}\n`);
   }
 
-  /** A part's series from its values.json and values.bin; null when it has none (or they do not match). */
-  static read(dir: string): Series | null {
+  /** How many episodes a part's values hold, from values.json and the size of values.bin (not read); null when it has none that match. */
+  static episodes(dir: string): number | null {
+    const meta = PartValues.#meta(dir);
+    return meta && statSync(join(dir, 'values.bin')).size === meta.bytes ? meta.episodes : null;
+  }
+
+  /** A part's values.json, and the size its values.bin has when it matches; null without both files. */
+  static #meta(dir: string): { episodes: number; names: Record<(typeof KINDS)[number], string[]>; bytes: number } | null {
     const meta = join(dir, 'values.json');
-    const bin = join(dir, 'values.bin');
-    if (!existsSync(meta) || !existsSync(bin)) return null;
+    if (!existsSync(meta) || !existsSync(join(dir, 'values.bin'))) return null;
     const parsed = JSON.parse(readFileSync(meta, 'utf8')) as { episodes: number; metrics: string[]; measures: string[]; principals?: string[] };
     const names = { metrics: parsed.metrics, measures: parsed.measures, principals: parsed.principals ?? [] };
-    const { episodes } = parsed;
-    const bytes = readFileSync(bin);
     const width = names.metrics.length + names.measures.length + names.principals.length;
-    if (bytes.length !== 8 * episodes * width) return null;
+    return { episodes: parsed.episodes, names, bytes: 8 * parsed.episodes * width };
+  }
+
+  /** A part's series from its values.json and values.bin; null when it has none (or they do not match). */
+  static read(dir: string): Series | null {
+    const meta = PartValues.#meta(dir);
+    if (!meta) return null;
+    const { episodes, names } = meta;
+    const bytes = readFileSync(join(dir, 'values.bin'));
+    if (bytes.length !== meta.bytes) return null;
     const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     let c = 0;
     const columns = (list: readonly string[]) => new Map(list.map((name) => [name, data.subarray(c * episodes, ++c * episodes)]));

@@ -99,4 +99,7 @@ export async function preflightLlmSeats(plans: readonly LlmSeatPlan[], settings:
 }
 
 /** What the caller adds when it refuses: how to run anyway. */
+/** The issues as lines for a message, one a seat, indented; `strong` sets off the seat's path (a terminal's bold). */
+export const issueLines = (issues: readonly PreflightIssue[], strong: (text: string) => string = (text) => text): string => issues.map((i) => `  ${strong(i.path)}: ${i.message}`).join('\n');
+
 export const ALLOW_FALLBACK_HINT = 'to play these seats by their fallback policy instead, set "allowFallback": true in the llm block';
