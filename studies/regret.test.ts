@@ -64,15 +64,15 @@ describe('ex-post regret', () => {
   });
 
   const study = (mechanism: string, policy: string): StudyInput => ({ name: 'regret', mechanism, config: { rounds: 3 }, seats: [{ policy, count: 4 }], episodes: 400, seed: 8 });
-  const rowsOf = (input: StudyInput) => {
+  const rowsOf = async (input: StudyInput) => {
     const resolved = resolveStudy(input);
     const rows: BidRow[] = [];
     runStudy(resolved, { keepRows: true, onEpisode: (e) => rows.push(...bidRowsOf(e.rows ?? [], e.treatment, e.episode, () => input.seats[0]?.policy)) });
-    return { rows, rules: auctionRules(resolved.study.mechanism, resolved.treatments[0]?.config) as AuctionRules };
+    return { rows, rules: (await auctionRules(resolved.study.mechanism, resolved.treatments[0]?.config)) as AuctionRules };
   };
 
-  it('truthful bidders in a second-price auction have no regret, round by round or as a fixed factor', () => {
-    const { rows, rules } = rowsOf(study('second-price', 'truthful'));
+  it('truthful bidders in a second-price auction have no regret, round by round or as a fixed factor', async () => {
+    const { rows, rules } = await rowsOf(study('second-price', 'truthful'));
     const { summary } = expostRegret(rows, () => rules);
     expect(summary).toHaveLength(4);
     for (const s of summary) {
@@ -83,15 +83,15 @@ describe('ex-post regret', () => {
     }
   });
 
-  it('truthful first-price bidders regret E[(v − h)⁺] = 100/(n(n+1)) a round; equilibrium bidders regret something too (ex post, a bid just above the others is better)', () => {
-    const truthful = rowsOf(study('first-price', 'truthful'));
+  it('truthful first-price bidders regret E[(v − h)⁺] = 100/(n(n+1)) a round; equilibrium bidders regret something too (ex post, a bid just above the others is better)', async () => {
+    const truthful = await rowsOf(study('first-price', 'truthful'));
     for (const s of expostRegret(truthful.rows, () => truthful.rules).summary) {
       expect(s.payoff.mean).toBe(0);
       // 100/(4·5) = 5 less the grid's 0.01 step at most.
       expect(s.round.ci95[0]).toBeLessThan(5);
       expect(s.round.ci95[1]).toBeGreaterThan(4.99);
     }
-    const { rows, rules } = rowsOf(study('first-price', 'equilibrium'));
+    const { rows, rules } = await rowsOf(study('first-price', 'equilibrium'));
     for (const s of expostRegret(rows, () => rules).summary) expect(s.round.mean).toBeGreaterThan(0);
   });
 
@@ -102,11 +102,11 @@ describe('ex-post regret', () => {
     runStudy(resolved, { out, events: true });
     const memory: BidRow[] = [];
     runStudy(resolved, { keepRows: true, onEpisode: (e) => memory.push(...bidRowsOf(e.rows ?? [], e.treatment, e.episode)) });
-    const rules = auctionRules('first-price', resolved.treatments[0]?.config) as AuctionRules;
+    const rules = (await auctionRules('first-price', resolved.treatments[0]?.config)) as AuctionRules;
     expect(rules.reserve).toBe(10);
     const expected = expostRegret(memory, () => rules).summary;
     for (const source of [out, join(out, 'events.jsonl')]) {
-      const records = openBidRecords(source);
+      const records = await openBidRecords(source);
       const tally = new ExpostRegret(records.rulesOf);
       for await (const r of records.rows) tally.add(r);
       const got = tally.finish();

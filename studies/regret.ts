@@ -19,16 +19,13 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SealedBidSettlement } from '../mechanisms/core/probe.ts';
+import { findMechanism, MECHANISMS, probeOf } from '../mechanisms/registry.ts';
 import { RunningStat, type MetricSummary } from './metrics.ts';
 import { jsonLines, openCsv } from './read-rows.ts';
 
-export interface AuctionRules {
-  readonly price: 'first' | 'second';
-  readonly reserve: number;
-  readonly tieBreak: 'random' | 'lowestSeat';
-  /** The highest bid accepted, when the config caps it. */
-  readonly maxBid?: number | null;
-}
+/** How the auction settles a round: its probe says (mechanisms/<id>/probe.ts, `sealedBid`). */
+export type AuctionRules = SealedBidSettlement;
 
 /** One participant-round of a sealed-bid auction, as rounds.csv or a round_record event holds it. */
 export interface BidRow {
@@ -89,12 +86,17 @@ export interface RegretGrid {
 
 export const DEFAULT_FRACTIONS: readonly number[] = Array.from({ length: 151 }, (_, i) => i / 100);
 
-/** The auction rules of a sealed-bid mechanism's config, or null for another mechanism. */
-export function auctionRules(mechanism: string, config: unknown): AuctionRules | null {
-  const id = mechanism.split('@')[0];
-  if (id !== 'first-price' && id !== 'second-price') return null;
-  const c = (config ?? {}) as { reserve?: number; tieBreak?: 'random' | 'lowestSeat'; maxBid?: number | null };
-  return { price: id === 'first-price' ? 'first' : 'second', reserve: c.reserve ?? 0, tieBreak: c.tieBreak ?? 'random', maxBid: c.maxBid ?? null };
+/** The auction rules of a sealed-bid mechanism's config (`mechanism` is an id or id@version), or null for another mechanism. */
+export async function auctionRules(mechanism: string, config: unknown): Promise<AuctionRules | null> {
+  const m = findMechanism(mechanism);
+  return m ? ((await probeOf(m)).sealedBid?.(config) ?? null) : null;
+}
+
+/** Why a mechanism has no ex-post regret, naming those that have. */
+async function notSealedBid(what: string): Promise<RegretInputError> {
+  const have: string[] = [];
+  for (const m of MECHANISMS) if ((await probeOf(m)).sealedBid && !have.includes(m.id)) have.push(m.id);
+  return new RegretInputError(`ex-post regret is for the sealed-bid auctions (${have.join(', ')}); ${what}`);
 }
 
 const seatIndex = (seat: string): number => Number(seat.slice(1));
@@ -312,7 +314,7 @@ export class RegretInputError extends Error {}
  * the config from each match's match_started event; the treatment is the middle part of the
  * match id `study/treatment/episode`).
  */
-export function openBidRecords(source: string): BidRecords {
+export async function openBidRecords(source: string): Promise<BidRecords> {
   if (!existsSync(source)) throw new RegretInputError(`${source}: no such file or folder`);
   if (statSync(source).isDirectory()) {
     const manifestPath = join(source, 'manifest.json');
@@ -328,8 +330,8 @@ export function openBidRecords(source: string): BidRecords {
     const mechanism = manifest.mechanism ?? '';
     const rules = new Map<string, AuctionRules>();
     for (const t of manifest.treatments ?? []) {
-      const r = auctionRules(mechanism, t.config);
-      if (!r) throw new RegretInputError(`ex-post regret is for the sealed-bid auctions (first-price, second-price); ${source} is a ${mechanism || 'unknown mechanism'} study`);
+      const r = await auctionRules(mechanism, t.config);
+      if (!r) throw await notSealedBid(`${source} is a ${mechanism || 'unknown mechanism'} study`);
       rules.set(t.name, r);
     }
     const rulesOf = (treatment: string) => {
@@ -383,8 +385,8 @@ export function openBidRecords(source: string): BidRecords {
       if (!episodes.has(match)) episodes.set(match, Number.isInteger(last) && parts.length >= 3 ? last : episodes.size);
       if (event.kind === 'match_started') {
         const data = event.data ?? {};
-        const r = auctionRules(String(data.mechanism ?? ''), data.config);
-        if (!r) throw new RegretInputError(`ex-post regret is for the sealed-bid auctions (first-price, second-price); match ${match} is ${String(data.mechanism ?? 'unknown')}`);
+        const r = await auctionRules(String(data.mechanism ?? ''), data.config);
+        if (!r) throw await notSealedBid(`match ${match} is ${String(data.mechanism ?? 'unknown')}`);
         if (!rules.has(treatment)) names.push(treatment);
         rules.set(treatment, r);
       } else if (event.kind === 'round_record') {

@@ -23,9 +23,22 @@ export interface Mitigation {
   readonly why: string;
 }
 
+/** How a sealed-bid auction settles a round: what ex-post regret (studies/regret.ts) recomputes for other bids. */
+export interface SealedBidSettlement {
+  /** The winner pays its own bid (first) or the highest other counted bid, at least the reserve (second). */
+  readonly price: 'first' | 'second';
+  /** Bids below it do not count. */
+  readonly reserve: number;
+  readonly tieBreak: 'random' | 'lowestSeat';
+  /** The highest bid accepted, when the config caps it. */
+  readonly maxBid?: number | null;
+}
+
 export interface MechanismProbe {
   readonly deviations: readonly ProbeDeviation[];
   readonly mitigations: readonly Mitigation[];
+  /** A sealed-bid auction: how a config of it (as recorded) settles its rounds. */
+  readonly sealedBid?: (config: unknown) => SealedBidSettlement;
 }
 
 export const NO_PROBE: MechanismProbe = { deviations: [], mitigations: [] };

@@ -1,5 +1,6 @@
 /** What `arena probe` tries on a first-price auction: shading and overbidding, against the config changes a seller could make. */
 import type { MechanismProbe } from '../core/probe.ts';
+import { settlementOf } from '../sealed-bid/settlement.ts';
 
 export const probe: MechanismProbe = {
   deviations: [
@@ -13,4 +14,5 @@ export const probe: MechanismProbe = {
     { name: 'reserve-at-half', config: { reserve: 50 }, why: 'a reserve price at the optimal level for values uniform on [0, 100] bounds how low a winning bid may go' },
     { name: 'reveal-winner-only', config: { reveal: 'winner' }, why: 'bidders learn less about the others’ bids from round to round' },
   ],
+  sealedBid: settlementOf('first'),
 };
