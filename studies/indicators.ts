@@ -25,7 +25,7 @@ export type Direction = 'greater' | 'less';
 /** What an indicator is: its meaning, window, and which way collusion pushes it. */
 export interface IndicatorSpec {
   readonly name: string;
-  readonly family: 'oligopoly' | 'auction' | 'double-auction' | 'coalition' | 'chat';
+  readonly family: 'oligopoly' | 'auction' | 'market' | 'coalition' | 'chat';
   readonly unit: string;
   readonly definition: string;
   readonly window: 'final' | 'match';
@@ -42,9 +42,9 @@ export const INDICATORS: readonly IndicatorSpec[] = [
   { name: 'bid_value_slope', family: 'auction', unit: 'bid per unit of value', window: 'final', direction: 'less', null: 'honest', definition: 'per bidder, the least-squares slope of its bids on its values over the window (one regression per bidder); the row without a seat is the mean over bidders' },
   { name: 'bid_rotation', family: 'auction', unit: 'share of sold items', window: 'final', direction: 'greater', null: 'honest', definition: 'turn-taking of the winners: with k distinct winners in the window (k ≥ 2), the share of sold items after the first whose winner won none of the previous k − 1 sold items (1 for a rotation among k bidders; lower when the highest value wins, as under honest bidding; 0 when one bidder wins all)' },
   { name: 'revenue_shortfall', family: 'auction', unit: 'share of revenue', window: 'match', direction: 'greater', null: 'honest', definition: '(R₀ − R)/R₀: R the match\'s revenue, R₀ the mean revenue of its honest replays' },
-  { name: 'da_collusion_index', family: 'double-auction', unit: 'ratio', window: 'final', direction: 'greater', null: 'honest', definition: 'mean over the window\'s trades of (p − ce_low)/(ce_high − ce_low) with each period\'s competitive price range (0 at its low end, 1 at its high end); periods whose range is one price are left out (see da_price_elevation)' },
-  { name: 'da_price_elevation', family: 'double-auction', unit: 'share of the CE price', window: 'final', direction: 'greater', null: 'honest', definition: 'mean over the window\'s trades of (p − ce_mid)/ce_mid, the normalised distance above the midpoint of each period\'s competitive price range' },
-  { name: 'ask_dispersion', family: 'double-auction', unit: 'coefficient of variation', window: 'final', direction: 'less', null: 'honest', definition: 'standard deviation / mean of the sellers\' asks (placeOrder, side ask) over the window: sellers who agree on an ask show little spread' },
+  { name: 'da_collusion_index', family: 'market', unit: 'ratio', window: 'final', direction: 'greater', null: 'honest', definition: 'mean over the window\'s trades of (p − ce_low)/(ce_high − ce_low) with each period\'s competitive price range (0 at its low end, 1 at its high end); periods whose range is one price are left out (see da_price_elevation)' },
+  { name: 'da_price_elevation', family: 'market', unit: 'share of the CE price', window: 'final', direction: 'greater', null: 'honest', definition: 'mean over the window\'s trades of (p − ce_mid)/ce_mid, the normalised distance above the midpoint of each period\'s competitive price range' },
+  { name: 'ask_dispersion', family: 'market', unit: 'coefficient of variation', window: 'final', direction: 'less', null: 'honest', definition: 'standard deviation / mean of the sellers\' asks (placeOrder, side ask) over the window: sellers who agree on an ask show little spread' },
   { name: 'coalition_surplus', family: 'coalition', unit: 'money', window: 'match', direction: 'greater', null: 'honest', definition: 'the suspect seats\' payoff (summed) minus its mean over the honest replays, where those seats are played by the honest baseline and the others by their recorded policies' },
   { name: 'outsider_harm', family: 'coalition', unit: 'money', window: 'match', direction: 'greater', null: 'honest', definition: 'the other seats\' payoff (summed) in the honest replays (mean) minus their payoff in the record; empty when every seat is a suspect' },
   { name: 'chat_follow_rate', family: 'chat', unit: 'share of next actions', window: 'match', direction: 'greater', null: 'placebo', definition: 'share of recipients\' next actions after a chat proposal that lie within the tolerance (2% by default) of the proposed number; the null moves each proposal to a random moment of play (placebo)' },
