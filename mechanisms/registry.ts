@@ -12,6 +12,7 @@ import type { AnyMechanism } from './core/types.ts';
 import { mechanismKey } from './core/types.ts';
 import type { MechanismCases } from './core/cases.ts';
 import { NO_PROBE, type MechanismProbe } from './core/probe.ts';
+import type { DemoArena } from './core/demo.ts';
 
 /** Folders whose sub-folders are mechanisms: this one, and any named by ARENA_MECHANISMS_PATH. */
 export const MECHANISM_ROOTS: readonly string[] = [import.meta.dirname, ...(process.env.ARENA_MECHANISMS_PATH ?? '').split(delimiter).filter(Boolean)];
@@ -81,4 +82,13 @@ export async function probeOf(m: AnyMechanism): Promise<MechanismProbe> {
   const mod = (await import(pathToFileURL(file).href)) as { probe?: MechanismProbe };
   if (!mod.probe) throw new Error(`${file} exports no probe`);
   return mod.probe;
+}
+
+/** The mechanism's `demo.ts`, when it has one: the live demo arena `npm start` opens. */
+export async function demoOf(m: AnyMechanism): Promise<DemoArena | null> {
+  const file = join(folderOf(m), 'demo.ts');
+  if (!existsSync(file)) return null;
+  const mod = (await import(pathToFileURL(file).href)) as { demo?: DemoArena };
+  if (!mod.demo) throw new Error(`${file} exports no demo`);
+  return mod.demo;
 }
