@@ -9,7 +9,7 @@
  * (conversation.ts), the delayed spectators' mirror (spectator-room.ts) and patch
  * pacing (patch-scheduler.ts).
  */
-import { CloseCode, Room, ServerError, generateId, matchMaker, type AuthContext, type Client, type Deferred, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
+import { CloseCode, Room, ServerError, generateId, type AuthContext, type Client, type Deferred, type MessageContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { z } from 'zod';
 import { StateView } from '@colyseus/schema';
 import { Match, type MatchEntry, type MatchHeader } from '../mechanisms/core/match.ts';
@@ -28,7 +28,7 @@ import { arenaEnvironment } from './environment.ts';
 import type { SeatClaims } from './tokens.ts';
 import { Conversation } from './conversation.ts';
 import { PatchScheduler } from './patch-scheduler.ts';
-import { mirrorOf, type PublicSnapshot, type SpectatorRoom, type SpectatorRoomOptions } from './spectator-room.ts';
+import { MirrorLink, type PublicSnapshot } from './spectator-room.ts';
 import { agentRecord } from './agent-record.ts';
 import { Journal, StoreFailed } from './write-ahead.ts';
 import { Seating, type ClassSeats, type JoinRequest, type Refused } from './seating.ts';
@@ -123,10 +123,8 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
   /** Engine events recorded since the last patch, delivered right after it (see broadcastPatch). */
   #outbox: EventMessage[] = [];
   #outboxAudiences: MechEvent['audience'][] = [];
-  /** Delayed sessions: the spectators' mirror room and the last public part handed to it. */
-  #mirror: SpectatorRoom | null = null;
-  #mirrorRoomId: string | null = null;
-  #mirrored = '';
+  /** Delayed sessions: the spectators' mirror room. */
+  #mirror: MirrorLink | null = null;
 
   /**
    * Decides a join when its seat is reserved (the matchmaking request), so that a seat,
@@ -240,46 +238,31 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
 
   /** Delayed sessions: opens the spectators' mirror room (see spectator-room.ts). */
   async #openMirror(): Promise<void> {
-    const cache = await matchMaker.createRoom(SPECTATOR_ROOM, { session: this.session } satisfies SpectatorRoomOptions);
-    const mirror = mirrorOf(this.session);
-    if (!mirror || mirror.roomId !== cache.roomId) throw new Error(`the spectator room of ${this.session} did not open in this process`);
     const s = this.state;
-    mirror.setFacts({ session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication, benchmarks: s.benchmarks });
-    this.#mirror = mirror;
-    this.#mirrorRoomId = cache.roomId;
+    const facts = { session: s.session, mechanism: s.mechanism, title: s.title, rules: s.rules, communication: s.communication, benchmarks: s.benchmarks };
+    this.#mirror = await MirrorLink.open(SPECTATOR_ROOM, this.session, facts, this.#resolved.spec.spectatorDelayMs, this.clock);
     this.#seating.spectatorsElsewhere = true;
     this.#mirrorPublicPart();
   }
 
   /** The room spectators join: the mirror of a delayed session, else this room. */
   get spectatorRoomId(): string {
-    return this.#mirrorRoomId ?? this.roomId;
+    return this.#mirror?.roomId ?? this.roomId;
   }
 
   /** Hands the mirror the public part as it is now, to show after the delay (when it changed). */
   #mirrorPublicPart(): void {
-    const mirror = this.#mirror;
-    if (!mirror) return;
+    if (!this.#mirror) return;
     const s = this.state;
     const seats: PublicSnapshot['seats'][number][] = [];
     s.seats.forEach((i) => seats.push({ seat: i.seat, role: i.role, holder: i.holder, policy: i.policy, connected: i.connected, waiting: i.waiting }));
-    const snapshot: PublicSnapshot = { status: s.status, alert: s.alert, announcement: s.announcement, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: this.#views.publicJson, progress: s.progress, seats };
-    const key = JSON.stringify(snapshot);
-    if (key === this.#mirrored) return;
-    this.#mirrored = key;
-    this.clock.setTimeout(() => mirror.show(snapshot), this.#resolved.spec.spectatorDelayMs);
-  }
-
-  /** Public events and public chat reach the mirror's spectators after the delay. */
-  #mirrorMessage<K extends 'events' | 'chat'>(type: K, message: ServerMessages[K], extraDelayMs = 0): void {
-    const mirror = this.#mirror;
-    if (mirror) this.clock.setTimeout(() => mirror.forward(type, message), this.#resolved.spec.spectatorDelayMs + extraDelayMs);
+    this.#mirror.show({ status: s.status, alert: s.alert, announcement: s.announcement, stateId: s.stateId, phaseId: s.phaseId, deadline: s.deadline, publicView: this.#views.publicJson, progress: s.progress, seats });
   }
 
   override onDispose(): void {
     patches.remove(this);
     if (arenas.get(this.session) === this) arenas.delete(this.session);
-    this.#mirror?.disconnect().catch(() => undefined);
+    this.#mirror?.close();
   }
 
   #title(): string {
@@ -446,7 +429,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
     this.#outboxAudiences = [];
     if (this.#mirror) {
       const publicOnly = events.filter((_, i) => audiences[i] === 'public');
-      if (publicOnly.length) this.#mirrorMessage('events', publicOnly);
+      if (publicOnly.length) this.#mirror.forward('events', publicOnly);
     }
     const listeners: Listener<ArenaClient>[] = [];
     for (const client of this.clients) {
@@ -788,7 +771,7 @@ export class ArenaRoom extends Room<{ state: ArenaStateT; client: ArenaClient }>
       const delay = this.#conversation.policy.delayMs;
       if (delay > 0) this.clock.setTimeout(send, delay);
       else send();
-      if (delivery.audience === 'public') this.#mirrorMessage('chat', message, delay);
+      if (delivery.audience === 'public') this.#mirror?.forward('chat', message, delay);
       return { ok: true };
     });
 

@@ -8,7 +8,7 @@
  * Players and the experimenter stay in the live room, undelayed. The mirror holds no
  * rule and writes nothing to the ledger: it only shows what the arena already recorded.
  */
-import { Room, ServerError, generateId, type AuthContext, type Client } from '@colyseus/core';
+import { matchMaker, Room, ServerError, generateId, type AuthContext, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { viewsRequest, type ServerMessages } from './protocol.ts';
 import { ViewPublisher } from './views.ts';
@@ -152,5 +152,56 @@ export class SpectatorRoom extends Room<{ state: ArenaStateT; client: Client<{ a
   /** Public events and public chat, as a live spectator got them (the arena calls this after the delay). */
   forward<K extends 'events' | 'chat'>(type: K, message: ServerMessages[K]): void {
     this.broadcast(type, message);
+  }
+}
+
+/** What the link needs of the arena room's clock (Colyseus's room clock: stopped with the room). */
+interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+}
+
+/**
+ * The arena room's side of a delayed session's mirror: hands it the public part and the public
+ * messages, each after the session's spectator delay. The mirror room is opened in this process.
+ */
+export class MirrorLink {
+  readonly roomId: string;
+  readonly #mirror: SpectatorRoom;
+  readonly #delayMs: number;
+  readonly #timers: Timers;
+  /** The public part last handed over, as JSON. */
+  #shown = '';
+
+  private constructor(roomId: string, mirror: SpectatorRoom, delayMs: number, timers: Timers) {
+    this.roomId = roomId;
+    this.#mirror = mirror;
+    this.#delayMs = delayMs;
+    this.#timers = timers;
+  }
+
+  /** Opens the mirror room of `session` (room type `roomType`) and tells it the session's fixed facts. */
+  static async open(roomType: string, session: string, facts: StaticFacts, delayMs: number, timers: Timers): Promise<MirrorLink> {
+    const cache = await matchMaker.createRoom(roomType, { session } satisfies SpectatorRoomOptions);
+    const mirror = mirrorOf(session);
+    if (!mirror || mirror.roomId !== cache.roomId) throw new Error(`the spectator room of ${session} did not open in this process`);
+    mirror.setFacts(facts);
+    return new MirrorLink(cache.roomId, mirror, delayMs, timers);
+  }
+
+  /** The public part as it is now, shown after the delay (when it changed). */
+  show(snapshot: PublicSnapshot): void {
+    const key = JSON.stringify(snapshot);
+    if (key === this.#shown) return;
+    this.#shown = key;
+    this.#timers.setTimeout(() => this.#mirror.show(snapshot), this.#delayMs);
+  }
+
+  /** Public events and public chat, after the delay (and a message's own delay). */
+  forward<K extends 'events' | 'chat'>(type: K, message: ServerMessages[K], extraDelayMs = 0): void {
+    this.#timers.setTimeout(() => this.#mirror.forward(type, message), this.#delayMs + extraDelayMs);
+  }
+
+  close(): void {
+    this.#mirror.disconnect().catch(() => undefined);
   }
 }
